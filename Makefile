@@ -1,0 +1,53 @@
+# Workbench: the two set-up commands are `make run` and `make test` (see README.md).
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+SAMPLE ?= build/sample.wbcase
+STAMP := $(VENV)/.installed
+
+# Debian packages: Qt's runtime libraries (offscreen and on a desktop), PDF and OCR tools.
+APT_PACKAGES := libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 \
+	libdbus-1-3 libglib2.0-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 \
+	libxcb-image0 libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 \
+	poppler-utils tesseract-ocr tesseract-ocr-eng
+
+.PHONY: run test system-deps venv lint clean
+
+run: $(STAMP)
+	@test -f $(SAMPLE) || $(BIN)/workbench demo $(SAMPLE)
+	$(BIN)/workbench info $(SAMPLE)
+
+test: $(STAMP)
+	$(BIN)/lint-imports
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@$(MAKE) --no-print-directory system-deps
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Workbench needs Python 3.11 or newer")'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $(STAMP)
+
+# Installs the Debian packages above when run as root on Debian/Ubuntu; otherwise names
+# the one command to run. Nothing is installed when everything is already there.
+system-deps:
+	@missing=$$(for p in $(APT_PACKAGES); do \
+		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; \
+	done); \
+	if ! $(PYTHON) -c 'import venv, ensurepip' 2>/dev/null; then missing="$$missing python3-venv"; fi; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if ! command -v apt-get >/dev/null; then \
+		echo "Not a Debian/Ubuntu system: install the equivalents of:$$missing"; exit 0; fi; \
+	if [ "$$(id -u)" = 0 ]; then \
+		echo "Installing Debian packages:$$missing"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	else \
+		echo "Some Debian packages are missing. Run:"; \
+		echo "  sudo apt-get install -y --no-install-recommends$$missing"; \
+	fi
+
+clean:
+	rm -rf build .pytest_cache

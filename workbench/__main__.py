@@ -1,0 +1,3 @@
+from workbench.launcher import main
+
+main()

@@ -1,0 +1,1 @@
+"""The ``workbench`` command line: thin click wrappers over :mod:`workbench.core`."""

@@ -1,0 +1,223 @@
+"""Commands about a case as a whole: new, info, import, documents, show, delete, demo."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from workbench.cli.main import cli
+from workbench.cli.output import emit_json, fields, open_case, stderr_is_terminal, table
+from workbench.cli import views
+from workbench.core import audit, deletion, documents, importing
+from workbench.core.casefile import Case
+from workbench.core.importing import ImportOptions
+from workbench.core.progress import Progress
+
+CASE = click.argument("case", type=click.Path(dir_okay=False))
+JSON = click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+KINDS = click.Choice(["document", "excerpt", "actor", "statement", "claim", "finding"])
+
+
+@cli.command()
+@CASE
+@click.option("--title", required=True, help="The investigation's title.")
+@JSON
+def new(case: str, title: str, as_json: bool) -> None:
+    """Create a new, empty case file."""
+    with Case.create(case, title=title) as c:
+        info = c.info
+    if as_json:
+        emit_json(info)
+    else:
+        click.echo(f"Created {info.path} ({info.title})")
+
+
+@cli.command()
+@CASE
+@JSON
+def info(case: str, as_json: bool) -> None:
+    """Summarise a case: title, version, and how many of each thing it holds."""
+    with open_case(case) as c:
+        summary = views.case_summary(c)
+    if as_json:
+        emit_json(summary)
+        return
+    fields([("Case", summary["title"]), ("File", summary["path"]),
+            ("Case id", summary["case_id"]), ("Created", summary["created_at"]),
+            ("Version", summary["schema_version"])])
+    click.echo()
+    table(["what", "count"], [[k, v] for k, v in summary["counts"].items()])
+
+
+@cli.command("import")
+@CASE
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--origin", help='Where the files came from, e.g. "Records release, 2019-03".')
+@click.option("--confidential", is_flag=True, help="Mark every imported document confidential.")
+@click.option("--ocr", type=click.Choice(["auto", "force", "off"]), default="auto",
+              show_default=True, help="OCR pages without a text layer (auto), all, or none.")
+@click.option("--ocr-lang", default="eng", show_default=True, help="Tesseract languages.")
+@click.option("--max-size", type=float, default=500, show_default=True,
+              help="Largest file to import, in MB.")
+@JSON
+def import_(case: str, paths: tuple[str, ...], origin: str | None, confidential: bool,
+            ocr: str, ocr_lang: str, max_size: float, as_json: bool) -> None:
+    """Import files, folders (recursively) and archives into a case."""
+    options = ImportOptions(ocr=ocr, ocr_lang=ocr_lang,
+                            max_file_bytes=int(max_size * 1024 * 1024))
+    with open_case(case) as c:
+        if stderr_is_terminal() and not as_json:
+            with click.progressbar(length=1000, label="Importing", file=None) as bar:
+                done = [0]
+
+                def report(fraction: float, status: str) -> None:
+                    step = int(fraction * 1000)
+                    bar.update(step - done[0])
+                    done[0] = step
+
+                result = importing.import_paths(c, paths, origin=origin,
+                                                confidential=confidential, options=options,
+                                                progress=Progress(report))
+        else:
+            result = importing.import_paths(c, paths, origin=origin,
+                                            confidential=confidential, options=options)
+    if as_json:
+        emit_json(views.import_json(result))
+        return
+    views.print_import(result)
+
+
+@cli.command()
+@CASE
+@JSON
+def imports(case: str, as_json: bool) -> None:
+    """List past imports and the files that failed in each."""
+    with open_case(case) as c:
+        reports = importing.imports(c)
+    if as_json:
+        emit_json([views.import_json(r) for r in reports])
+        return
+    table(["import", "started", "status", "origin", "imported", "duplicates", "failed",
+           "pages", "ocr pages", "seconds"],
+          [[r.import_id, r.started_at, r.status, r.origin, r.imported, r.duplicates,
+            r.failed, r.pages, r.ocr_pages, f"{r.seconds:.1f}"] for r in reports])
+    for r in reports:
+        for item in r.problems:
+            click.echo(f"  import {r.import_id}: {item.path}: {item.reason}")
+
+
+@cli.command("documents")
+@CASE
+@click.option("--kind", help="Only documents of this kind (pdf, email, text, ...).")
+@click.option("--origin", help="Only documents with this origin label.")
+@JSON
+def documents_(case: str, kind: str | None, origin: str | None, as_json: bool) -> None:
+    """List the documents of a case."""
+    with open_case(case) as c:
+        docs = documents.list_all(c, kind=kind, origin=origin)
+        rows = [views.document_row(c, d) for d in docs]
+    if as_json:
+        emit_json(rows)
+        return
+    table(["id", "title", "kind", "origin", "pages", "ocr", "received", "sha256",
+           "confidential", "tags"],
+          [[r["id"], r["title"], r["kind"], r["origin"], r["page_count"], r["ocr"],
+            r["received"], r["sha256"][:12], r["confidential"], ", ".join(r["tags"])]
+           for r in rows], widths={1: 44, 3: 34})
+
+
+@cli.command()
+@CASE
+@click.argument("document_id", type=int)
+@click.option("--page", type=int, help="Only this page.")
+@JSON
+def text(case: str, document_id: int, page: int | None, as_json: bool) -> None:
+    """Print a document's text, page by page (to copy quotes for excerpts)."""
+    with open_case(case) as c:
+        pages = ([documents.page(c, document_id, page)] if page is not None
+                 else documents.pages(c, document_id))
+    if as_json:
+        emit_json(pages)
+        return
+    for p in pages:
+        note = {"needed": " (needs OCR)", "done": f" (OCR, confidence "
+                f"{p.ocr_confidence or 0:.0f}%)", "failed": " (OCR failed)"}.get(p.ocr, "")
+        click.echo(click.style(f"--- page {p.page_no}{note} ---", bold=True))
+        click.echo(p.text)
+
+
+@cli.command()
+@CASE
+@click.argument("kind", type=KINDS)
+@click.argument("row_id", type=int)
+@JSON
+def show(case: str, kind: str, row_id: int, as_json: bool) -> None:
+    """Show one document, excerpt, actor, statement, claim or finding in full."""
+    with open_case(case) as c:
+        data = views.detail(c, kind, row_id)
+    if as_json:
+        emit_json(data)
+    else:
+        views.print_detail(kind, data)
+
+
+@cli.command()
+@CASE
+@click.argument("kind", type=click.Choice(list(deletion.KINDS)))
+@click.argument("row_id", type=int)
+@click.option("--cascade", is_flag=True,
+              help="Also delete or unlink whatever still uses it.")
+@JSON
+def delete(case: str, kind: str, row_id: int, cascade: bool, as_json: bool) -> None:
+    """Delete one row; refused while something uses it, unless --cascade."""
+    with open_case(case) as c:
+        changes = deletion.delete(c, kind, row_id, cascade=cascade)
+    summary = changes.summary()
+    if as_json:
+        emit_json({"id": row_id, "kind": kind, "changes": summary})
+        return
+    click.echo(f"Deleted {kind} {row_id}.")
+    for table_name, verbs in sorted(summary.items()):
+        for verb, n in verbs.items():
+            click.echo(f"  {table_name}: {n} {verb}")
+
+
+@cli.command("audit")
+@CASE
+@click.option("--limit", type=int, default=50, show_default=True, help="Newest entries to show.")
+@click.option("--table", "table_name", help="Only changes to this table.")
+@JSON
+def audit_(case: str, limit: int, table_name: str | None, as_json: bool) -> None:
+    """Show the audit log: every change, which row, before and after, when."""
+    with open_case(case) as c:
+        entries = audit.entries(c, table=table_name, limit=limit)
+    if as_json:
+        emit_json(entries)
+        return
+    table(["#", "at", "action", "op", "table", "row", "change"],
+          [[e.id, e.at, e.action, e.operation, e.table, e.row_id,
+            views.audit_change(e)] for e in entries], widths={2: 28, 6: 70})
+
+
+@cli.command()
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option("--force", is_flag=True, help="Replace the file if it exists.")
+@JSON
+def demo(path: str, force: bool, as_json: bool) -> None:
+    """Write the fictional sample case (for trying Workbench out)."""
+    from workbench.core import sample
+
+    target = Path(path)
+    if target.exists() and force:
+        for p in (target, Path(f"{target}-wal"), Path(f"{target}-shm")):
+            p.unlink(missing_ok=True)
+    with sample.build(target) as c:
+        summary = views.case_summary(c)
+    if as_json:
+        emit_json(summary)
+        return
+    click.echo(f"Wrote the sample case to {target}")
+    click.echo("(a fictional case, made up to show how Workbench works)")
+    counts = summary["counts"]
+    click.echo(", ".join(f"{v} {k}" for k, v in counts.items()))

@@ -1,0 +1,80 @@
+"""Printing for the command line: JSON for machines, aligned tables for people."""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import json
+import sys
+from collections.abc import Iterator, Sequence
+
+import click
+
+from workbench.core.casefile import Case
+
+
+def to_plain(value: object) -> object:
+    """Dataclasses, tuples and sets as JSON-ready values."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: to_plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, dict):
+        return {str(k): to_plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [to_plain(v) for v in value]
+    return value
+
+
+def emit_json(value: object) -> None:
+    click.echo(json.dumps(to_plain(value), ensure_ascii=False, indent=2, sort_keys=False))
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[object]], *,
+          widths: dict[int, int] | None = None) -> None:
+    """Print rows under headers, each column as wide as its widest cell (capped)."""
+    widths = widths or {}
+    cells = [[_cell(v, widths.get(i)) for i, v in enumerate(r)] for r in rows]
+    sizes = [len(h) for h in headers]
+    for r in cells:
+        for i, c in enumerate(r):
+            sizes[i] = max(sizes[i], len(c))
+    line = "  ".join(h.ljust(sizes[i]) for i, h in enumerate(headers)).rstrip()
+    click.echo(click.style(line, bold=True))
+    for r in cells:
+        click.echo("  ".join(c.ljust(sizes[i]) for i, c in enumerate(r)).rstrip())
+    if not rows:
+        click.echo("(none)")
+
+
+def _cell(value: object, cap: int | None) -> str:
+    if value is None:
+        text = ""
+    elif isinstance(value, bool):
+        text = "yes" if value else ""
+    else:
+        text = " ".join(str(value).split())
+    cap = cap or 60
+    return text if len(text) <= cap else text[: cap - 1] + "…"
+
+
+def fields(pairs: Sequence[tuple[str, object]]) -> None:
+    """Print ``label: value`` lines, labels aligned."""
+    width = max((len(k) for k, _ in pairs), default=0)
+    for key, value in pairs:
+        if value is None or value == "" or value == ():
+            continue
+        if isinstance(value, bool):
+            value = "yes" if value else "no"
+        click.echo(f"{click.style(key.ljust(width), bold=True)}  {value}")
+
+
+@contextlib.contextmanager
+def open_case(path: str) -> Iterator[Case]:
+    case = Case.open(path)
+    try:
+        yield case
+    finally:
+        case.close()
+
+
+def stderr_is_terminal() -> bool:
+    return sys.stderr.isatty()

@@ -1,0 +1,47 @@
+"""Reading the append-only audit log: every change, which row, before and after, when."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from workbench.core.casefile import Case
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    id: int
+    action_id: int
+    action: str
+    at: str
+    operation: str
+    table: str
+    row_id: str
+    before: dict | None
+    after: dict | None
+
+
+def entries(case: Case, *, table: str | None = None, row_id: int | str | None = None,
+            action_id: int | None = None, limit: int | None = None) -> list[AuditEntry]:
+    """Audit rows, newest last, filtered by table, row or action."""
+    where, params = [], []
+    if table is not None:
+        where.append("a.table_name = ?")
+        params.append(table)
+    if row_id is not None:
+        where.append("a.row_id = ?")
+        params.append(str(row_id))
+    if action_id is not None:
+        where.append("a.action_id = ?")
+        params.append(action_id)
+    sql = ("SELECT a.*, x.label FROM audit a JOIN actions x ON x.id = a.action_id"
+           + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY a.id")
+    if limit is not None:
+        sql = f"SELECT * FROM ({sql[:-len(' ORDER BY a.id')]} ORDER BY a.id DESC LIMIT ?) " \
+              "ORDER BY id"
+        params.append(limit)
+    return [AuditEntry(id=r["id"], action_id=r["action_id"], action=r["label"], at=r["at"],
+                       operation=r["operation"], table=r["table_name"], row_id=r["row_id"],
+                       before=json.loads(r["before"]) if r["before"] else None,
+                       after=json.loads(r["after"]) if r["after"] else None)
+            for r in case.rows(sql, params)]

@@ -1,0 +1,306 @@
+"""Documents: evidence exactly as received, with its pages, provenance and email headers.
+
+The original bytes live once in ``blobs`` (keyed by SHA-256) so listing documents never
+reads them. Page text is stored NFC-normalised so that excerpt anchors are stable.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from workbench.core import validate
+from workbench.core.casefile import Case, utcnow
+from workbench.core.changes import Changes
+from workbench.core.errors import NotFound, ValidationError
+
+KINDS = ("pdf", "email", "html", "docx", "text", "image", "note", "other")
+
+
+class DuplicateDocument(ValidationError):
+    """The same bytes are already in the case."""
+
+    def __init__(self, document_id: int) -> None:
+        self.document_id = document_id
+        super().__init__(f"duplicate of document {document_id}")
+
+
+@dataclass(frozen=True)
+class PageText:
+    """Text of one page as an importer produced it."""
+
+    text: str
+    ocr: str = "none"  # none | needed | done | failed
+    ocr_confidence: float | None = None
+
+
+@dataclass(frozen=True)
+class EmailHeaders:
+    from_addr: str | None = None
+    to_addrs: str | None = None
+    cc_addrs: str | None = None
+    date: str | None = None
+    subject: str | None = None
+    message_id: str | None = None
+    in_reply_to: str | None = None
+    references: str | None = None
+    raw_headers: str | None = None
+
+
+@dataclass(frozen=True)
+class Document:
+    id: int
+    sha256: str
+    title: str
+    kind: str
+    media_type: str | None
+    origin: str | None
+    file_name: str | None
+    source_path: str | None
+    received: str | None
+    imported_at: str
+    import_id: int | None
+    parent_id: int | None
+    page_count: int
+    confidential: bool
+    metadata: dict = field(default_factory=dict, hash=False, compare=False)
+
+    @property
+    def short_hash(self) -> str:
+        return self.sha256[:12]
+
+
+@dataclass(frozen=True)
+class Page:
+    document_id: int
+    page_no: int
+    text: str
+    ocr: str
+    ocr_confidence: float | None
+
+
+@dataclass(frozen=True)
+class DocumentName:
+    """One name under which the same bytes arrived."""
+
+    file_name: str | None
+    source_path: str | None
+    origin: str | None
+    seen_at: str
+
+
+def sha256_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def normalise_text(text: str) -> str:
+    """The form page text is stored in: NFC, Unix line ends, no NUL characters."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
+    return unicodedata.normalize("NFC", text)
+
+
+def _document(row) -> Document:
+    return Document(
+        id=row["id"], sha256=row["sha256"], title=row["title"], kind=row["kind"],
+        media_type=row["media_type"], origin=row["origin"], file_name=row["file_name"],
+        source_path=row["source_path"], received=row["received"],
+        imported_at=row["imported_at"], import_id=row["import_id"],
+        parent_id=row["parent_id"], page_count=row["page_count"],
+        confidential=bool(row["confidential"]), metadata=json.loads(row["metadata"] or "{}"))
+
+
+def find_by_sha256(case: Case, sha256: str) -> int | None:
+    row = case.row("SELECT id FROM documents WHERE sha256 = ?", (sha256,))
+    return row["id"] if row else None
+
+
+def add(case: Case, *, data: bytes, title: str, kind: str,
+        pages: Sequence[PageText | str], file_name: str | None = None,
+        source_path: str | None = None, origin: str | None = None,
+        received: str | None = None, media_type: str | None = None,
+        confidential: bool = False, metadata: dict | None = None,
+        parent_id: int | None = None, import_id: int | None = None,
+        email: EmailHeaders | None = None) -> Changes:
+    """Store one document, its bytes, pages and email headers in one transaction.
+
+    Raises :class:`DuplicateDocument` when the same bytes are already in the case; the
+    caller may then record the new name with :func:`add_name`.
+    """
+    validate.one_of(kind, KINDS, "kind")
+    title = validate.text(title, "title")
+    digest = sha256_of(data)
+    existing = find_by_sha256(case, digest)
+    if existing is not None:
+        raise DuplicateDocument(existing)
+    validate.exists(case, "documents", parent_id, "document")
+    page_rows = [p if isinstance(p, PageText) else PageText(p) for p in pages]
+    now = utcnow()
+    with case.action(f"Add document {title}") as act:
+        if case.row("SELECT 1 FROM blobs WHERE sha256 = ?", (digest,)) is None:
+            act.insert("blobs", {"sha256": digest, "size": len(data), "data": data},
+                       pk="sha256")
+        doc_id = act.insert("documents", {
+            "sha256": digest, "title": title, "kind": kind, "media_type": media_type,
+            "origin": origin, "file_name": file_name, "source_path": source_path,
+            "received": received, "imported_at": now, "import_id": import_id,
+            "parent_id": parent_id, "page_count": len(page_rows),
+            "confidential": int(bool(confidential)),
+            "metadata": json.dumps(metadata or {}, ensure_ascii=False, sort_keys=True,
+                                   default=str)})
+        act.row_id = doc_id
+        act.insert("document_names", {"document_id": doc_id, "file_name": file_name,
+                                      "source_path": source_path, "origin": origin,
+                                      "seen_at": now})
+        act.insert_many("pages", [
+            {"document_id": doc_id, "page_no": n, "text": normalise_text(p.text),
+             "ocr": p.ocr, "ocr_confidence": p.ocr_confidence}
+            for n, p in enumerate(page_rows, start=1)])
+        if email is not None:
+            values = {k: getattr(email, k) for k in EmailHeaders.__dataclass_fields__}
+            act.insert("emails", {"document_id": doc_id, **values}, pk="document_id")
+    return act.changes
+
+
+def add_name(case: Case, document_id: int, *, file_name: str | None,
+             source_path: str | None, origin: str | None) -> Changes:
+    """Record that the same bytes also arrived under another name or path."""
+    get(case, document_id)
+    known = case.row("SELECT 1 FROM document_names WHERE document_id = ? AND "
+                     "file_name IS ? AND source_path IS ? AND origin IS ?",
+                     (document_id, file_name, source_path, origin))
+    with case.action("Record another name of a document") as act:
+        act.row_id = document_id
+        if known is None:
+            act.insert("document_names", {"document_id": document_id,
+                                          "file_name": file_name,
+                                          "source_path": source_path, "origin": origin,
+                                          "seen_at": utcnow()})
+            act.touch("documents", document_id)
+    return act.changes
+
+
+def get(case: Case, document_id: int) -> Document:
+    row = case.row("SELECT * FROM documents WHERE id = ?", (document_id,))
+    if row is None:
+        raise NotFound("document", document_id)
+    return _document(row)
+
+
+def list_all(case: Case, *, kind: str | None = None, origin: str | None = None,
+             parent_id: int | None = None) -> list[Document]:
+    where, params = [], []
+    for column, value in (("kind", kind), ("origin", origin), ("parent_id", parent_id)):
+        if value is not None:
+            where.append(f"{column} = ?")
+            params.append(value)
+    sql = "SELECT * FROM documents" + (" WHERE " + " AND ".join(where) if where else "")
+    return [_document(r) for r in case.rows(sql + " ORDER BY id", params)]
+
+
+def ids(case: Case) -> list[int]:
+    return [r[0] for r in case.rows("SELECT id FROM documents ORDER BY id")]
+
+
+def data(case: Case, document_id: int) -> bytes:
+    """The original bytes of a document, exactly as received."""
+    row = case.row("SELECT b.data FROM documents d JOIN blobs b ON b.sha256 = d.sha256 "
+                   "WHERE d.id = ?", (document_id,))
+    if row is None:
+        raise NotFound("document", document_id)
+    return bytes(row[0])
+
+
+def page(case: Case, document_id: int, page_no: int) -> Page:
+    row = case.row("SELECT * FROM pages WHERE document_id = ? AND page_no = ?",
+                   (document_id, page_no))
+    if row is None:
+        doc = get(case, document_id)
+        raise ValidationError(f"document {document_id} has no page {page_no} "
+                              f"(it has {doc.page_count})")
+    return Page(row["document_id"], row["page_no"], row["text"], row["ocr"],
+                row["ocr_confidence"])
+
+
+def pages(case: Case, document_id: int) -> list[Page]:
+    get(case, document_id)
+    return [Page(r["document_id"], r["page_no"], r["text"], r["ocr"], r["ocr_confidence"])
+            for r in case.rows("SELECT * FROM pages WHERE document_id = ? ORDER BY page_no",
+                               (document_id,))]
+
+
+def email(case: Case, document_id: int) -> EmailHeaders | None:
+    row = case.row("SELECT * FROM emails WHERE document_id = ?", (document_id,))
+    if row is None:
+        return None
+    return EmailHeaders(**{k: row[k] for k in EmailHeaders.__dataclass_fields__})
+
+
+def names(case: Case, document_id: int) -> list[DocumentName]:
+    return [DocumentName(r["file_name"], r["source_path"], r["origin"], r["seen_at"])
+            for r in case.rows("SELECT * FROM document_names WHERE document_id = ? "
+                               "ORDER BY id", (document_id,))]
+
+
+_EDITABLE = {"title", "origin", "received", "confidential", "metadata"}
+
+
+def update(case: Case, document_id: int, **values) -> Changes:
+    """Edit a document's description (never its bytes or pages).
+
+    Accepts ``title``, ``origin``, ``received``, ``confidential`` and ``metadata``.
+    """
+    unknown = set(values) - _EDITABLE
+    if unknown:
+        raise ValidationError(f"cannot edit {', '.join(sorted(unknown))} of a document")
+    get(case, document_id)
+    clean: dict = {}
+    if "title" in values:
+        clean["title"] = validate.text(values["title"], "title")
+    if "origin" in values:
+        clean["origin"] = validate.optional_text(values["origin"])
+    if "received" in values:
+        clean["received"] = validate.optional_text(values["received"])
+    if "confidential" in values:
+        clean["confidential"] = int(bool(values["confidential"]))
+    if "metadata" in values:
+        clean["metadata"] = json.dumps(values["metadata"] or {}, ensure_ascii=False,
+                                       sort_keys=True, default=str)
+    with case.action("Edit document") as act:
+        act.row_id = document_id
+        act.update("documents", document_id, clean, kind="document")
+    return act.changes
+
+
+def set_page_text(case: Case, document_id: int, page_no: int, page_text: PageText) -> Changes:
+    """Replace a page's text (after OCR). Refused when excerpts are anchored on it."""
+    current = page(case, document_id, page_no)
+    anchored = case.row("SELECT count(*) FROM excerpts WHERE document_id = ? AND page_no = ?",
+                        (document_id, page_no))[0]
+    if anchored and normalise_text(page_text.text) != current.text:
+        raise ValidationError(f"page {page_no} of document {document_id} has {anchored} "
+                              "excerpt(s) anchored on its text; it cannot be replaced")
+    row = case.row("SELECT id FROM pages WHERE document_id = ? AND page_no = ?",
+                   (document_id, page_no))
+    with case.action("Set page text") as act:
+        act.row_id = document_id
+        act.update("pages", row["id"], {"text": normalise_text(page_text.text),
+                                        "ocr": page_text.ocr,
+                                        "ocr_confidence": page_text.ocr_confidence})
+        act.touch("documents", document_id)
+    return act.changes
+
+
+def ocr_state(case: Case, document_id: int) -> str:
+    """``none``, ``needed``, ``done``, ``failed`` or ``partial`` for a whole document."""
+    states = {r[0] for r in case.rows("SELECT DISTINCT ocr FROM pages WHERE document_id = ?",
+                                      (document_id,))}
+    if not states or states == {"none"}:
+        return "none"
+    if "needed" in states:
+        return "needed"
+    if "failed" in states:
+        return "failed"
+    return "done" if states <= {"done", "none"} else "partial"

@@ -1,0 +1,69 @@
+"""Turning one file's bytes into a document: what each format yields, and the registry.
+
+An extractor takes the bytes and the file name and returns :class:`Extracted`, or raises
+:class:`Unsupported` / :class:`ExtractionError` with a one-line reason. Extractors never
+touch the case and never reach the network.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import PurePath
+
+from workbench.core.documents import EmailHeaders, PageText
+
+
+class ExtractionError(Exception):
+    """The file could not be read; ``str()`` is the reason shown to the user."""
+
+
+class Unsupported(ExtractionError):
+    """A type of file Workbench does not import (it never guesses)."""
+
+
+@dataclass
+class ImportOptions:
+    ocr: str = "auto"  # auto | force | off
+    ocr_lang: str = "eng"
+    max_file_bytes: int = 500 * 1024 * 1024
+
+
+@dataclass
+class Extracted:
+    kind: str
+    title: str
+    pages: list[PageText]
+    media_type: str | None = None
+    metadata: dict = field(default_factory=dict)
+    email: EmailHeaders | None = None
+    #: (file name, bytes) of attachments, imported as documents of their own.
+    attachments: list[tuple[str, bytes]] = field(default_factory=list)
+
+
+Extractor = Callable[[bytes, str, ImportOptions], Extracted]
+
+#: Extractors by lower-case file suffix (".txt"). Format modules register here.
+EXTRACTORS: dict[str, Extractor] = {}
+
+
+def register(*suffixes: str) -> Callable[[Extractor], Extractor]:
+    def wrap(fn: Extractor) -> Extractor:
+        for suffix in suffixes:
+            EXTRACTORS[suffix.lower()] = fn
+        return fn
+    return wrap
+
+
+def extractor_for(name: str) -> Extractor:
+    suffix = PurePath(name).suffix.lower()
+    try:
+        return EXTRACTORS[suffix]
+    except KeyError:
+        shown = suffix or "no extension"
+        raise Unsupported(f"unsupported file type ({shown})") from None
+
+
+def title_from_name(name: str) -> str:
+    stem = PurePath(name).stem.replace("_", " ").strip()
+    return stem or name

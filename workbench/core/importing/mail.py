@@ -1,0 +1,91 @@
+"""Email messages (.eml): headers into the emails table, the body as the page text.
+
+The plain-text body is preferred; an HTML-only body is reduced to its text. Attachments
+come back as separate files to import, linked to their email.
+"""
+
+from __future__ import annotations
+
+import email
+import email.policy
+from email.message import EmailMessage
+from email.utils import parsedate_to_datetime
+
+from workbench.core.documents import EmailHeaders, PageText
+from workbench.core.importing.extract import (ExtractionError, Extracted, ImportOptions,
+                                              register, title_from_name)
+
+
+def _header(msg: EmailMessage, name: str) -> str | None:
+    try:
+        value = msg.get(name)
+    except Exception:  # a header the parser cannot decode: keep its raw form
+        raw = msg.get_all(name, failobj=[None])[0]
+        value = str(raw) if raw is not None else None
+    if value is None:
+        return None
+    text = " ".join(str(value).split())
+    return text or None
+
+
+def iso_date(value: str | None) -> str | None:
+    """An RFC 2822 date as ISO 8601 (keeping its offset); None when unreadable."""
+    if not value:
+        return None
+    try:
+        return parsedate_to_datetime(value).isoformat()
+    except (TypeError, ValueError, IndexError):
+        return None
+
+
+def headers_of(msg: EmailMessage) -> EmailHeaders:
+    raw = "".join(f"{k}: {v}\n" for k, v in msg.raw_items())
+    return EmailHeaders(
+        from_addr=_header(msg, "From"), to_addrs=_header(msg, "To"),
+        cc_addrs=_header(msg, "Cc"), date=iso_date(_header(msg, "Date")) or _header(msg, "Date"),
+        subject=_header(msg, "Subject"), message_id=_header(msg, "Message-ID"),
+        in_reply_to=_header(msg, "In-Reply-To"), references=_header(msg, "References"),
+        raw_headers=raw)
+
+
+def body_text(msg: EmailMessage) -> str:
+    part = msg.get_body(preferencelist=("plain", "html"))
+    if part is None:
+        return ""
+    try:
+        content = part.get_content()
+    except (LookupError, UnicodeError):
+        payload = part.get_payload(decode=True) or b""
+        content = payload.decode("utf-8", errors="replace")
+    if part.get_content_subtype() == "html":
+        from workbench.core.importing.markup import html_to_text
+        return html_to_text(content)
+    return content
+
+
+def attachments_of(msg: EmailMessage) -> list[tuple[str, bytes]]:
+    out = []
+    for n, part in enumerate(msg.iter_attachments(), start=1):
+        name = part.get_filename() or f"attachment-{n}"
+        payload = part.get_payload(decode=True)
+        if payload is None and part.get_content_type() == "message/rfc822":
+            payload = part.get_payload(0).as_bytes()
+            name = name if name.endswith(".eml") else f"{name}.eml"
+        if payload:
+            out.append((name, payload))
+    return out
+
+
+def message_to_extracted(msg: EmailMessage, name: str) -> Extracted:
+    headers = headers_of(msg)
+    return Extracted(kind="email", title=headers.subject or title_from_name(name),
+                     pages=[PageText(body_text(msg))], media_type="message/rfc822",
+                     email=headers, attachments=attachments_of(msg))
+
+
+@register(".eml")
+def extract_eml(data: bytes, name: str, options: ImportOptions) -> Extracted:
+    msg = email.message_from_bytes(data, policy=email.policy.default)
+    if not msg.keys():
+        raise ExtractionError("not an email message (no headers)")
+    return message_to_extracted(msg, name)
