@@ -1,0 +1,1 @@
+"""The publishable report: reportlab only, rendered from a snapshot, never from SQL."""
