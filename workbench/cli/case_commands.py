@@ -209,6 +209,7 @@ def demo(path: str, force: bool, as_json: bool) -> None:
     from workbench.core import sample
 
     target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
     if target.exists() and force:
         for p in (target, Path(f"{target}-wal"), Path(f"{target}-shm")):
             p.unlink(missing_ok=True)
