@@ -27,6 +27,10 @@ class ImportOptions:
     ocr: str = "auto"  # auto | force | off
     ocr_lang: str = "eng"
     max_file_bytes: int = 500 * 1024 * 1024
+    #: Zip bombs: most bytes one archive may unpack to, and the largest ratio of an
+    #: entry's unpacked to packed size (real documents compress far less than 100:1).
+    max_archive_bytes: int = 4 * 1024 * 1024 * 1024
+    max_ratio: float = 200.0
 
 
 @dataclass
@@ -39,6 +43,10 @@ class Extracted:
     email: EmailHeaders | None = None
     #: (file name, bytes) of attachments, imported as documents of their own.
     attachments: list[tuple[str, bytes]] = field(default_factory=list)
+    #: Indexes (from 0) of pages the pipeline should OCR, and how to draw one as an
+    #: image for Tesseract. Pages with no text layer among them are marked ``needed``.
+    ocr_pages: list[int] = field(default_factory=list)
+    render: Callable[[int], bytes] | None = None
 
 
 Extractor = Callable[[bytes, str, ImportOptions], Extracted]

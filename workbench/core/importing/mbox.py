@@ -1,0 +1,65 @@
+"""Mailboxes (.mbox): each message becomes a document of its own, read as an .eml.
+
+A message's label is ``mailbox.mbox:N`` (N counting from 1), and its stored bytes are
+the message exactly as it stands in the mailbox, without the ``From `` separator line.
+Lines quoted as ``>From `` are left as they are: the bytes are evidence as received.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from workbench.core.importing.extract import ImportOptions
+from workbench.core.importing.sources import EXPANDERS, ExpandError, ImportItem, Source
+
+# A separator is a line starting "From " at the start of the file or after a blank line
+# (the mboxo/mboxrd rule); a "From " line inside a paragraph is body text.
+_SEPARATOR = re.compile(rb"(?:\A|(?<=\n\n)|(?<=\r\n\r\n))From [^\n]*\n")
+
+
+def split_mbox(data: bytes) -> list[bytes]:
+    """The messages of an mbox file, in order, without their separator lines."""
+    starts = [m for m in _SEPARATOR.finditer(data)]
+    if not starts or starts[0].start() != 0:
+        raise ExpandError("not an mbox mailbox (it does not start with a From line)")
+    messages = []
+    for n, match in enumerate(starts):
+        end = starts[n + 1].start() if n + 1 < len(starts) else len(data)
+        body = data[match.end():end]
+        # The blank line before the next separator belongs to the mailbox, not the message.
+        if body.endswith(b"\r\n"):
+            body = body[:-2]
+        elif body.endswith(b"\n"):
+            body = body[:-1]
+        messages.append(body)
+    return messages
+
+
+def expand_mbox(source: Source, options: ImportOptions) -> Iterator[Source | ImportItem] | None:
+    if not source.file_name.lower().endswith((".mbox", ".mbx")):
+        return None
+    if source.size == 0:
+        raise ExpandError("empty file")
+    if source.size > options.max_file_bytes:
+        limit = options.max_file_bytes / 1024 / 1024
+        raise ExpandError(f"larger than the import limit ({limit:g} MB)")
+    try:
+        data = source.read()
+    except OSError as exc:
+        raise ExpandError(f"cannot be read ({exc.strerror or exc})") from None
+    return _messages(source, split_mbox(data))
+
+
+def _messages(source: Source, messages: list[bytes]) -> Iterator[Source | ImportItem]:
+    stem = source.file_name.rsplit(".", 1)[0]
+    for n, message in enumerate(messages, start=1):
+        label = f"{source.label}:{n}"
+        if not message.strip():
+            yield ImportItem(label, "skipped", reason="empty message in mailbox")
+            continue
+        yield Source(label=label, file_name=f"{stem}-{n}.eml", size=len(message),
+                     data=message, depth=source.depth)
+
+
+EXPANDERS.append(expand_mbox)

@@ -1,0 +1,141 @@
+"""PDF: text per page with PDFium (pypdfium2), and which pages need OCR.
+
+A page whose text layer is empty but which draws something (a scanned image, text
+turned into outlines) is a candidate for OCR; a page that draws nothing is blank and is
+left alone. The extractor does not run OCR itself: it names the candidate pages and
+hands back a renderer, and the import pipeline runs OCR for many files at once.
+
+PDFium is not thread-safe, not even across documents, so every call into it holds
+:data:`PDFIUM_LOCK` (OCR workers render pages while the main thread extracts text).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+
+import pypdfium2 as pdfium
+
+from workbench.core.documents import PageText
+from workbench.core.importing.extract import (ExtractionError, Extracted, ImportOptions,
+                                              register, title_from_name)
+
+PDFIUM_LOCK = threading.RLock()
+#: Resolution pages are rendered at for OCR; Tesseract reads best at about 300 dpi.
+OCR_DPI = 300
+#: Longest side of a rendered page in pixels, so that a huge page cannot exhaust memory.
+MAX_RENDER_SIDE = 10_000
+
+
+def _open(data: bytes) -> pdfium.PdfDocument:
+    try:
+        return pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        message = str(exc).lower()
+        if "password" in message:
+            raise ExtractionError("password required (encrypted PDF)") from None
+        if "format" in message or "file" in message:
+            raise ExtractionError("damaged or truncated PDF (cannot be parsed)") from None
+        raise ExtractionError(f"PDF cannot be read ({exc})") from None
+
+
+def _draws_something(page: pdfium.PdfPage) -> bool:
+    for _ in page.get_objects(max_depth=1):
+        return True
+    return False
+
+
+def _metadata(doc: pdfium.PdfDocument) -> dict:
+    try:
+        raw = doc.get_metadata_dict(skip_empty=True)
+    except Exception:  # odd metadata never stops an import
+        return {}
+    keep = {"Title": "title", "Author": "author", "CreationDate": "created",
+            "ModDate": "modified", "Producer": "producer", "Creator": "creator"}
+    return {keep[k]: v for k, v in raw.items() if k in keep}
+
+
+def read_pages(data: bytes, *, force_ocr: bool = False
+               ) -> tuple[list[PageText], list[int], dict]:
+    """Text of every page, the indexes of pages to OCR, and document metadata.
+
+    Pages with no text layer that draw something come back marked ``needed``.
+    """
+    with PDFIUM_LOCK:
+        doc = _open(data)
+        try:
+            pages: list[PageText] = []
+            candidates: list[int] = []
+            for index in range(len(doc)):
+                page = doc[index]
+                try:
+                    textpage = page.get_textpage()
+                    try:
+                        text = textpage.get_text_range()
+                    finally:
+                        textpage.close()
+                    if text.strip():
+                        pages.append(PageText(text))
+                        if force_ocr:
+                            candidates.append(index)
+                    elif _draws_something(page):
+                        pages.append(PageText("", "needed"))
+                        candidates.append(index)
+                    else:
+                        pages.append(PageText(""))
+                finally:
+                    page.close()
+            return pages, candidates, _metadata(doc)
+        finally:
+            doc.close()
+
+
+def render_page(data: bytes, index: int, *, dpi: int = OCR_DPI) -> bytes:
+    """Page ``index`` (from 0) drawn in grey at ``dpi``, as a binary PGM image.
+
+    PGM needs no compression, so it is the cheapest image to hand to Tesseract.
+    """
+    with PDFIUM_LOCK:
+        doc = pdfium.PdfDocument(data)
+        try:
+            page = doc[index]
+            try:
+                width, height = page.get_size()  # in points, 1/72 inch
+                scale = min(dpi / 72, MAX_RENDER_SIDE / max(width, height, 1))
+                bitmap = page.render(scale=scale, grayscale=True)
+                try:
+                    return _pgm(bitmap)
+                finally:
+                    bitmap.close()
+            finally:
+                page.close()
+        finally:
+            doc.close()
+
+
+def _pgm(bitmap: pdfium.PdfBitmap) -> bytes:
+    width, height, stride = bitmap.width, bitmap.height, bitmap.stride
+    buffer = memoryview(bitmap.buffer).cast("B")
+    header = f"P5\n{width} {height}\n255\n".encode("ascii")
+    if stride == width:
+        return header + bytes(buffer[:width * height])
+    rows = b"".join(bytes(buffer[y * stride:y * stride + width]) for y in range(height))
+    return header + rows
+
+
+def renderer(data: bytes) -> Callable[[int], bytes]:
+    return lambda index: render_page(data, index)
+
+
+@register(".pdf")
+def extract_pdf(data: bytes, name: str, options: ImportOptions) -> Extracted:
+    if b"%PDF-" not in data[:1024]:
+        raise ExtractionError("not a PDF file (no %PDF header)")
+    pages, candidates, metadata = read_pages(data, force_ocr=options.ocr == "force")
+    if not pages:
+        raise ExtractionError("PDF has no pages")
+    title = metadata.get("title", "")
+    if title.strip().lower() in ("", "untitled"):  # producers' placeholder titles
+        title = title_from_name(name)
+    return Extracted(kind="pdf", title=title, pages=pages, media_type="application/pdf",
+                     metadata=metadata, ocr_pages=candidates, render=renderer(data))

@@ -1,0 +1,211 @@
+"""The import pipeline: read, extract, OCR and store each file in its own transaction.
+
+OCR is the slow step (seconds a page), so it overlaps across files: a file whose pages
+need OCR waits in a short queue while later files are extracted and their pages join
+the same pool of Tesseract processes. Files are still stored one at a time, in order,
+each in one transaction, on the calling thread (the only one that writes the case).
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from concurrent.futures import FIRST_COMPLETED, Future, wait
+from dataclasses import dataclass, field
+
+from workbench.core import documents
+from workbench.core.casefile import Case
+from workbench.core.documents import PageText
+from workbench.core.importing.extract import (ExtractionError, Extracted, ImportOptions,
+                                              Unsupported, extractor_for)
+from workbench.core.importing.ocr import OcrPool
+from workbench.core.importing.sources import ImportItem, Source
+from workbench.core.progress import Progress
+
+#: OCR pages queued per Tesseract process before the pipeline stops reading ahead.
+READ_AHEAD_PAGES = 4
+#: Files held in memory waiting for an earlier file's OCR, at most.
+READ_AHEAD_FILES = 32
+
+
+@dataclass
+class Ready:
+    """A file read and extracted, waiting for its OCR before it is stored."""
+
+    source: Source
+    data: bytes
+    digest: str
+    extracted: Extracted
+    parent_id: int | None
+    futures: dict[int, Future] = field(default_factory=dict)
+
+    def done(self) -> bool:
+        return all(f.done() for f in self.futures.values())
+
+
+class Importer:
+    """Imports sources into one case for one import run (see :func:`import_paths`)."""
+
+    def __init__(self, case: Case, *, import_id: int, origin: str | None,
+                 confidential: bool, options: ImportOptions, pool: OcrPool | None,
+                 progress: Progress) -> None:
+        self.case = case
+        self.import_id = import_id
+        self.origin = origin
+        self.confidential = confidential
+        self.options = options
+        self.pool = pool
+        self.progress = progress
+        self.waiting: deque[Ready] = deque()
+        self._waiting_digests: set[str] = set()
+
+    # -- the queue of files waiting for OCR -----------------------------------------
+    def add(self, source: Source) -> list[ImportItem]:
+        """Start importing ``source``; return the items of every file finished meanwhile."""
+        finished: list[ImportItem] = []
+        prepared = self._prepare(source, None)
+        if isinstance(prepared, Ready) and prepared.digest in self._waiting_digests:
+            # The same bytes are still waiting: store those first, then this is a
+            # duplicate of them like any other.
+            finished += self.flush()
+            prepared = self._prepare(source, None)
+        if isinstance(prepared, ImportItem):
+            self.record(prepared)
+            return finished + [prepared]
+        self._start_ocr(prepared)
+        self.waiting.append(prepared)
+        self._waiting_digests.add(prepared.digest)
+        while self.waiting and (self.waiting[0].done() or self._backlog() > self._limit()
+                                or len(self.waiting) > READ_AHEAD_FILES):
+            finished += self._store_next()
+        return finished
+
+    def flush(self) -> list[ImportItem]:
+        """Wait for every queued file's OCR and store them all."""
+        finished: list[ImportItem] = []
+        while self.waiting:
+            finished += self._store_next()
+        return finished
+
+    def _limit(self) -> int:
+        return READ_AHEAD_PAGES * (self.pool.size if self.pool else 1)
+
+    def _backlog(self) -> int:
+        return sum(1 for r in self.waiting for f in r.futures.values() if not f.done())
+
+    def _store_next(self) -> list[ImportItem]:
+        ready = self.waiting[0]
+        self._wait(ready)
+        self.waiting.popleft()
+        self._waiting_digests.discard(ready.digest)
+        return self._finish(ready)
+
+    def _wait(self, ready: Ready) -> None:
+        pending = [f for f in ready.futures.values() if not f.done()]
+        while pending:
+            self.progress.check()  # cancelling works while OCR runs
+            _, not_done = wait(pending, timeout=0.25, return_when=FIRST_COMPLETED)
+            pending = list(not_done)
+
+    # -- one file ------------------------------------------------------------------
+    def import_now(self, source: Source, parent_id: int | None) -> list[ImportItem]:
+        """Import one file straight away (attachments, whose parent is being stored)."""
+        prepared = self._prepare(source, parent_id)
+        if isinstance(prepared, ImportItem):
+            self.record(prepared)
+            return [prepared]
+        self._start_ocr(prepared)
+        self._wait(prepared)
+        return self._finish(prepared)
+
+    def _prepare(self, source: Source, parent_id: int | None) -> ImportItem | Ready:
+        label, options = source.label, self.options
+        if source.size > options.max_file_bytes:
+            limit = options.max_file_bytes / 1024 / 1024
+            return ImportItem(label, "failed",
+                              reason=f"larger than the import limit ({limit:g} MB)")
+        if source.size == 0:
+            return ImportItem(label, "failed", reason="empty file")
+        try:
+            data = source.read()
+        except OSError as exc:
+            return ImportItem(label, "failed",
+                              reason=f"cannot be read ({exc.strerror or exc})")
+        except ExtractionError as exc:  # an archive member that cannot be unpacked
+            return ImportItem(label, "failed", reason=str(exc))
+        if not data:
+            return ImportItem(label, "failed", reason="empty file")
+        digest = documents.sha256_of(data)
+        existing = documents.find_by_sha256(self.case, digest)
+        if existing is not None:
+            documents.add_name(self.case, existing, file_name=source.file_name,
+                               source_path=label, origin=self.origin)
+            return ImportItem(label, "duplicate", document_id=existing,
+                              reason=f"duplicate of document {existing}")
+        try:
+            extracted = extractor_for(source.file_name)(data, source.file_name, options)
+        except Unsupported as exc:
+            return ImportItem(label, "unsupported", reason=str(exc))
+        except ExtractionError as exc:
+            return ImportItem(label, "failed", reason=str(exc))
+        except Exception as exc:  # a library choking on a malformed file
+            return ImportItem(label, "failed", reason=(
+                f"could not be read ({type(exc).__name__}: {exc})")[:300])
+        return Ready(source, data, digest, extracted, parent_id)
+
+    def _start_ocr(self, ready: Ready) -> None:
+        extracted = ready.extracted
+        if self.pool is None or self.options.ocr == "off" or extracted.render is None:
+            return
+        render = extracted.render
+        for index in extracted.ocr_pages:
+            fallback = extracted.pages[index].text
+            ready.futures[index] = self.pool.submit(
+                lambda index=index: render(index), fallback_text=fallback)
+
+    def _finish(self, ready: Ready) -> list[ImportItem]:
+        pages = list(ready.extracted.pages)
+        for index, future in ready.futures.items():
+            pages[index] = future.result()
+        item, doc_id = self._store(ready, pages)
+        items = [item]
+        if doc_id is not None:
+            for name, blob in ready.extracted.attachments:
+                items += self.import_now(Source(label=f"{ready.source.label}:{name}",
+                                                file_name=name, size=len(blob), data=blob),
+                                         doc_id)
+        return items
+
+    def _store(self, ready: Ready, pages: list[PageText]) -> tuple[ImportItem, int | None]:
+        source, extracted = ready.source, ready.extracted
+        try:
+            with self.case.action(f"Import {source.file_name}") as act:
+                changes = documents.add(
+                    self.case, data=ready.data, title=extracted.title,
+                    kind=extracted.kind, pages=pages, file_name=source.file_name,
+                    source_path=source.label, origin=self.origin,
+                    media_type=extracted.media_type, confidential=self.confidential,
+                    metadata=extracted.metadata, parent_id=ready.parent_id,
+                    import_id=self.import_id, email=extracted.email)
+                doc_id = int(changes.id)
+                act.row_id = doc_id
+                act.insert("import_items", {"import_id": self.import_id,
+                                            "path": source.label, "outcome": "imported",
+                                            "document_id": doc_id, "reason": None})
+        except documents.DuplicateDocument as exc:  # stored meanwhile (same bytes)
+            item = ImportItem(source.label, "duplicate", document_id=exc.document_id,
+                              reason=str(exc))
+            documents.add_name(self.case, exc.document_id, file_name=source.file_name,
+                               source_path=source.label, origin=self.origin)
+            self.record(item)
+            return item, None
+        ocr_pages = sum(1 for p in pages if p.ocr == "done")
+        return ImportItem(source.label, "imported", document_id=doc_id, pages=len(pages),
+                          ocr_pages=ocr_pages), doc_id
+
+    def record(self, item: ImportItem) -> None:
+        """Store the outcome of a file that was not imported."""
+        with self.case.action("Record import outcome") as act:
+            act.insert("import_items", {"import_id": self.import_id, "path": item.path,
+                                        "outcome": item.outcome,
+                                        "document_id": item.document_id,
+                                        "reason": item.reason})
