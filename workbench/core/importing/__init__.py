@@ -20,6 +20,7 @@ from workbench.core.casefile import Case, utcnow
 from workbench.core.errors import NotFound, ValidationError
 # Format modules register their extractors and expanders when imported.
 from workbench.core.importing import archive as _archive  # noqa: F401
+from workbench.core.importing import images as _images  # noqa: F401
 from workbench.core.importing import mail as _mail  # noqa: F401
 from workbench.core.importing import mbox as _mbox  # noqa: F401
 from workbench.core.importing import outlook as _outlook  # noqa: F401

@@ -1,0 +1,164 @@
+"""PDF import: text per page, pages without a text layer, OCR now or later, bad PDFs."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from tests.core.import_files import UNICODE_LINES, pdf_bytes, write
+from workbench.core import documents, excerpts
+from workbench.core.errors import ValidationError
+from workbench.core.importing import ImportOptions, import_paths, ocr, recognise
+from workbench.core.importing.pdf import render_page
+
+needs_tesseract = pytest.mark.skipif(shutil.which("tesseract") is None,
+                                     reason="the tesseract program is not installed")
+
+
+@pytest.fixture
+def no_tesseract(monkeypatch):
+    """Run as on a machine without Tesseract."""
+    monkeypatch.setattr(ocr, "tesseract", lambda: None)
+
+
+def test_unicode_multipage_pdf_keeps_pages_and_text(case, tmp_path):
+    pages = [[f"Page {n} of the vendor list", *UNICODE_LINES] for n in (1, 2, 3)]
+    path = write(tmp_path / "vendor list.pdf", pdf_bytes(pages, title="Vendor list"))
+    report = import_paths(case, [path], origin="Records release 2019-03")
+    assert (report.imported, report.pages, report.failed) == (1, 3, 0)
+    doc = documents.get(case, report.items[0].document_id)
+    assert (doc.kind, doc.title, doc.page_count) == ("pdf", "Vendor list", 3)
+    assert doc.media_type == "application/pdf"
+    assert doc.origin == "Records release 2019-03"
+    assert doc.sha256 == documents.sha256_of(path.read_bytes())
+    assert documents.data(case, doc.id) == path.read_bytes()
+    for n, page in enumerate(documents.pages(case, doc.id), start=1):
+        assert page.text.startswith(f"Page {n} of the vendor list\n")
+        for line in UNICODE_LINES:
+            assert line in page.text
+        assert page.ocr == "none"
+    # Reading order: the lines come out in the order they were drawn.
+    text = documents.page(case, doc.id, 2).text
+    assert [text.index(line) for line in UNICODE_LINES] == sorted(
+        text.index(line) for line in UNICODE_LINES)
+    # Excerpts anchor on the imported page text.
+    changes = excerpts.add(case, document_id=doc.id, page=2, quote="Ελληνικά: η αλεπού")
+    excerpt = excerpts.get(case, changes.id)
+    assert text[excerpt.start:excerpt.end] == "Ελληνικά: η αλεπού"
+
+
+def test_page_without_text_is_marked_needed_without_tesseract(case, tmp_path, no_tesseract):
+    path = write(tmp_path / "scan.pdf", pdf_bytes([["Cover letter"], None, []]))
+    report = import_paths(case, [path])
+    assert report.items[0].outcome == "imported" and report.ocr_pages == 0
+    pages = documents.pages(case, report.items[0].document_id)
+    assert [p.ocr for p in pages] == ["none", "needed", "none"]  # page 3 is blank
+    assert documents.ocr_state(case, pages[0].document_id) == "needed"
+
+
+def test_ocr_off_marks_pages_needed(case, tmp_path):
+    path = write(tmp_path / "scan.pdf", pdf_bytes([None]))
+    report = import_paths(case, [path], options=ImportOptions(ocr="off"))
+    assert documents.pages(case, report.items[0].document_id)[0].ocr == "needed"
+
+
+def test_bad_ocr_mode_is_refused(case, tmp_path):
+    with pytest.raises(ValidationError):
+        import_paths(case, [tmp_path], options=ImportOptions(ocr="sometimes"))
+
+
+@needs_tesseract
+def test_image_only_page_is_ocrd_with_confidence(case, tmp_path):
+    path = write(tmp_path / "scan.pdf", pdf_bytes([["Typed cover page"], None]))
+    report = import_paths(case, [path])
+    assert (report.pages, report.ocr_pages) == (2, 1)
+    cover, scan = documents.pages(case, report.items[0].document_id)
+    assert cover.ocr == "none" and "Typed cover page" in cover.text
+    assert scan.ocr == "done"
+    assert "quick brown fox" in scan.text
+    assert scan.ocr_confidence is not None and scan.ocr_confidence > 60
+
+
+@needs_tesseract
+def test_force_ocrs_pages_that_have_text(case, tmp_path):
+    path = write(tmp_path / "typed.pdf", pdf_bytes([["The quick brown fox jumps"]]))
+    report = import_paths(case, [path], options=ImportOptions(ocr="force"))
+    page = documents.pages(case, report.items[0].document_id)[0]
+    assert report.ocr_pages == 1 and page.ocr == "done"
+    assert "quick brown fox" in page.text
+
+
+@needs_tesseract
+def test_unknown_ocr_language_is_refused_before_importing(case, tmp_path):
+    with pytest.raises(ValidationError, match="not installed"):
+        import_paths(case, [tmp_path], options=ImportOptions(ocr_lang="xx-nonesuch"))
+
+
+@needs_tesseract
+def test_ocr_later_fills_the_needed_pages(case, tmp_path, monkeypatch):
+    path = write(tmp_path / "scan.pdf", pdf_bytes([["Cover"], None]))
+    monkeypatch.setattr(ocr, "tesseract", lambda: None)
+    doc_id = import_paths(case, [path]).items[0].document_id
+    monkeypatch.undo()
+    assert recognise.pending_pages(case) == [(doc_id, 2)]
+    summary = recognise.ocr_documents(case, document_id=doc_id)
+    assert (summary.pages, summary.done, summary.failed) == (1, 1, 0)
+    page = documents.page(case, doc_id, 2)
+    assert page.ocr == "done" and "quick brown fox" in page.text
+    assert recognise.pending_pages(case) == []
+    assert recognise.ocr_documents(case).pages == 0  # nothing left to do
+
+
+def test_ocr_later_without_tesseract_says_so(case, no_tesseract):
+    with pytest.raises(ValidationError, match="Tesseract is not installed"):
+        recognise.ocr_documents(case)
+
+
+@pytest.mark.parametrize("name, data, reason", [
+    ("locked.pdf", pdf_bytes([["secret"]], encrypt="hunter2"), "password required"),
+    ("cut.pdf", pdf_bytes([["a"], ["b"]])[:300], "damaged or truncated PDF"),
+    ("fake.pdf", b"this is not a PDF at all", "not a PDF file"),
+])
+def test_bad_pdfs_fail_with_a_reason_and_the_batch_goes_on(case, tmp_path, name, data,
+                                                           reason):
+    write(tmp_path / "in" / name, data)
+    write(tmp_path / "in" / "ok.pdf", pdf_bytes([["fine"]]))
+    report = import_paths(case, [tmp_path / "in"])
+    outcomes = {i.path.rsplit("/", 1)[-1]: i for i in report.items}
+    assert outcomes["ok.pdf"].outcome == "imported"
+    assert outcomes[name].outcome == "failed"
+    assert reason in outcomes[name].reason
+    assert len(documents.ids(case)) == 1
+
+
+def test_render_page_gives_a_300_dpi_grey_image():
+    image = render_page(pdf_bytes([None]), 0)
+    header, _, rest = image.partition(b"\n")
+    size, _, rest = rest.partition(b"\n")
+    width, height = map(int, size.split())
+    assert header == b"P5"
+    # A4 is 8.27 x 11.69 inches.
+    assert abs(width - 2481) <= 2 and abs(height - 3508) <= 2
+    assert len(rest) == len(b"255\n") + width * height
+
+
+def test_tesseract_tsv_becomes_lines_and_a_mean_confidence():
+    rows = ["level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth"
+            "\theight\tconf\ttext",
+            "1\t1\t0\t0\t0\t0\t0\t0\t100\t100\t-1\t",
+            "5\t1\t1\t1\t1\t1\t0\t0\t1\t1\t90\tThe",
+            "5\t1\t1\t1\t1\t2\t0\t0\t1\t1\t80\tagency",
+            "5\t1\t1\t1\t2\t1\t0\t0\t1\t1\t70\tdenies",
+            "5\t1\t2\t1\t1\t1\t0\t0\t1\t1\t60\tit.",
+            "5\t1\t2\t1\t1\t2\t0\t0\t1\t1\t95\t "]
+    text, confidence = ocr.text_and_confidence("\n".join(rows))
+    assert text == "The agency\ndenies\n\nit."
+    assert confidence == 75.0
+    assert ocr.text_and_confidence("level\n") == ("", None)
+
+
+def test_tesseract_runs_single_threaded_one_process_per_core():
+    assert ocr._env()["OMP_THREAD_LIMIT"] == "1"
+    with ocr.OcrPool("eng") as pool:
+        assert pool.size == ocr.workers() >= 1
