@@ -188,3 +188,18 @@ def test_demo_and_info_in_a_real_process(tmp_path):
     bad = subprocess.run(run + ["info", str(tmp_path / "nope.wbcase")], capture_output=True,
                          text=True)
     assert bad.returncode == 1 and bad.stderr.count("\n") == 1
+
+
+def test_undo_and_history(built, run_cli):
+    path = built["path"]
+    ok(run_cli("tag", "add", path, "claim", built["claim"], "contested", "--json"))
+    first = ok(run_cli("undo", path, "--json"))
+    assert ok(run_cli("tag", "list", path, "--json")) == []
+    second = ok(run_cli("undo", path, "--json"))
+    assert second["reverts"] < first["reverts"]  # the finding before it
+    assert ok(run_cli("finding", "list", path, "--json")) == []
+    ok(run_cli("undo", path, "--action", second["id"], "--json"))  # redo
+    assert len(ok(run_cli("finding", "list", path, "--json"))) == 1
+    history = ok(run_cli("history", path, "--json"))
+    assert history[0]["reverts"] == second["id"]
+    refused(run_cli("undo", path, "--action", 9999), "no action with id 9999")

@@ -222,3 +222,37 @@ def demo(path: str, force: bool, as_json: bool) -> None:
     click.echo("(a fictional case, made up to show how Workbench works)")
     counts = summary["counts"]
     click.echo(", ".join(f"{v} {k}" for k, v in counts.items()))
+
+
+@cli.command()
+@CASE
+@click.option("--limit", type=int, default=20, show_default=True)
+@JSON
+def history(case: str, limit: int, as_json: bool) -> None:
+    """List the newest actions (what `workbench undo` can revert)."""
+    from workbench.core import undo as undo_core
+
+    with open_case(case) as c:
+        rows = undo_core.actions(c, limit=limit)
+    if as_json:
+        emit_json(rows)
+        return
+    table(["action", "at", "what", "reverts"], [[a.id, a.at, a.label, a.reverts] for a in rows])
+
+
+@cli.command()
+@CASE
+@click.option("--action", "action_id", type=int,
+              help="Revert this action (see `workbench history`); an undo reverted is a redo.")
+@JSON
+def undo(case: str, action_id: int | None, as_json: bool) -> None:
+    """Undo the newest action not yet undone (or the one given)."""
+    from workbench.core import undo as undo_core
+
+    with open_case(case) as c:
+        target = action_id if action_id is not None else undo_core.last_undoable(c).id
+        changes = undo_core.revert(c, target)
+    if as_json:
+        emit_json({"id": changes.action_id, "reverts": target, "changes": changes.summary()})
+    else:
+        click.echo(f"{changes.action} (action {target}).")

@@ -65,7 +65,7 @@ class ChangeCollector:
         if verb == "created":
             self.created.add(ref)
         elif verb == "updated":
-            if ref not in self.created:
+            if ref not in self.created and ref not in self.deleted:
                 self.updated.add(ref)
         elif verb == "deleted":
             if ref in self.created:

@@ -266,8 +266,14 @@ def _split(script: str) -> list[str]:
     return out
 
 
+def _to_v2(conn: sqlite3.Connection) -> None:
+    """Undo and redo: an action may revert an earlier one (see core/undo.py)."""
+    conn.execute("ALTER TABLE actions ADD COLUMN reverts INTEGER REFERENCES actions(id)")
+    conn.execute("CREATE INDEX actions_reverts ON actions(reverts)")
+
+
 #: The ladder: MIGRATIONS[n] takes a file from version n to n + 1.
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_to_v1]
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_to_v1, _to_v2]
 
 #: The schema version this program writes.
 SCHEMA_VERSION = len(MIGRATIONS)
