@@ -16,6 +16,24 @@ from workbench.core.importing.extract import (ExtractionError, Extracted, Import
                                               register, title_from_name)
 
 
+def unescape(text: str) -> str:
+    """Text with the parser's stand-ins for undecodable bytes turned back into letters.
+
+    The email package keeps bytes it cannot decode as lone surrogates, which SQLite
+    refuses; they are read as UTF-8 when they are, else as Windows-1252 (the usual
+    culprit in old mail).
+    """
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        raw = text.encode("utf-8", "surrogateescape")
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError:
+            return raw.decode("cp1252", errors="replace")
+
+
 def _header(msg: EmailMessage, name: str) -> str | None:
     try:
         value = msg.get(name)
@@ -24,7 +42,7 @@ def _header(msg: EmailMessage, name: str) -> str | None:
         value = str(raw) if raw is not None else None
     if value is None:
         return None
-    text = " ".join(str(value).split())
+    text = " ".join(unescape(str(value)).split())
     return text or None
 
 
@@ -39,7 +57,7 @@ def iso_date(value: str | None) -> str | None:
 
 
 def headers_of(msg: EmailMessage) -> EmailHeaders:
-    raw = "".join(f"{k}: {v}\n" for k, v in msg.raw_items())
+    raw = unescape("".join(f"{k}: {v}\n" for k, v in msg.raw_items()))
     return EmailHeaders(
         from_addr=_header(msg, "From"), to_addrs=_header(msg, "To"),
         cc_addrs=_header(msg, "Cc"), date=iso_date(_header(msg, "Date")) or _header(msg, "Date"),
@@ -59,14 +77,14 @@ def body_text(msg: EmailMessage) -> str:
         content = payload.decode("utf-8", errors="replace")
     if part.get_content_subtype() == "html":
         from workbench.core.importing.markup import html_to_text
-        return html_to_text(content)
-    return content
+        return html_to_text(unescape(content))
+    return unescape(content)
 
 
 def attachments_of(msg: EmailMessage) -> list[tuple[str, bytes]]:
     out = []
     for n, part in enumerate(msg.iter_attachments(), start=1):
-        name = part.get_filename() or f"attachment-{n}"
+        name = unescape(part.get_filename() or "") or f"attachment-{n}"
         payload = part.get_payload(decode=True)
         if payload is None and part.get_content_type() == "message/rfc822":
             payload = part.get_payload(0).as_bytes()

@@ -8,6 +8,7 @@ each in one transaction, on the calling thread (the only one that writes the cas
 
 from __future__ import annotations
 
+import sqlite3
 from collections import deque
 from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass, field
@@ -196,6 +197,13 @@ class Importer:
                               reason=str(exc))
             documents.add_name(self.case, exc.document_id, file_name=source.file_name,
                                source_path=source.label, origin=self.origin)
+            self.record(item)
+            return item, None
+        except sqlite3.OperationalError:
+            raise  # disk full, file locked: every later file would fail the same way
+        except Exception as exc:  # a value the case file refuses; rolled back whole
+            item = ImportItem(source.label, "failed", reason=(
+                f"could not be stored ({type(exc).__name__}: {exc})")[:300])
             self.record(item)
             return item, None
         ocr_pages = sum(1 for p in pages if p.ocr == "done")
