@@ -1,0 +1,107 @@
+"""How text becomes index terms: one tokeniser shared by indexing, queries and snippets.
+
+Words are runs of letters and digits, as SQLite FTS5's ``unicode61`` tokenizer splits
+them (so the two agree in the benchmark, and ``_`` separates words in both). Terms are
+lower-cased and stripped of accents. Anything with punctuation inside, such as a plate
+number ``7XKD-214`` or an address ``rkessler@ofba.example.gov``, becomes several
+adjacent terms; the query parser turns such a word into a phrase of those terms
+(``multitoken_query="phrase"``), so it is found exactly and never confused with
+``7XKD`` near an unrelated ``214``.
+
+No stemming and no stop words: reporters search for exact wording ("read only",
+"the county sheriff"), and a stop list would make such phrases match loosely.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterator
+from functools import lru_cache
+
+from whoosh import formats
+from whoosh.analysis import Token, Tokenizer
+
+#: One word: letters and digits, nothing else (``_`` is a separator, as in FTS5).
+WORD = re.compile(r"[^\W_]+")
+
+
+@lru_cache(maxsize=65536)
+def _fold(word: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", word)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def term(word: str) -> str:
+    """The index term of one word: lower case, without accents."""
+    word = word.lower()
+    # Most words are ASCII; folding only the others keeps indexing fast.
+    return word if word.isascii() else _fold(word)
+
+
+def terms(text: str) -> list[str]:
+    """Every term of ``text`` in order (positions are list indexes)."""
+    return [term(w) for w in WORD.findall(text)]
+
+
+def spans(text: str) -> Iterator[tuple[str, int, int]]:
+    """``(term, start, end)`` of every word of ``text``, offsets into ``text``."""
+    for m in WORD.finditer(text):
+        yield term(m.group()), m.start(), m.end()
+
+
+class WordTokenizer(Tokenizer):
+    """whoosh's view of :func:`spans`, used for queries and short fields."""
+
+    def __call__(self, value: str, positions: bool = False, chars: bool = False,
+                 keeporiginal: bool = False, removestops: bool = True, start_pos: int = 0,
+                 start_char: int = 0, tokenize: bool = True, mode: str = "",
+                 **kwargs: object) -> Iterator[Token]:
+        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        if not tokenize:
+            # Prefix and fuzzy words of a query arrive whole; normalise them the same way.
+            t.original = value
+            t.text = term(value)
+            t.boost = 1.0
+            if positions:
+                t.pos = start_pos
+            if chars:
+                t.startchar, t.endchar = start_char, start_char + len(value)
+            yield t
+            return
+        for pos, (text, start, end) in enumerate(spans(value), start_pos):
+            t.text = text
+            t.boost = 1.0
+            if keeporiginal:
+                t.original = value[start:end]
+            t.stopped = False
+            if positions:
+                t.pos = pos
+            if chars:
+                t.startchar, t.endchar = start_char + start, start_char + end
+            yield t
+
+
+ANALYZER = WordTokenizer()
+
+
+class WordPositions(formats.Positions):
+    """Positions format that indexes with :func:`terms` directly.
+
+    whoosh's generic path builds a Token object per word and runs it through the
+    analyzer chain; for page text that loop is most of the indexing time. The result is
+    identical to what :class:`WordTokenizer` produces (the tests check that).
+    """
+
+    def word_values(self, value: object, analyzer: object, **kwargs: object):
+        if not isinstance(value, str) or not isinstance(analyzer, WordTokenizer):
+            yield from super().word_values(value, analyzer, **kwargs)
+            return
+        positions: dict[str, list[int]] = defaultdict(list)
+        for pos, word in enumerate(terms(value)):
+            positions[word].append(pos)
+        boost = self.field_boost
+        encode = self.encode
+        for word, poslist in positions.items():
+            yield word, len(poslist), len(poslist) * boost, encode(poslist)

@@ -1,0 +1,59 @@
+"""The index's schema: one whoosh document per searchable thing in a case.
+
+Page text is indexed but not stored: SQLite already holds it, and storing it again made
+the index about three times larger and indexing much slower. Snippets are cut from the
+text fetched from the case file by id (:mod:`.snippets`). Short texts (a statement, a
+claim) are stored in ``extract`` so their snippets need no query.
+"""
+
+from __future__ import annotations
+
+from whoosh import fields
+
+from workbench.core.search.analysis import ANALYZER, WordPositions
+
+#: Bump when the schema or what goes into it changes: older indexes are rebuilt.
+FORMAT = 1
+
+#: What the ``kind`` field holds.
+KINDS = ("page", "excerpt", "statement", "claim", "verdict", "finding", "actor", "note")
+
+#: Fields a user may name in a query (``from:kessler``), mapped to index fields.
+QUERY_FIELDS = {
+    "title": "title", "body": "body", "text": "body", "from": "from", "to": "to",
+    "subject": "subject", "kind": "kind", "actor": "actor", "tag": "tag",
+    "origin": "origin", "date": "date", "year": "year", "doc": "doc",
+    "confidential": "confidential",
+}
+
+#: Fields searched for words without a field name, with their BM25F weight. Email
+#: headers are included so that an address or a subject finds its message.
+DEFAULT_FIELDS = {"body": 1.0, "title": 1.5, "subject": 1.5, "from": 1.0, "to": 1.0}
+
+
+def _text(*, stored: bool = False, boost: float = 1.0) -> fields.TEXT:
+    field = fields.TEXT(analyzer=ANALYZER, stored=stored, field_boost=boost,
+                        multitoken_query="phrase")
+    field.format = WordPositions(field_boost=boost)
+    return field
+
+
+def schema() -> fields.Schema:
+    return fields.Schema(
+        uid=fields.ID(unique=True, stored=True),       # "page:12", "note:evidence:3"
+        kind=fields.ID(stored=True, sortable=True),
+        doc=fields.ID(stored=True),                     # document id, as text
+        page=fields.STORED(),
+        title=_text(stored=True),
+        body=_text(),
+        extract=fields.STORED(),                        # short texts, for snippets
+        date=fields.ID(stored=True),                    # ISO date, ranges compare as text
+        year=fields.ID(stored=True, sortable=True),
+        actor=_text(),                                  # names and aliases involved
+        actor_id=fields.KEYWORD(stored=True, commas=True),
+        **{"from": _text(), "to": _text()},
+        subject=_text(),
+        tag=fields.KEYWORD(stored=True, commas=True, lowercase=True),
+        origin=_text(stored=True),
+        confidential=fields.BOOLEAN(stored=True),
+    )

@@ -1,0 +1,174 @@
+"""The query language: whoosh's parser, configured, with one-line errors.
+
+Words, "exact phrases", AND / OR / NOT (and ``-word``), ``prefix*``, ``fuzzy~`` (``~2``
+for two edits), ``field:value`` for the fields in :data:`~.fields.QUERY_FIELDS`, and
+date ranges ``date:[2019-01-01 TO 2019-06-30]`` (either end may be left open and may be
+a year or a month). Words without a field search the text and titles; words are ANDed.
+
+whoosh's parser accepts anything and quietly guesses; a reporter who mistypes a
+field name or forgets a quote should be told instead, so :func:`parse` checks the
+query first and raises :class:`QueryError` with the reason.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from whoosh import qparser
+from whoosh import query as wq
+
+from workbench.core.errors import WorkbenchError
+from workbench.core.search.analysis import term
+from workbench.core.search.fields import DEFAULT_FIELDS, QUERY_FIELDS, schema
+
+_FIELD = re.compile(r"(?<![\w@.])([A-Za-z_][\w]*):")
+_DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?$")
+_RANGE = re.compile(r"(\w+):([\[{])(.*?)([\]}])")
+_OPERATOR = re.compile(r"^(AND|OR)\b|\b(AND|OR|NOT)$")
+
+
+class QueryError(WorkbenchError):
+    """A search query that cannot be understood; the message says why, in one line."""
+
+
+@dataclass
+class Highlight:
+    """What a snippet should mark: words, word prefixes and phrases of the query."""
+
+    words: set[str] = field(default_factory=set)
+    prefixes: set[str] = field(default_factory=set)
+    phrases: list[tuple[str, ...]] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.words or self.prefixes or self.phrases)
+
+
+def _parser() -> qparser.MultifieldParser:
+    parser = qparser.MultifieldParser(list(DEFAULT_FIELDS), _SCHEMA,
+                                      fieldboosts=DEFAULT_FIELDS)
+    parser.add_plugin(qparser.FuzzyTermPlugin())
+    parser.add_plugin(qparser.FieldAliasPlugin({v: [k] for k, v in QUERY_FIELDS.items()
+                                                if k != v}))
+    return parser
+
+
+_SCHEMA = schema()
+_PARSER = _parser()
+
+
+def _outside_quotes(text: str) -> str:
+    """``text`` with every quoted phrase blanked out (its length kept)."""
+    return re.sub(r'"[^"]*"', lambda m: " " * len(m.group()), text)
+
+
+def _check(text: str) -> None:
+    if not text.strip():
+        raise QueryError("the search is empty: type a word, a phrase or field:value")
+    if text.count('"') % 2:
+        raise QueryError('a phrase is missing its closing quote (")')
+    bare = _outside_quotes(text)
+    depth = 0
+    for ch in bare:
+        depth += {"(": 1, ")": -1}.get(ch, 0)
+        if depth < 0:
+            raise QueryError("a closing parenthesis ) has no opening one")
+    if depth:
+        raise QueryError("a parenthesis ( is not closed")
+    if bare.count("[") + bare.count("{") != bare.count("]") + bare.count("}"):
+        raise QueryError("a range is not closed: write date:[2019-01-01 TO 2019-06-30]")
+    for m in _FIELD.finditer(bare):
+        name = m.group(1).lower()
+        if name not in QUERY_FIELDS:
+            known = ", ".join(sorted(k for k in QUERY_FIELDS if k not in ("body", "text")))
+            raise QueryError(f'unknown field "{m.group(1)}:" (fields: {known}; put the '
+                             'words in quotes to search for them as text)')
+        rest = bare[m.end():]
+        if not rest or rest[0].isspace() or rest[0] == ")":
+            raise QueryError(f'"{m.group(1)}:" needs a value, e.g. {m.group(1)}:word')
+    for m in _RANGE.finditer(bare):
+        if m.group(1).lower() != "date":
+            raise QueryError(f"ranges work on dates only (date:[... TO ...]), "
+                             f"not on {m.group(1)}:")
+        parts = [p.strip() for p in re.split(r"\bTO\b", m.group(3))]
+        if len(parts) != 2 or not any(parts):
+            raise QueryError("a date range is written date:[2019-01-01 TO 2019-06-30]")
+        for p in parts:
+            if p and not _DATE.match(p):
+                raise QueryError(f'"{p}" is not a date: use YYYY, YYYY-MM or YYYY-MM-DD')
+    stripped = bare.strip()
+    if _OPERATOR.search(stripped):
+        raise QueryError("AND, OR and NOT need words on both sides "
+                         "(write them in lower case to search for the words)")
+
+
+def _fix_ranges(q: wq.Query) -> wq.Query:
+    """Make partial dates mean whole periods: ``date:2019`` is the year, and a range
+    ending ``2019-06`` includes all of June (dates compare as text)."""
+    if isinstance(q, wq.Term) and q.fieldname == "date" and len(q.text) < 10:
+        return wq.Prefix("date", q.text, boost=q.boost)
+    if isinstance(q, wq.TermRange) and q.fieldname == "date" and q.end is not None \
+            and len(q.end) < 10:
+        return wq.TermRange("date", q.start, q.end + "\uffff", q.startexcl, q.endexcl,
+                            boost=q.boost, constantscore=True)
+    if q.is_leaf():
+        return q
+    return q.apply(_fix_ranges)
+
+
+def parse(text: str) -> wq.Query:
+    """The whoosh query for ``text``; :class:`QueryError` when it is malformed."""
+    text = unicodedata.normalize("NFC", text)
+    _check(text)
+    # whoosh's field names are case-sensitive; a reporter's "From:" is meant as "from:".
+    bare = _outside_quotes(text)
+    for m in _FIELD.finditer(bare):
+        text = text[:m.start(1)] + m.group(1).lower() + text[m.end(1):]
+    try:
+        q = _PARSER.parse(text)
+    except Exception as exc:  # the parser's own errors are rare and unhelpful
+        raise QueryError(f"cannot understand the search ({exc})") from None
+    if q is wq.NullQuery or isinstance(q, type(wq.NullQuery)):
+        raise QueryError("the search has no words to look for")
+    return _fix_ranges(q)
+
+
+def highlights(q: wq.Query, reader=None, *, fields: tuple[str, ...] = ("body",)) -> Highlight:
+    """The terms a snippet should mark, skipping negated parts of the query.
+
+    Fuzzy and wildcard terms are expanded against ``reader`` to the words the index
+    holds; prefixes are kept as prefixes.
+    """
+    out = Highlight()
+
+    def walk(node: wq.Query) -> None:
+        if isinstance(node, wq.Not):
+            return
+        if isinstance(node, wq.AndNot):
+            walk(node.a)
+            return
+        if isinstance(node, wq.Phrase):
+            if node.fieldname in fields:
+                out.phrases.append(tuple(node.words))
+            return
+        if isinstance(node, wq.Prefix):
+            if node.fieldname in fields:
+                out.prefixes.add(term(node.text))
+            return
+        if isinstance(node, (wq.FuzzyTerm, wq.Wildcard)):
+            if node.fieldname in fields and reader is not None:
+                for fname, btext in node.existing_terms(reader, expand=True):
+                    word = btext.decode("utf-8") if isinstance(btext, bytes) else btext
+                    out.words.add(word)
+            return
+        if isinstance(node, wq.Term):
+            if node.fieldname in fields:
+                out.words.add(node.text)
+            return
+        for child in node.children():
+            walk(child)
+
+    walk(q)
+    return out

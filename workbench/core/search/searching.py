@@ -1,0 +1,135 @@
+"""Running a query: ranked hits with snippets, facet counts and paging."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from whoosh import sorting
+from whoosh.searching import Searcher
+
+from workbench.core.casefile import Case
+from workbench.core.search.entries import parse_uid
+from workbench.core.search.query import Highlight, highlights, parse
+from workbench.core.search.snippets import Snippet, snippet
+from workbench.core.search.store import CaseIndex
+
+#: Most hits one call returns (a batch search pages through more).
+MAX_LIMIT = 10_000
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One thing that matched. ``id`` is its row id in ``table`` (the page's for pages)."""
+
+    uid: str
+    kind: str
+    table: str
+    id: int
+    doc_id: int | None
+    page: int | None
+    title: str
+    date: str | None
+    snippet: Snippet
+    score: float
+    confidential: bool
+    origin: str | None
+    tags: tuple[str, ...]
+    actor_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class ActorCount:
+    actor_id: int
+    name: str
+    count: int
+
+
+@dataclass(frozen=True)
+class Facets:
+    """How many hits of each kind, about each actor and from each year (all hits)."""
+
+    kinds: tuple[tuple[str, int], ...] = ()
+    actors: tuple[ActorCount, ...] = ()
+    years: tuple[tuple[str, int], ...] = ()
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    query: str
+    total: int
+    offset: int
+    limit: int
+    hits: tuple[Hit, ...]
+    facets: Facets
+
+
+_GROUPS = {"kind": sorting.FieldFacet("kind"), "year": sorting.FieldFacet("year"),
+           "actor": sorting.FieldFacet("actor_id", allow_overlap=True)}
+
+
+def _page_texts(case: Case, page_ids: list[int]) -> dict[int, str]:
+    if not page_ids:
+        return {}
+    marks = ",".join("?" * len(page_ids))
+    return {r[0]: r[1] for r in case.rows(f"SELECT id, text FROM pages WHERE id IN ({marks})",
+                                          page_ids)}
+
+
+def _facets(case: Case, results) -> Facets:
+    def counted(name: str) -> list[tuple[str, int]]:
+        groups = results.groups(name)
+        return sorted(((str(k), int(v)) for k, v in groups.items() if k not in (None, "")),
+                      key=lambda kv: (-kv[1], kv[0]))
+
+    actor_counts = [(int(k), n) for k, n in counted("actor") if str(k).isdigit()]
+    names = {}
+    if actor_counts:
+        ids = [a for a, _ in actor_counts]
+        marks = ",".join("?" * len(ids))
+        names = {r[0]: r[1] for r in case.rows(
+            f"SELECT id, name FROM actors WHERE id IN ({marks})", ids)}
+    return Facets(
+        kinds=tuple(counted("kind")),
+        actors=tuple(ActorCount(a, names.get(a, f"actor {a}"), n) for a, n in actor_counts),
+        years=tuple(sorted(counted("year"), reverse=True)))
+
+
+def hits_from(case: Case, searcher: Searcher, hits: list, hl: Highlight,
+              width: int) -> tuple[Hit, ...]:
+    """Turn whoosh hits into :class:`Hit` with snippets (page text fetched by id)."""
+    stored = [(h.fields(), h.score) for h in hits]
+    texts = _page_texts(case, [parse_uid(f["uid"])[2] for f, _ in stored
+                               if f["kind"] == "page"])
+    out = []
+    for f, score in stored:
+        kind, table, row_id = parse_uid(f["uid"])
+        text = texts.get(row_id, "") if kind == "page" else f.get("extract", "")
+        out.append(Hit(
+            uid=f["uid"], kind=kind, table=table, id=row_id,
+            doc_id=int(f["doc"]) if f.get("doc") else None, page=f.get("page"),
+            title=f.get("title", ""), date=f.get("date"), snippet=snippet(text, hl, width),
+            score=float(score or 0.0), confidential=bool(f.get("confidential", False)),
+            origin=f.get("origin"),
+            tags=tuple(t for t in f.get("tag", "").split(",") if t),
+            actor_ids=tuple(int(a) for a in f.get("actor_id", "").split(",") if a)))
+    return tuple(out)
+
+
+def run(index: CaseIndex, text: str, *, limit: int = 20, offset: int = 0,
+        facets: bool = True, width: int = 200) -> SearchResults:
+    """Search the index of a case. Raises :class:`~.query.QueryError` on a bad query."""
+    q = parse(text)
+    limit = max(0, min(limit, MAX_LIMIT))
+    offset = max(0, offset)
+    searcher = index.searcher()
+    kwargs: dict = {"limit": max(1, offset + limit)}
+    if facets:
+        kwargs.update(groupedby=_GROUPS, maptype=sorting.Count)
+    results = searcher.search(q, **kwargs)
+    total = len(results)
+    window = list(results)[offset:offset + limit] if limit else []
+    hl = highlights(q, searcher.reader())
+    return SearchResults(
+        query=text, total=total, offset=offset, limit=limit,
+        hits=hits_from(index.case, searcher, window, hl, width),
+        facets=_facets(index.case, results) if facets else Facets())

@@ -1,0 +1,296 @@
+"""Where a case's index lives, whether it is in step with the case, and keeping it so.
+
+The index is derived data: it lives outside the case file, in the user's cache folder
+(or under ``$WORKBENCH_INDEX_DIR``), in a folder named after the case's id and the
+case file's path, so two cases (even two copies of one case) never share an index.
+Beside the whoosh files, ``workbench-index.json`` records which case and which revision
+(``Case.revision`` and the time of that audit row) the index reflects.
+
+:meth:`CaseIndex.ensure` brings an index in step when it is opened: a missing,
+unreadable or foreign index is rebuilt; one that is merely behind catches up from the
+audit log when the gap is small, and is rebuilt otherwise. While the index is open,
+:meth:`CaseIndex.apply` (a :meth:`Case.add_listener` listener) applies each action's
+changes as soon as it commits.
+
+Threading: like :class:`Case`, use a :class:`CaseIndex` from one thread at a time.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import logging
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import platformdirs
+from whoosh import index as whoosh_index
+from whoosh import query as wq
+from whoosh.searching import Searcher
+
+from workbench.core.casefile import Case
+from workbench.core.changes import Changes
+from workbench.core.progress import NO_PROGRESS, Progress
+from workbench.core.search import entries as entries_
+from workbench.core.search.audit_refs import refs_since
+from workbench.core.search.fields import FORMAT, schema
+from workbench.core.search.updates import affected
+
+log = logging.getLogger(__name__)
+
+ENV_DIR = "WORKBENCH_INDEX_DIR"
+META = "workbench-index.json"
+#: Behind by more audit rows than this, a rebuild is quicker than catching up.
+CATCH_UP_LIMIT = 20_000
+#: Memory whoosh may use for sorting postings while writing a large index.
+LIMIT_MB = 256
+
+
+def index_root() -> Path:
+    """The folder holding every case's index."""
+    override = os.environ.get(ENV_DIR)
+    if override:
+        return Path(override)
+    return platformdirs.user_cache_path("workbench", appauthor=False) / "index"
+
+
+def index_dir(case: Case) -> Path:
+    """The index folder of one case file (its id plus a hash of where the file is)."""
+    where = hashlib.sha256(str(case.path.resolve()).encode()).hexdigest()[:12]
+    return index_root() / f"{case.info.case_id}-{where}"
+
+
+@dataclass(frozen=True)
+class IndexState:
+    """Whether an index can be used as it is, and if not, why."""
+
+    fresh: bool
+    reason: str
+    revision: int | None = None
+
+
+def _stamp(case: Case, revision: int) -> str | None:
+    """The time of audit row ``revision``: tells one history from another."""
+    row = case.row("SELECT at FROM audit WHERE id = ?", (revision,))
+    return row[0] if row else None
+
+
+class CaseIndex:
+    """The full-text index of one open case."""
+
+    def __init__(self, case: Case, directory: Path | None = None) -> None:
+        self.case = case
+        self.directory = Path(directory) if directory else index_dir(case)
+        self._ix: whoosh_index.Index | None = None
+        self._searcher: Searcher | None = None
+        #: How the last :meth:`ensure` found the index (for the status bar and tests).
+        self.last_state: IndexState | None = None
+        #: What :meth:`ensure` did: "none", "caught up" or "rebuilt".
+        self.last_repair = "none"
+        #: The case revision the index was last known to match (-1: not yet).
+        self.revision_seen = -1
+
+    # -- state ----------------------------------------------------------------------
+    def _read_meta(self) -> dict | None:
+        try:
+            return json.loads((self.directory / META).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+
+    def _write_meta(self, directory: Path | None = None) -> None:
+        directory = directory or self.directory
+        revision = self.case.revision
+        meta = {"format": FORMAT, "case_id": self.case.info.case_id,
+                "case_path": str(self.case.path.resolve()), "revision": revision,
+                "stamp": _stamp(self.case, revision)}
+        tmp = directory / (META + ".tmp")
+        tmp.write_text(json.dumps(meta, indent=1), encoding="utf-8")
+        tmp.replace(directory / META)
+        self.revision_seen = revision
+
+    def _forget_meta(self) -> None:
+        """Mark the index as out of step, so the next open repairs it."""
+        with contextlib.suppress(OSError):
+            (self.directory / META).unlink()
+
+    def check(self) -> IndexState:
+        """How the index on disk stands against the case (reads only)."""
+        if not self.directory.is_dir():
+            return IndexState(False, "missing")
+        meta = self._read_meta()
+        if meta is None:
+            return IndexState(False, "unreadable (no record of what it holds)")
+        if meta.get("format") != FORMAT:
+            return IndexState(False, "made by another version of Workbench")
+        if meta.get("case_id") != self.case.info.case_id:
+            return IndexState(False, "belongs to another case")
+        try:
+            self._open()
+        except Exception as exc:  # whoosh raises many kinds on damaged files
+            return IndexState(False, f"unreadable ({type(exc).__name__})")
+        revision = self.case.revision
+        if meta.get("revision") != revision or meta.get("stamp") != _stamp(self.case, revision):
+            return IndexState(False, f"stale (index at revision {meta.get('revision')}, "
+                                     f"case at {revision})", meta.get("revision"))
+        self.revision_seen = revision
+        return IndexState(True, "up to date", revision)
+
+    def ensure(self, progress: Progress = NO_PROGRESS) -> IndexState:
+        """Make the index usable: catch up or rebuild as :meth:`check` says."""
+        state = self.check()
+        self.last_state = state
+        self.last_repair = "none"
+        if state.fresh:
+            return state
+        if state.revision is not None and self._catch_up(state.revision):
+            self.last_repair = "caught up"
+        else:
+            self.rebuild(progress)
+            self.last_repair = "rebuilt"
+        return state
+
+    # -- whoosh objects ---------------------------------------------------------------
+    def _open(self) -> whoosh_index.Index:
+        if self._ix is None:
+            ix = whoosh_index.open_dir(str(self.directory))
+            searcher = ix.searcher()  # opening the segments proves they are readable
+            self._ix, self._searcher = ix, searcher
+        return self._ix
+
+    def searcher(self) -> Searcher:
+        """A searcher on the current index (kept open between queries)."""
+        ix = self._open()
+        if self._searcher is None:
+            self._searcher = ix.searcher()
+        return self._searcher
+
+    def close(self) -> None:
+        """Detach from the case and release the index files."""
+        self.case.remove_listener(self.apply)
+        if self._searcher is not None:
+            with contextlib.suppress(Exception):
+                self._searcher.close()
+        self._searcher = None
+        self._ix = None
+
+    def _release(self) -> None:
+        if self._searcher is not None:
+            with contextlib.suppress(Exception):
+                self._searcher.close()
+        self._searcher = None
+        self._ix = None
+
+    # -- rebuilding -------------------------------------------------------------------
+    def rebuild(self, progress: Progress = NO_PROGRESS) -> int:
+        """Index the whole case afresh; returns the number of entries.
+
+        The new index is built beside the old one and replaces it only when complete,
+        so a cancelled or failed rebuild leaves the previous index (still marked stale).
+        """
+        building = self.directory.with_name(self.directory.name + ".building")
+        shutil.rmtree(building, ignore_errors=True)
+        building.mkdir(parents=True)
+        try:
+            count = self._fill(building, progress)
+            self._write_meta(building)
+        except BaseException:
+            shutil.rmtree(building, ignore_errors=True)
+            raise
+        self._release()
+        shutil.rmtree(self.directory, ignore_errors=True)
+        building.rename(self.directory)
+        progress.update(1.0, "Index ready")
+        return count
+
+    def _fill(self, directory: Path, progress: Progress) -> int:
+        ix = whoosh_index.create_in(str(directory), schema())
+        ctx = entries_.Context.load(self.case)
+        total = self.case.row("SELECT count(*) FROM pages")[0] or 1
+        writer = ix.writer(limitmb=LIMIT_MB)
+        count = 0
+        try:
+            progress.update(0.0, "Indexing pages")
+            for row in entries_.page_rows(self.case):
+                writer.add_document(**entries_.page_entry(ctx, row))
+                count += 1
+                if count % 250 == 0:
+                    progress.check()
+                    progress.update(0.85 * count / total, f"Indexing pages ({count:,})")
+            progress.update(0.85, "Indexing excerpts, statements, claims and notes")
+            for entry in entries_.record_entries(ctx, None):
+                writer.add_document(**entry)
+                count += 1
+            progress.check()
+            progress.update(0.9, "Writing the index")
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+        return count
+
+    # -- keeping in step ----------------------------------------------------------------
+    def apply(self, changes: Changes) -> None:
+        """Listener for :meth:`Case.add_listener`: index what one action changed.
+
+        Never raises: the action is already committed, and the index is only derived
+        data. On failure the index is marked out of step and repaired on next open.
+        """
+        try:
+            self.update(changes.created | changes.updated | changes.deleted)
+        except Exception:
+            log.exception("search index update failed; it will be rebuilt")
+            self._forget_meta()
+            self._release()
+
+    def update(self, refs) -> int:
+        """Refresh the entries that the changed rows ``refs`` affect; returns how many."""
+        ix = self._open()
+        searcher = self.searcher()
+
+        def lookup(field: str, value: str) -> set[str]:
+            return {searcher.stored_fields(d)["uid"]
+                    for d in searcher.docs_for_query(wq.Term(field, value))}
+
+        def phrase_pages(words: list[str]) -> set[str]:
+            q = wq.And([wq.Term("kind", "page"),
+                        wq.Phrase("body", words) if len(words) > 1 else wq.Term("body", words[0])])
+            return {searcher.stored_fields(d)["uid"] for d in searcher.docs_for_query(q)}
+
+        uids = affected(self.case, refs, lookup, phrase_pages)
+        if not uids:
+            self._write_meta()
+            return 0
+        ctx = entries_.Context.load(self.case)
+        new = list(entries_.build(ctx, uids))
+        writer = ix.writer(timeout=10.0)
+        try:
+            for uid in uids:
+                writer.delete_by_term("uid", uid)
+            for entry in new:
+                writer.add_document(**entry)
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+        self._write_meta()
+        self._searcher = searcher.refresh()
+        return len(uids)
+
+    def _catch_up(self, revision: int) -> bool:
+        """Apply what the audit log says changed since ``revision``; False if unable."""
+        current = self.case.revision
+        meta = self._read_meta() or {}
+        if not (0 <= revision < current) or current - revision > CATCH_UP_LIMIT:
+            return False
+        if meta.get("stamp") != _stamp(self.case, revision):
+            return False  # not the same history (a restored copy, say)
+        try:
+            self.update(refs_since(self.case, revision))
+        except Exception:
+            log.exception("catching up the search index failed; rebuilding")
+            self._release()
+            return False
+        return True
