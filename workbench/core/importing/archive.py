@@ -14,7 +14,7 @@ import zipfile
 from collections.abc import Iterator
 from pathlib import PurePosixPath
 
-from workbench.core.importing.extract import ExtractionError, ImportOptions
+from workbench.core.importing.extract import ExtractionError, ImportOptions, size_text
 from workbench.core.importing.sources import EXPANDERS, ExpandError, ImportItem, Source
 
 #: Archives inside archives are opened down to this depth, no further.
@@ -79,9 +79,8 @@ def _members(archive: _Archive, options: ImportOptions) -> Iterator[Source | Imp
     infos = [i for i in archive.open().infolist() if not i.is_dir()]
     declared = sum(i.file_size for i in infos)
     if declared > options.max_archive_bytes:
-        limit = options.max_archive_bytes / 1024 / 1024
-        raise ExpandError(f"zip bomb: would unpack to {declared / 1024 / 1024:.0f} MB "
-                          f"(limit {limit:g} MB)")
+        raise ExpandError(f"zip bomb: would unpack to {size_text(declared)} "
+                          f"(limit {size_text(options.max_archive_bytes)})")
     for info in infos:
         label = f"{source.label}:{info.filename}"
         name = PurePosixPath(info.filename.replace("\\", "/")).name

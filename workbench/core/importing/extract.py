@@ -72,6 +72,15 @@ def extractor_for(name: str) -> Extractor:
         raise Unsupported(f"unsupported file type ({shown})") from None
 
 
+def size_text(n: float) -> str:
+    """A byte count as people say it: ``500 MB``, ``2 KB``, ``1.5 GB``."""
+    for unit in ("bytes", "KB", "MB", "GB"):
+        if n < 1024 or unit == "GB":
+            return f"{n:.3g} {unit}" if unit != "bytes" else f"{int(n)} bytes"
+        n /= 1024
+    return f"{n:.3g} GB"
+
+
 def title_from_name(name: str) -> str:
     stem = PurePath(name).stem.replace("_", " ").strip()
     return stem or name

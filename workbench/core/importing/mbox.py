@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from workbench.core.importing.extract import ImportOptions
+from workbench.core.importing.extract import ImportOptions, size_text
 from workbench.core.importing.sources import EXPANDERS, ExpandError, ImportItem, Source
 
 # A separator is a line starting "From " at the start of the file or after a blank line
@@ -42,8 +42,8 @@ def expand_mbox(source: Source, options: ImportOptions) -> Iterator[Source | Imp
     if source.size == 0:
         raise ExpandError("empty file")
     if source.size > options.max_file_bytes:
-        limit = options.max_file_bytes / 1024 / 1024
-        raise ExpandError(f"larger than the import limit ({limit:g} MB)")
+        raise ExpandError(
+            f"larger than the import limit ({size_text(options.max_file_bytes)})")
     try:
         data = source.read()
     except OSError as exc:

@@ -17,7 +17,7 @@ from workbench.core import documents
 from workbench.core.casefile import Case
 from workbench.core.documents import PageText
 from workbench.core.importing.extract import (ExtractionError, Extracted, ImportOptions,
-                                              Unsupported, extractor_for)
+                                              Unsupported, extractor_for, size_text)
 from workbench.core.importing.ocr import OcrPool
 from workbench.core.importing.sources import ImportItem, Source
 from workbench.core.progress import Progress
@@ -121,9 +121,8 @@ class Importer:
     def _prepare(self, source: Source, parent_id: int | None) -> ImportItem | Ready:
         label, options = source.label, self.options
         if source.size > options.max_file_bytes:
-            limit = options.max_file_bytes / 1024 / 1024
-            return ImportItem(label, "failed",
-                              reason=f"larger than the import limit ({limit:g} MB)")
+            return ImportItem(label, "failed", reason=(
+                f"larger than the import limit ({size_text(options.max_file_bytes)})"))
         if source.size == 0:
             return ImportItem(label, "failed", reason="empty file")
         try:
