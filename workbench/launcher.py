@@ -1,12 +1,44 @@
-"""The ``workbench`` entry point: the command line (and, later, the window)."""
+"""The ``workbench`` entry point: the window, or the command line.
+
+``workbench`` alone opens the window (on the last case); ``workbench gui [CASE]`` and
+``workbench CASE.wbcase`` open a case in it. Everything else is the click command line,
+which never imports Qt (so commands start fast and run on machines without a display).
+"""
 
 from __future__ import annotations
 
-from workbench.cli.main import main as cli_main
+import sys
+from pathlib import Path
+
+from workbench.core.casefile import SUFFIX
+
+USAGE_GUI = "Usage: workbench gui [CASE]"
+
+
+def _gui_target(argv: list[str]) -> tuple[bool, str | None]:
+    """(open the window?, case path) for these arguments."""
+    if not argv:
+        return True, None
+    if argv[0] == "gui":
+        rest = [a for a in argv[1:]]
+        if len(rest) > 1 or any(a.startswith("-") for a in rest):
+            print(USAGE_GUI, file=sys.stderr)
+            raise SystemExit(2)
+        return True, rest[0] if rest else None
+    if len(argv) == 1 and argv[0].endswith(SUFFIX) and not argv[0].startswith("-"):
+        return True, argv[0]
+    return False, None
 
 
 def main(argv: list[str] | None = None) -> None:
-    cli_main(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    gui, path = _gui_target(argv)
+    if not gui:
+        from workbench.cli.main import main as cli_main
+        cli_main(argv)
+        return
+    from workbench.ui.app import run
+    raise SystemExit(run(str(Path(path)) if path else None))
 
 
 if __name__ == "__main__":

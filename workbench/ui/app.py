@@ -1,0 +1,89 @@
+"""The application: QApplication, settings, recent cases, and the start-up rules.
+
+``run(path)`` opens the window. With a path it opens that case; without one it reopens
+the last case that was open when the window closed (if it still opens).
+Settings live in an INI file (``WORKBENCH_SETTINGS`` overrides where, for tests).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication
+
+from workbench import __version__
+
+RECENT_MAX = 10
+
+
+class Settings:
+    """Typed access to the few things Workbench remembers between runs."""
+
+    def __init__(self, path: str | Path | None = None) -> None:
+        path = path or os.environ.get("WORKBENCH_SETTINGS")
+        if path:
+            self.qt = QSettings(str(path), QSettings.Format.IniFormat)
+        else:
+            self.qt = QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope,
+                                "Workbench", "workbench")
+
+    @property
+    def recent(self) -> list[str]:
+        value = self.qt.value("recent", [])
+        if isinstance(value, str):
+            value = [value]
+        return [v for v in (value or []) if v]
+
+    def add_recent(self, path: str | Path) -> None:
+        path = str(Path(path).resolve())
+        self.qt.setValue("recent", [path] + [p for p in self.recent if p != path][:RECENT_MAX - 1])
+
+    def remove_recent(self, path: str | Path) -> None:
+        self.qt.setValue("recent", [p for p in self.recent if p != str(path)])
+
+    @property
+    def last_case(self) -> str | None:
+        return self.qt.value("last_case") or None
+
+    @last_case.setter
+    def last_case(self, path: str | Path | None) -> None:
+        self.qt.setValue("last_case", str(path) if path else "")
+
+    def value(self, key: str, default=None):
+        return self.qt.value(key, default)
+
+    def set_value(self, key: str, value) -> None:
+        self.qt.setValue(key, value)
+
+    def sync(self) -> None:
+        self.qt.sync()
+
+
+def application(argv: list[str] | None = None) -> QApplication:
+    """The one QApplication (created on first use)."""
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(argv if argv is not None else sys.argv[:1])
+        app.setApplicationName("Workbench")
+        app.setOrganizationName("Workbench")
+        app.setApplicationVersion(__version__)
+        app.setStyle("Fusion")
+    return app
+
+
+def run(path: str | None = None, *, settings: Settings | None = None) -> int:
+    """Open the window (on ``path``, else on the last case) and run until it closes."""
+    from workbench.ui.main_window import MainWindow
+
+    app = application()
+    settings = settings or Settings()
+    window = MainWindow(settings)
+    window.show()
+    target = path or settings.last_case
+    if target:
+        if path or Path(target).exists():
+            window.open_case(target)
+    return app.exec()

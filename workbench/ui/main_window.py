@@ -1,0 +1,562 @@
+"""The main window: navigator, documents and search, reader, side panel, status bar.
+
+Every write goes through the session's writer thread (:mod:`.jobs`); the window reads
+through the session's reading connection and refreshes what a job's changes name.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (QAbstractItemView, QFileDialog, QHeaderView, QInputDialog,
+                               QLabel, QLineEdit, QMainWindow, QMessageBox, QProgressBar,
+                               QSplitter, QStackedWidget, QTableView, QTabWidget,
+                               QVBoxLayout, QWidget)
+
+from workbench import __version__
+from workbench.core import actors, browse, documents, excerpts, importing, overview, tags
+from workbench.core.errors import WorkbenchError
+from workbench.core.importing import ImportOptions
+from workbench.ui import dialogs
+from workbench.ui.app import Settings
+from workbench.ui.jobs import Job
+from workbench.ui.models import DocumentsFilterProxy, DocumentsModel, IdRole
+from workbench.ui.navigator import NavigatorView
+from workbench.ui.reader import ReaderWidget
+from workbench.ui.render import RenderThread
+from workbench.ui.search_panel import SearchPanel
+from workbench.ui.session import CaseSession
+from workbench.ui.side_panel import SidePanel
+from workbench.ui.welcome import WelcomePage
+
+
+class MainWindow(QMainWindow):
+    case_opened = Signal(str)
+    case_closed = Signal()
+
+    def __init__(self, settings: Settings | None = None) -> None:
+        super().__init__()
+        self.settings = settings or Settings()
+        self.session: CaseSession | None = None
+        self.render_thread: RenderThread | None = None
+        self.last_job: Job | None = None
+        self.setWindowTitle("Workbench")
+        self.setAcceptDrops(True)
+        self.resize(1280, 800)
+        self._build_widgets()
+        self._build_actions()
+        self._build_status_bar()
+        self._restore_layout()
+        self._counts_timer = QTimer(self, singleShot=True, interval=300)
+        self._counts_timer.timeout.connect(self._refresh_counts)
+        self._set_case_actions(False)
+
+    # -- construction ------------------------------------------------------------------
+    def _build_widgets(self) -> None:
+        self.navigator = NavigatorView(self)
+        self.navigator.scope_chosen.connect(self._scope_chosen)
+        self.navigator.record_chosen.connect(self._record_chosen)
+
+        self.documents_model = DocumentsModel(self)
+        self.documents_model.edit_requested.connect(self.edit_document)
+        self.documents_proxy = DocumentsFilterProxy(self)
+        self.documents_proxy.setSourceModel(self.documents_model)
+        self.documents_view = QTableView(self)
+        self.documents_view.setObjectName("documentsView")
+        self.documents_view.setModel(self.documents_proxy)
+        self.documents_view.setSortingEnabled(True)
+        self.documents_view.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
+        self.documents_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.documents_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.documents_view.setEditTriggers(QAbstractItemView.EditTrigger.EditKeyPressed
+                                            | QAbstractItemView.EditTrigger.DoubleClicked)
+        self.documents_view.verticalHeader().hide()
+        self.documents_view.verticalHeader().setDefaultSectionSize(22)
+        self.documents_view.setAlternatingRowColors(True)
+        header = self.documents_view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for col, width in ((1, 60), (2, 170), (3, 86), (4, 50), (5, 60), (6, 110), (7, 90)):
+            header.resizeSection(col, width)
+        self.documents_view.selectionModel().currentRowChanged.connect(self._document_chosen)
+        self.filter_edit = QLineEdit(self)
+        self.filter_edit.setPlaceholderText("Filter by title, origin, file name or tag")
+        self.filter_edit.setClearButtonEnabled(True)
+        self.filter_edit.textChanged.connect(self.documents_proxy.set_text)
+        documents_tab = QWidget(self)
+        layout = QVBoxLayout(documents_tab)
+        layout.setContentsMargins(0, 4, 0, 0)
+        layout.addWidget(self.filter_edit)
+        layout.addWidget(self.documents_view, 1)
+
+        self.search_panel = SearchPanel(self)
+        self.search_panel.hit_opened.connect(self._hit_opened)
+        self.tabs = QTabWidget(self)
+        self.tabs.setObjectName("listTabs")
+        self.tabs.addTab(documents_tab, "Documents")
+        self.tabs.addTab(self.search_panel, "Search")
+
+        self.reader = ReaderWidget(self)
+        self.reader.excerpt_requested.connect(self._excerpt_requested)
+        self.reader.document_requested.connect(lambda d: self.open_document(d))
+        self.side_panel = SidePanel(self)
+        self.side_panel.excerpt_chosen.connect(self._excerpt_chosen)
+        self.side_panel.edit_requested.connect(self.edit_document)
+
+        self.centre_splitter = QSplitter(Qt.Orientation.Vertical, self)
+        self.centre_splitter.setObjectName("centreSplitter")
+        self.centre_splitter.addWidget(self.tabs)
+        self.centre_splitter.addWidget(self.reader)
+        self.centre_splitter.setSizes([260, 520])
+        self.main_splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.main_splitter.setObjectName("mainSplitter")
+        self.main_splitter.addWidget(self.navigator)
+        self.main_splitter.addWidget(self.centre_splitter)
+        self.main_splitter.addWidget(self.side_panel)
+        self.main_splitter.setSizes([230, 760, 290])
+        self.main_splitter.setStretchFactor(1, 1)
+
+        self.welcome = WelcomePage(self)
+        self.stack = QStackedWidget(self)
+        self.stack.addWidget(self.welcome)
+        self.stack.addWidget(self.main_splitter)
+        self.setCentralWidget(self.stack)
+
+    def _action(self, text: str, slot, shortcut=None, *, tip: str = "") -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if tip:
+            action.setStatusTip(tip)
+            action.setToolTip(tip)
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        K = QKeySequence.StandardKey
+        a = self._action
+        self.new_action = a("&New case…", self.new_case, K.New)
+        self.open_action = a("&Open case…", self.open_case_dialog, K.Open)
+        self.save_copy_action = a("Save a &copy…", self.save_copy, "Ctrl+Shift+S",
+                                  tip="Write a consistent copy of the case (safe while open)")
+        self.close_action = a("&Close case", self.close_case, K.Close)
+        self.quit_action = a("&Quit", self.close, K.Quit)
+        self.import_action = a("&Import…", self.import_dialog, "Ctrl+I",
+                               tip="Import files or folders (or drop them on the window)")
+        self.search_action = a("&Search", self.focus_search, K.Find,
+                               tip="Search the whole case")
+        self.find_action = a("&Find in document", self.focus_find, "Ctrl+Shift+F")
+        self.excerpt_action = a("&Excerpt selection…", self.reader.request_excerpt, "Ctrl+E",
+                                tip="Make an excerpt of the text selected on the page")
+        self.undo_action = a("&Undo", lambda: None, K.Undo)
+        self.redo_action = a("&Redo", lambda: None, "Ctrl+Shift+Z")
+        for action in (self.undo_action, self.redo_action):
+            action.setEnabled(False)
+            action.setToolTip("Undo and redo arrive with issue 7")
+            action.setStatusTip("Undo and redo arrive with issue 7")
+        self.recent_menu = None
+
+        menu = self.menuBar().addMenu("&File")
+        for action in (self.new_action, self.open_action):
+            menu.addAction(action)
+        self.recent_menu = menu.addMenu("Open &recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        menu.addSeparator()
+        menu.addAction(self.import_action)
+        menu.addAction(self.save_copy_action)
+        menu.addSeparator()
+        menu.addAction(self.close_action)
+        menu.addAction(self.quit_action)
+        menu = self.menuBar().addMenu("&Edit")
+        for action in (self.undo_action, self.redo_action):
+            menu.addAction(action)
+        menu.addSeparator()
+        menu.addAction(self.excerpt_action)
+        menu.addSeparator()
+        menu.addAction(self.search_action)
+        menu.addAction(self.find_action)
+        menu = self.menuBar().addMenu("&Help")
+        menu.addAction(self._action("&About Workbench", self._about))
+
+        toolbar = self.addToolBar("Main")
+        toolbar.setObjectName("mainToolbar")
+        toolbar.setMovable(False)
+        for action in (self.open_action, self.import_action, self.excerpt_action):
+            toolbar.addAction(action)
+        toolbar.addSeparator()
+        self.search_box = QLineEdit(self)
+        self.search_box.setObjectName("searchBox")
+        self.search_box.setPlaceholderText("Search the case (Ctrl+F)")
+        self.search_box.setClearButtonEnabled(True)
+        self.search_box.setMaximumWidth(420)
+        self.search_box.textChanged.connect(self._search_typed)
+        self.search_box.returnPressed.connect(self._search_typed)
+        toolbar.addWidget(self.search_box)
+
+    def _build_status_bar(self) -> None:
+        self.counts_label = QLabel("")
+        self.job_label = QLabel("")
+        self.job_bar = QProgressBar(self)
+        self.job_bar.setRange(0, 1000)
+        self.job_bar.setMaximumWidth(160)
+        self.job_bar.setTextVisible(False)
+        self.job_bar.hide()
+        bar = self.statusBar()
+        bar.addWidget(self.counts_label, 1)
+        bar.addPermanentWidget(self.job_label)
+        bar.addPermanentWidget(self.job_bar)
+
+    def _set_case_actions(self, on: bool) -> None:
+        for action in (self.save_copy_action, self.close_action, self.import_action,
+                       self.search_action, self.find_action, self.excerpt_action):
+            action.setEnabled(on)
+        self.search_box.setEnabled(on)
+        self.stack.setCurrentWidget(self.main_splitter if on else self.welcome)
+        if not on:
+            self.welcome.set_recent(self.settings.recent)
+
+    # -- layout memory --------------------------------------------------------------------
+    def _restore_layout(self) -> None:
+        for key, restore in (("geometry", self.restoreGeometry),
+                             ("window_state", self.restoreState),
+                             ("main_splitter", self.main_splitter.restoreState),
+                             ("centre_splitter", self.centre_splitter.restoreState),
+                             ("reader_splitter", self.reader.splitter.restoreState)):
+            value = self.settings.value(key)
+            if isinstance(value, QByteArray) and not value.isEmpty():
+                restore(value)
+
+    def _save_layout(self) -> None:
+        self.settings.set_value("geometry", self.saveGeometry())
+        self.settings.set_value("window_state", self.saveState())
+        self.settings.set_value("main_splitter", self.main_splitter.saveState())
+        self.settings.set_value("centre_splitter", self.centre_splitter.saveState())
+        self.settings.set_value("reader_splitter", self.reader.splitter.saveState())
+
+    # -- opening and closing cases ----------------------------------------------------------
+    def open_case(self, path: str | Path) -> bool:
+        """Open a case file; a refusal is shown in a dialog and the window stays as it was."""
+        path = Path(path)
+        try:
+            session = CaseSession.open(path, self)
+        except (WorkbenchError, OSError) as exc:
+            if isinstance(exc, OSError):
+                exc = WorkbenchError(f"{path}: {exc.strerror or exc}")
+            self.settings.remove_recent(str(path.resolve()))
+            dialogs.show_error(self, "Cannot open case", str(exc))
+            self.welcome.set_recent(self.settings.recent)
+            return False
+        except Exception as exc:  # sqlite3 errors on a damaged file, among others
+            dialogs.show_error(self, "Cannot open case", f"{path}: {exc}")
+            return False
+        self.close_case()
+        self._attach(session)
+        return True
+
+    def _attach(self, session: CaseSession) -> None:
+        self.session = session
+        session.jobs.dialog_parent = self
+        session.jobs.case_changed.connect(self._case_changed)
+        session.jobs.busy_changed.connect(self._busy_changed)
+        session.jobs.job_progressed.connect(self._job_progressed)
+        self.render_thread = RenderThread(session.reader)
+        reader = session.reader
+        self.documents_model.set_case(reader)
+        self.navigator.set_case(reader)
+        self.side_panel.set_case(reader)
+        self.reader.set_case(reader, self.render_thread.renderer)
+        self.search_panel.set_session(session)
+        session.start_indexing()
+        self.settings.add_recent(session.path)
+        self.settings.last_case = session.path
+        self.setWindowTitle(f"{session.title} — Workbench")
+        self._set_case_actions(True)
+        self._refresh_counts()
+        self.case_opened.emit(str(session.path))
+
+    def close_case(self) -> None:
+        if self.session is None:
+            return
+        session, self.session = self.session, None
+        self.search_panel.set_session(None)
+        self.reader.set_case(None)
+        self.documents_model.set_case(None)
+        self.navigator.set_case(None)
+        self.side_panel.set_case(None)
+        if self.render_thread is not None:
+            self.render_thread.stop()
+            self.render_thread = None
+        session.close()
+        session.deleteLater()
+        self.setWindowTitle("Workbench")
+        self.counts_label.setText("")
+        self._set_case_actions(False)
+        self.case_closed.emit()
+
+    def new_case(self) -> None:
+        folder = str(Path(self.settings.last_case or Path.home()).parent)
+        path = dialogs.ask_new_case_path(self, folder)
+        if path is None:
+            return
+        title, ok = QInputDialog.getText(self, "New case", "Title of the investigation:",
+                                         text=path.stem.replace("-", " ").replace("_", " "))
+        if not ok:
+            return
+        try:
+            session = CaseSession.create(path, title or path.stem, self)
+        except WorkbenchError as exc:
+            dialogs.show_error(self, "Cannot create case", str(exc))
+            return
+        self.close_case()
+        self._attach(session)
+
+    def open_case_dialog(self) -> None:
+        folder = str(Path(self.settings.last_case or Path.home()).parent)
+        path, _ = QFileDialog.getOpenFileName(self, "Open case", folder,
+                                              "Case files (*.wbcase);;All files (*)")
+        if path:
+            self.open_case(path)
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        for path in self.settings.recent:
+            action = self.recent_menu.addAction(path)
+            action.triggered.connect(lambda _=False, p=path: self.open_case(p))
+        if not self.settings.recent:
+            self.recent_menu.addAction("(none)").setEnabled(False)
+
+    def save_copy(self) -> None:
+        if self.session is None:
+            return
+        suggested = str(self.session.path.with_name(self.session.path.stem + " copy.wbcase"))
+        path, _ = QFileDialog.getSaveFileName(self, "Save a copy", suggested,
+                                              "Case files (*.wbcase)")
+        if path:
+            self.save_copy_to(path)
+
+    def save_copy_to(self, path: str | Path) -> Job | None:
+        """Back the case up on the writer thread (SQLite's backup API)."""
+        if self.session is None:
+            return None
+        job = self.session.jobs.run("Saving a copy", lambda case, _p: case.backup(path))
+        job.finished.connect(lambda dest: self.statusBar().showMessage(
+            f"Copy saved: {dest}", 8000))
+        job.failed.connect(lambda msg: dialogs.show_error(self, "Cannot save a copy", msg))
+        self.last_job = job
+        return job
+
+    def closeEvent(self, event) -> None:
+        if self.session is not None and self.session.jobs.busy:
+            answer = QMessageBox.question(
+                self, "Work is running", "An import or another job is still running. "
+                "Stop it and quit? (Files already imported are kept.)")
+            if answer != QMessageBox.StandardButton.Yes:
+                event.ignore()
+                return
+        self._save_layout()
+        last = str(self.session.path) if self.session else None
+        self.close_case()
+        self.settings.last_case = last
+        self.settings.sync()
+        event.accept()
+
+    # -- documents and reading --------------------------------------------------------------
+    def _scope_chosen(self, scope: dict) -> None:
+        self.documents_model.set_scope(**scope)
+        self.tabs.setCurrentIndex(0)
+
+    def _record_chosen(self, kind: str, record_id: int) -> None:
+        try:
+            self.side_panel.show_record(kind, record_id)
+        except WorkbenchError as exc:
+            self.statusBar().showMessage(str(exc), 5000)
+
+    def _document_chosen(self, current, _previous=None) -> None:
+        doc_id = current.data(IdRole) if current.isValid() else None
+        if doc_id is not None and (self.reader.document is None
+                                   or self.reader.document.id != doc_id):
+            self.open_document(doc_id, select=False)
+
+    def open_document(self, document_id: int, page: int = 1, *, focus=None, terms=(),
+                      select: bool = True) -> None:
+        try:
+            self.reader.show_document(document_id, page, focus=focus, terms=terms)
+        except WorkbenchError as exc:
+            dialogs.show_error(self, "Cannot show document", str(exc))
+            return
+        self.side_panel.show_document(document_id)
+        if select:
+            row = self.documents_model.row_of(document_id)
+            if row >= 0:
+                index = self.documents_proxy.mapFromSource(self.documents_model.index(row, 0))
+                if index.isValid():
+                    self.documents_view.selectionModel().blockSignals(True)
+                    self.documents_view.setCurrentIndex(index)
+                    self.documents_view.selectionModel().blockSignals(False)
+                    self.documents_view.scrollTo(index)
+
+    def _excerpt_chosen(self, excerpt) -> None:
+        self.open_document(excerpt.document_id, excerpt.page_no,
+                           focus=(excerpt.start, excerpt.end))
+
+    def _hit_opened(self, document_id: int, page: int, terms: tuple) -> None:
+        self.open_document(document_id, page, terms=terms)
+        hits = self.reader.text_view.layer_ranges("terms")
+        if hits:
+            self.reader.text_view.scroll_to(hits[0][0])
+
+    def edit_document(self, document_id: int, values: dict) -> Job | None:
+        """Write an edit of a document (title, origin, confidential, tags) as one action."""
+        if self.session is None:
+            return None
+        values = dict(values)
+        wanted_tags = values.pop("tags", None)
+
+        def edit(case, _progress):
+            with case.action("Edit document"):
+                if values:
+                    documents.update(case, document_id, **values)
+                if wanted_tags is not None:
+                    have = set(tags.of(case, "document", document_id))
+                    for name in sorted(set(wanted_tags) - have):
+                        tags.add(case, "document", document_id, name)
+                    for name in sorted(have - set(wanted_tags)):
+                        tags.remove(case, "document", document_id, name)
+        job = self.session.jobs.run("Editing document", edit)
+        job.failed.connect(lambda msg: dialogs.show_error(self, "Cannot change document", msg))
+        self.last_job = job
+        return job
+
+    # -- excerpting ---------------------------------------------------------------------------
+    def _excerpt_requested(self, document_id: int, page: int, start: int, end: int) -> None:
+        if self.session is None:
+            return
+        text = self.reader.text_view.text
+        quote = text[start:end]
+        doc = self.reader.document
+        where = f"{doc.title}, page {page}" if doc else f"page {page}"
+        people = [(a.id, a.name) for a in actors.list_all(self.session.reader)]
+        dialog = dialogs.ExcerptDialog(quote, where, people, self)
+        dialog.setObjectName("excerptDialog")
+        dialog.accepted.connect(lambda: self.add_excerpt(
+            document_id, page, start, end, note=dialog.note, actor_id=dialog.actor_id))
+        dialog.open()
+
+    def add_excerpt(self, document_id: int, page: int, start: int, end: int, *,
+                    note: str | None = None, actor_id: int | None = None) -> Job | None:
+        if self.session is None:
+            return None
+        job = self.session.jobs.run("Adding excerpt", lambda case, _p: excerpts.add_range(
+            case, document_id=document_id, page=page, start=start, end=end, note=note,
+            actor_id=actor_id))
+        job.finished.connect(lambda changes: self._excerpt_added(changes.id))
+        job.failed.connect(lambda msg: dialogs.show_error(self, "Cannot add excerpt", msg))
+        self.last_job = job
+        return job
+
+    def _excerpt_added(self, excerpt_id: int) -> None:
+        self.statusBar().showMessage(f"Excerpt {excerpt_id} added", 5000)
+        ex = excerpts.get(self.session.reader, excerpt_id)
+        self.reader.focus = (ex.start, ex.end)
+        self.reader.refresh_highlights()
+
+    # -- importing ------------------------------------------------------------------------------
+    def import_dialog(self, paths: list[str] = ()) -> dialogs.ImportDialog | None:
+        if self.session is None:
+            return None
+        origins = [o for o, _ in browse.document_groups(self.session.reader)["origin"] if o]
+        dialog = dialogs.ImportDialog(list(paths), origins, self)
+        dialog.setObjectName("importDialog")
+        dialog.accepted.connect(lambda: self.start_import(
+            dialog.paths, origin=dialog.origin, confidential=dialog.confidential,
+            ocr=dialog.ocr))
+        dialog.open()
+        return dialog
+
+    def start_import(self, paths: list[str], *, origin: str | None = None,
+                     confidential: bool = False, ocr: str = "auto",
+                     summary: bool = True) -> Job | None:
+        if self.session is None or not paths:
+            return None
+        options = ImportOptions(ocr=ocr)
+        job = self.session.jobs.run(
+            "Importing", lambda case, progress: importing.import_paths(
+                case, paths, origin=origin, confidential=confidential, options=options,
+                progress=progress),
+            cancellable=True, show_progress=True)
+        if summary:
+            job.finished.connect(self._import_finished)
+        job.failed.connect(lambda msg: dialogs.show_error(self, "Import stopped", msg))
+        self.last_job = job
+        return job
+
+    def _import_finished(self, report) -> None:
+        dialog = dialogs.ImportSummaryDialog(report, self)
+        dialog.setObjectName("importSummary")
+        dialog.open()
+        self.import_summary = dialog
+
+    def dragEnterEvent(self, event) -> None:
+        if self.session is not None and event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:
+        paths = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
+        if paths:
+            event.acceptProposedAction()
+            self.import_dialog(paths)
+
+    # -- search -------------------------------------------------------------------------------
+    def focus_search(self) -> None:
+        self.search_box.setFocus()
+        self.search_box.selectAll()
+
+    def focus_find(self) -> None:
+        self.reader.find_edit.setFocus()
+        self.reader.find_edit.selectAll()
+
+    def _search_typed(self, *_args) -> None:
+        text = self.search_box.text()
+        self.search_panel.search(text)
+        if text.strip():
+            self.tabs.setCurrentWidget(self.search_panel)
+
+    # -- changes and status -------------------------------------------------------------------
+    def _case_changed(self, changes) -> None:
+        self.documents_model.apply_changes(changes)
+        self.navigator.apply_changes(changes)
+        self.side_panel.apply_changes(changes)
+        self.search_panel.apply_changes(changes)
+        doc = self.reader.document
+        if doc is not None and ("excerpts" in changes.tables()
+                                or doc.id in changes.touched("documents")):
+            self.reader.refresh_highlights()
+        self._counts_timer.start()
+
+    def _refresh_counts(self) -> None:
+        if self.session is None:
+            return
+        c = overview.counts(self.session.reader)
+        self.counts_label.setText(
+            f"{c['documents']:,} documents · {c['pages']:,} pages · {c['excerpts']} excerpts · "
+            f"{c['actors']} actors · {c['claims']} claims · {c['findings']} findings"
+            + (f" · {c['pages needing OCR']} pages need OCR" if c["pages needing OCR"] else ""))
+
+    def _busy_changed(self, busy: bool) -> None:
+        self.job_bar.setVisible(busy)
+        if not busy:
+            self.job_label.setText("Ready")
+            self.job_bar.setValue(0)
+
+    def _job_progressed(self, job: Job) -> None:
+        self.job_label.setText(f"{job.label}: {Path(job.status).name or job.status}"[:80])
+        self.job_bar.setValue(int(job.fraction * 1000))
+
+    def _about(self) -> None:
+        QMessageBox.about(self, "About Workbench",
+                          f"<b>Workbench {__version__}</b><br>An offline case workbench for "
+                          "investigative journalists and fact-checkers.")

@@ -1,0 +1,339 @@
+"""Table models: one ``QAbstractTableModel`` per kind of row.
+
+Models read through the session's reading connection on the GUI thread (cheap, indexed
+queries) and never write: an edit is announced with :attr:`DocumentsModel.edit_requested`
+and the window runs it on the writer thread; the change then comes back through
+:meth:`apply_changes`, which refreshes only the rows it names.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import (QAbstractTableModel, QModelIndex, QPersistentModelIndex,
+                            QSortFilterProxyModel, Qt, Signal)
+from PySide6.QtGui import QBrush, QColor
+
+from workbench.core import actors, browse, documents, excerpts
+from workbench.core.casefile import Case
+from workbench.core.changes import Changes
+
+IdRole = Qt.ItemDataRole.UserRole + 1
+SortRole = Qt.ItemDataRole.UserRole + 2
+FilterRole = Qt.ItemDataRole.UserRole + 3
+
+_Index = QModelIndex | QPersistentModelIndex
+
+
+class DocumentsModel(QAbstractTableModel):
+    """Documents of the case (or of a navigator scope): ids plus a lazy row cache.
+
+    Only ids are loaded up front; rows are fetched in chunks the first time a view asks
+    for them (Anki's browser ``DataModel``), so 10,000 documents open instantly.
+    """
+
+    COLUMNS = ("Title", "Kind", "Origin", "Date", "Pages", "OCR", "Tags", "Confidential")
+    TITLE, KIND, ORIGIN, DATE, PAGES, OCR, TAGS, CONFIDENTIAL = range(8)
+    CHUNK = 256
+
+    #: (document id, {column: value}) - the user edited a cell; the window writes it.
+    edit_requested = Signal(int, dict)
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.case: Case | None = None
+        self.scope: dict = {}
+        self.ids: list[int] = []
+        self._row_of: dict[int, int] = {}
+        self._cache: dict[int, browse.DocumentRow] = {}
+
+    # -- loading -------------------------------------------------------------------
+    def set_case(self, case: Case | None) -> None:
+        self.case = case
+        self.scope = {}
+        self.reload()
+
+    def set_scope(self, **scope) -> None:
+        """Show only documents with this origin / kind / import (navigator choice)."""
+        self.scope = {k: v for k, v in scope.items() if v is not None}
+        self.reload()
+
+    def reload(self) -> None:
+        self.beginResetModel()
+        self.ids = browse.document_ids(self.case, **self.scope) if self.case else []
+        self._row_of = {d: n for n, d in enumerate(self.ids)}
+        self._cache.clear()
+        self.endResetModel()
+
+    def row_data(self, row: int) -> browse.DocumentRow | None:
+        if not 0 <= row < len(self.ids):
+            return None
+        doc_id = self.ids[row]
+        found = self._cache.get(doc_id)
+        if found is None and self.case is not None:
+            start = row - row % self.CHUNK
+            wanted = [d for d in self.ids[start:start + self.CHUNK] if d not in self._cache]
+            for r in browse.document_rows(self.case, wanted):
+                self._cache[r.id] = r
+            found = self._cache.get(doc_id)
+        return found
+
+    def row_of(self, document_id: int) -> int:
+        return self._row_of.get(document_id, -1)
+
+    def apply_changes(self, changes: Changes) -> None:
+        """Refresh the rows a change touched; add and remove rows without a reset."""
+        touched = changes.touched("documents")
+        if not touched or self.case is None:
+            return
+        current = browse.document_ids(self.case, **self.scope)
+        present = set(current)
+        gone = [d for d in self.ids if d not in present]
+        for doc_id in gone:
+            row = self._row_of[doc_id]
+            self.beginRemoveRows(QModelIndex(), row, row)
+            del self.ids[row]
+            self._cache.pop(doc_id, None)
+            self._row_of = {d: n for n, d in enumerate(self.ids)}
+            self.endRemoveRows()
+        known = set(self.ids)
+        new = [d for d in current if d not in known]
+        if new:
+            first = len(self.ids)
+            self.beginInsertRows(QModelIndex(), first, first + len(new) - 1)
+            self.ids.extend(new)
+            for n, d in enumerate(new, start=first):
+                self._row_of[d] = n
+            self.endInsertRows()
+        for doc_id in touched:
+            if doc_id in self._cache and doc_id in self._row_of:
+                del self._cache[doc_id]
+                row = self._row_of[doc_id]
+                self.dataChanged.emit(self.index(row, 0),
+                                      self.index(row, len(self.COLUMNS) - 1))
+
+    # -- Qt model interface ----------------------------------------------------------
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.ids)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole):
+        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
+                and 0 <= section < len(self.COLUMNS)):
+            return self.COLUMNS[section]
+        return None
+
+    def flags(self, index: _Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        if index.column() in (self.TITLE, self.ORIGIN, self.TAGS):
+            flags |= Qt.ItemFlag.ItemIsEditable
+        if index.column() == self.CONFIDENTIAL:
+            flags |= Qt.ItemFlag.ItemIsUserCheckable
+        return flags
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        row = self.row_data(index.row())
+        if row is None:
+            return None
+        col = index.column()
+        if role == IdRole:
+            return row.id
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+            return self._display(row, col, edit=role == Qt.ItemDataRole.EditRole)
+        if role == SortRole:
+            if col == self.PAGES:
+                return row.page_count
+            if col == self.CONFIDENTIAL:
+                return int(row.confidential)
+            if col == self.DATE:
+                return row.received or row.imported_at or ""
+            return (self._display(row, col) or "").lower()
+        if role == FilterRole:
+            return " ".join(filter(None, (row.title, row.origin, row.file_name, row.kind,
+                                          *row.tags))).lower()
+        if role == Qt.ItemDataRole.CheckStateRole and col == self.CONFIDENTIAL:
+            return (Qt.CheckState.Checked if row.confidential
+                    else Qt.CheckState.Unchecked).value
+        if role == Qt.ItemDataRole.ToolTipRole and col == self.TITLE:
+            return row.file_name or row.title
+        if role == Qt.ItemDataRole.ForegroundRole and row.confidential and col == self.TITLE:
+            return QBrush(QColor("#9b1c1c"))
+        if role == Qt.ItemDataRole.TextAlignmentRole and col == self.PAGES:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def _display(self, row: browse.DocumentRow, col: int, edit: bool = False):
+        if col == self.TITLE:
+            return row.title
+        if col == self.KIND:
+            return row.kind
+        if col == self.ORIGIN:
+            return row.origin or ""
+        if col == self.DATE:
+            return (row.received or row.imported_at or "")[:10]
+        if col == self.PAGES:
+            return row.page_count
+        if col == self.OCR:
+            return "" if row.ocr == "none" else row.ocr
+        if col == self.TAGS:
+            return ", ".join(row.tags)
+        if col == self.CONFIDENTIAL:
+            return "confidential" if row.confidential else ""
+        return None
+
+    def setData(self, index: _Index, value, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        """Announce the edit (the window writes it in the background); change nothing."""
+        row = self.row_data(index.row()) if index.isValid() else None
+        if row is None:
+            return False
+        col = index.column()
+        if role == Qt.ItemDataRole.CheckStateRole and col == self.CONFIDENTIAL:
+            checked = Qt.CheckState(value) == Qt.CheckState.Checked
+            self.edit_requested.emit(row.id, {"confidential": checked})
+            return True
+        if role != Qt.ItemDataRole.EditRole:
+            return False
+        if col == self.TITLE and str(value).strip() and value != row.title:
+            self.edit_requested.emit(row.id, {"title": str(value)})
+            return True
+        if col == self.ORIGIN and value != (row.origin or ""):
+            self.edit_requested.emit(row.id, {"origin": str(value) or None})
+            return True
+        if col == self.TAGS:
+            wanted = tuple(t.strip() for t in str(value).split(",") if t.strip())
+            if set(wanted) != set(row.tags):
+                self.edit_requested.emit(row.id, {"tags": wanted})
+                return True
+        return False
+
+
+class DocumentsFilterProxy(QSortFilterProxyModel):
+    """Sorts on raw values and filters on title, origin, file name, kind and tags."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setSortRole(SortRole)
+        self.setFilterRole(FilterRole)
+        self.setDynamicSortFilter(False)
+        self._needle = ""
+
+    def set_text(self, text: str) -> None:
+        self._needle = text.strip().lower()
+        self.invalidateFilter()
+
+    def filterAcceptsRow(self, source_row: int, source_parent: _Index) -> bool:
+        if not self._needle:
+            return True
+        index = self.sourceModel().index(source_row, 0, source_parent)
+        return self._needle in (index.data(FilterRole) or "")
+
+
+class ExcerptsModel(QAbstractTableModel):
+    """Excerpts of the case, or of one document.
+
+    Excerpts are made by hand, so a case holds hundreds, not millions: the rows are
+    loaded whole, which keeps this model simple.
+    """
+
+    COLUMNS = ("Quote", "Document", "Page", "Note", "Actor")
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.case: Case | None = None
+        self.document_id: int | None = None
+        self.rows: list[excerpts.Excerpt] = []
+        self._titles: dict[int, str] = {}
+        self._actors: dict[int, str] = {}
+
+    def set_case(self, case: Case | None) -> None:
+        self.case = case
+        self.document_id = None
+        self.reload()
+
+    def set_document(self, document_id: int | None) -> None:
+        if document_id != self.document_id:
+            self.document_id = document_id
+            self.reload()
+
+    def reload(self) -> None:
+        self.beginResetModel()
+        if self.case is None:
+            self.rows = []
+        else:
+            self.rows = excerpts.list_all(self.case, document_id=self.document_id)
+            wanted = {r.document_id for r in self.rows}
+            self._titles = {d.id: d.title for d in documents.list_all(self.case)
+                            if d.id in wanted}
+            self._actors = {a.id: a.name for a in actors.list_all(self.case)}
+        self.endResetModel()
+
+    def apply_changes(self, changes: Changes) -> None:
+        if changes.tables() & {"excerpts", "actors", "documents"}:
+            self.reload()
+
+    def excerpt(self, row: int) -> excerpts.Excerpt | None:
+        return self.rows[row] if 0 <= row < len(self.rows) else None
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole):
+        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
+                and 0 <= section < len(self.COLUMNS)):
+            return self.COLUMNS[section]
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or not 0 <= index.row() < len(self.rows):
+            return None
+        ex = self.rows[index.row()]
+        col = index.column()
+        if role == IdRole:
+            return ex.id
+        if role == Qt.ItemDataRole.DisplayRole:
+            return (f"“{ex.quote}”", self._titles.get(ex.document_id, ""), ex.page_no,
+                    ex.note or "", self._actors.get(ex.actor_id, "") if ex.actor_id else ""
+                    )[col]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return ex.quote + (f"\n\nNote: {ex.note}" if ex.note else "")
+        return None
+
+
+class ImportItemsModel(QAbstractTableModel):
+    """The per-file outcomes of one import (the summary at its end)."""
+
+    COLUMNS = ("File", "Outcome", "Reason")
+
+    def __init__(self, items=(), parent=None) -> None:
+        super().__init__(parent)
+        self.items = list(items)
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.items)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole):
+        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
+                and 0 <= section < len(self.COLUMNS)):
+            return self.COLUMNS[section]
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or not 0 <= index.row() < len(self.items):
+            return None
+        item = self.items[index.row()]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return (item.path, item.outcome, item.reason or "")[index.column()]
+        return None

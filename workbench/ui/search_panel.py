@@ -1,0 +1,325 @@
+"""Search: the results list with snippets and facets, and the thread that runs queries.
+
+Queries run on their own thread (:class:`SearchWorker`) against the case's whoosh index,
+so typing never waits for a search, and a search never waits for an import: the writer
+thread keeps the index in step, this thread only reads it. Typing is debounced, and a
+result that arrives after a newer query was sent is dropped.
+"""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import (QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex,
+                            QRectF, QSize, Qt, QThread, QTimer, Signal, Slot)
+from PySide6.QtGui import QTextDocument
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView,
+                               QLabel, QStyle, QStyledItemDelegate, QTableView, QVBoxLayout,
+                               QWidget)
+
+from workbench.core.casefile import Case
+from workbench.ui.models import IdRole
+
+_Index = QModelIndex | QPersistentModelIndex
+PAGE_SIZE = 200
+
+
+class SearchWorker(QObject):
+    """Runs queries in its own thread on its own connection and index reader."""
+
+    results_ready = Signal(int, object)  # request number, SearchResults
+    search_failed = Signal(int, str)
+    _requested = Signal(int, str, int)
+
+    def __init__(self, path) -> None:
+        super().__init__()
+        self.path = path
+        self.case: Case | None = None
+        self.index = None
+        self._revision = -1
+        self.latest = 0
+        self._requested.connect(self._run)
+
+    def request(self, request_no: int, text: str, limit: int) -> None:
+        self.latest = request_no
+        self._requested.emit(request_no, text, limit)
+
+    @Slot(int, str, int)
+    def _run(self, request_no: int, text: str, limit: int) -> None:
+        if request_no != self.latest:
+            return
+        try:
+            from workbench.core.search import searching
+            from workbench.core.search.store import CaseIndex
+            if self.case is None:
+                self.case = Case.open(self.path)
+            revision = self.case.revision
+            if self.index is None or revision != self._revision:
+                # The writer thread changed the index: read its newest segments.
+                if self.index is not None:
+                    self.index.close()
+                self.index = CaseIndex(self.case)
+                self._revision = revision
+            results = searching.run(self.index, text, limit=limit)
+        except Exception as exc:  # QueryError says what is wrong with the query
+            from workbench.core.errors import WorkbenchError
+            message = str(exc) if isinstance(exc, WorkbenchError) else (
+                f"the search index is not ready yet ({type(exc).__name__})")
+            self.search_failed.emit(request_no, message)
+            return
+        self.results_ready.emit(request_no, results)
+
+    @Slot()
+    def close(self) -> None:
+        if self.index is not None:
+            self.index.close()
+        if self.case is not None:
+            self.case.close()
+        self.index = self.case = None
+
+
+class SearchHitsModel(QAbstractTableModel):
+    """The hits of one search (a page of them)."""
+
+    COLUMNS = ("Title", "Page", "Kind", "Snippet")
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.hits: list = []
+
+    def set_hits(self, hits) -> None:
+        self.beginResetModel()
+        self.hits = list(hits)
+        self.endResetModel()
+
+    def hit(self, row: int):
+        return self.hits[row] if 0 <= row < len(self.hits) else None
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.hits)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole):
+        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
+                and 0 <= section < len(self.COLUMNS)):
+            return self.COLUMNS[section]
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or not 0 <= index.row() < len(self.hits):
+            return None
+        hit = self.hits[index.row()]
+        col = index.column()
+        if role == IdRole:
+            return hit.doc_id
+        if role == Qt.ItemDataRole.DisplayRole:
+            if col == 0:
+                return hit.title
+            if col == 1:
+                return hit.page if hit.page is not None else ""
+            if col == 2:
+                return hit.kind
+            return hit.snippet.marked("", "")
+        if role == Qt.ItemDataRole.UserRole and col == 3:
+            marked = html.escape(hit.snippet.marked("\x01", "\x02"))
+            return marked.replace("\x01", '<b style="background:#bbf7d0">').replace(
+                "\x02", "</b>")
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return hit.snippet.marked("«", "»")
+        return None
+
+
+class SnippetDelegate(QStyledItemDelegate):
+    """Draws a snippet with its hits highlighted (HTML from ``UserRole``)."""
+
+    def paint(self, painter, option, index) -> None:
+        markup = index.data(Qt.ItemDataRole.UserRole)
+        if markup is None:
+            super().paint(painter, option, index)
+            return
+        self.initStyleOption(option, index)
+        style = option.widget.style() if option.widget else None
+        option.text = ""
+        if style is not None:
+            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, option, painter,
+                              option.widget)
+        doc = QTextDocument()
+        doc.setDefaultFont(option.font)
+        doc.setHtml(markup)
+        doc.setTextWidth(option.rect.width())
+        painter.save()
+        painter.translate(option.rect.topLeft())
+        painter.setClipRect(QRectF(0, 0, option.rect.width(), option.rect.height()))
+        doc.drawContents(painter)
+        painter.restore()
+
+    def sizeHint(self, option, index) -> QSize:
+        size = super().sizeHint(option, index)
+        return QSize(size.width(), max(size.height(), 40))
+
+
+class SearchPanel(QWidget):
+    """Results of the search box, narrowed by facets; opening a hit opens its page."""
+
+    hit_opened = Signal(int, int, tuple)  # document, page, words to highlight
+    results_shown = Signal(int)           # how many hits in all
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("searchPanel")
+        self.session = None
+        self.worker: SearchWorker | None = None
+        self.thread: QThread | None = None
+        self.text = ""
+        self.results = None
+        self._request_no = 0
+        self._timer = QTimer(self, singleShot=True, interval=250)
+        self._timer.timeout.connect(self._send)
+        self.status = QLabel("Type in the search box (Ctrl+F): words, \"exact phrases\", "
+                             "AND / OR / NOT, prefix*, from:name, kind:page, "
+                             "date:[2024-01 TO 2024-06]")
+        self.status.setWordWrap(True)
+        self.kind_combo, self.actor_combo, self.year_combo = (QComboBox(self) for _ in range(3))
+        facets = QHBoxLayout()
+        for label, combo in (("Kind:", self.kind_combo), ("Actor:", self.actor_combo),
+                             ("Year:", self.year_combo)):
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+            combo.activated.connect(lambda _=0: self._send())
+            facets.addWidget(QLabel(label))
+            facets.addWidget(combo)
+        facets.addStretch(1)
+        self.model = SearchHitsModel(self)
+        self.view = QTableView(self)
+        self.view.setObjectName("searchResults")
+        self.view.setModel(self.model)
+        self.view.setItemDelegateForColumn(3, SnippetDelegate(self.view))
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.verticalHeader().hide()
+        self.view.verticalHeader().setDefaultSectionSize(42)
+        header = self.view.horizontalHeader()
+        header.resizeSection(0, 220)
+        header.resizeSection(1, 44)
+        header.resizeSection(2, 70)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.view.activated.connect(self._open)
+        self.view.clicked.connect(self._open)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 4, 0, 0)
+        layout.addWidget(self.status)
+        layout.addLayout(facets)
+        layout.addWidget(self.view, 1)
+        self._reset_facets()
+
+    # -- session ---------------------------------------------------------------------------
+    def set_session(self, session) -> None:
+        if self.thread is not None:
+            self.worker.latest = -1
+            self.thread.quit()
+            self.thread.wait(10000)
+            self.worker.close()
+            self.thread = self.worker = None
+        self.session = session
+        self.model.set_hits([])
+        self._reset_facets()
+        self.text = ""
+        if session is None:
+            return
+        self.thread = QThread()
+        self.thread.setObjectName("search")
+        self.worker = SearchWorker(session.path)
+        self.worker.moveToThread(self.thread)
+        self.worker.results_ready.connect(self._shown)
+        self.worker.search_failed.connect(self._failed)
+        self.thread.start()
+
+    def apply_changes(self, changes) -> None:
+        """Run the current search again after the case changed (debounced)."""
+        if self.text.strip():
+            self._timer.start(800)
+
+    # -- querying -------------------------------------------------------------------------
+    def search(self, text: str) -> None:
+        self.text = text
+        if not text.strip():
+            self._request_no += 1
+            self.model.set_hits([])
+            self._reset_facets()
+            self.status.setText("")
+            return
+        self._timer.start(250)
+
+    def query(self) -> str:
+        """The text of the search box plus the facets chosen."""
+        parts = [f"({self.text.strip()})"]
+        kind = self.kind_combo.currentData()
+        if kind:
+            parts.append(f"kind:{kind}")
+        actor = self.actor_combo.currentData()
+        if actor:
+            parts.append(f'actor:"{actor}"')
+        year = self.year_combo.currentData()
+        if year:
+            parts.append(f"year:{year}")
+        return " AND ".join(parts) if len(parts) > 1 else self.text.strip()
+
+    def _send(self) -> None:
+        if self.worker is None or not self.text.strip():
+            return
+        self._request_no += 1
+        self.status.setText("Searching…")
+        self.worker.request(self._request_no, self.query(), PAGE_SIZE)
+
+    def _shown(self, request_no: int, results) -> None:
+        if request_no != self._request_no:
+            return
+        self.results = results
+        self.model.set_hits(results.hits)
+        more = f" (showing the first {len(results.hits)})" if results.total > len(results.hits) else ""
+        self.status.setText(f"{results.total} result{'s' if results.total != 1 else ''}{more}")
+        self._fill_facets(results.facets)
+        self.results_shown.emit(results.total)
+
+    def _failed(self, request_no: int, message: str) -> None:
+        if request_no != self._request_no:
+            return
+        self.model.set_hits([])
+        self.status.setText(f'<span style="color:#b91c1c">{html.escape(message)}</span>')
+
+    # -- facets -----------------------------------------------------------------------------
+    def _reset_facets(self) -> None:
+        for combo, label in ((self.kind_combo, "all kinds"), (self.actor_combo, "all actors"),
+                             (self.year_combo, "all years")):
+            combo.clear()
+            combo.addItem(label, None)
+
+    def _fill_facets(self, facets) -> None:
+        entries = ((self.kind_combo, "all kinds", [(k, f"{k} ({n})") for k, n in facets.kinds]),
+                   (self.actor_combo, "all actors",
+                    [(a.name, f"{a.name} ({a.count})") for a in facets.actors]),
+                   (self.year_combo, "all years", [(y, f"{y} ({n})") for y, n in facets.years]))
+        for combo, everything, items in entries:
+            chosen = combo.currentData()
+            combo.blockSignals(True)
+            combo.clear()
+            combo.addItem(everything, None)
+            for value, label in items:
+                combo.addItem(label, value)
+            if chosen is not None:
+                found = combo.findData(chosen)
+                if found < 0:
+                    combo.addItem(str(chosen), chosen)
+                    found = combo.count() - 1
+                combo.setCurrentIndex(found)
+            combo.blockSignals(False)
+
+    # -- opening ----------------------------------------------------------------------------
+    def _open(self, index) -> None:
+        hit = self.model.hit(index.row())
+        if hit is None or hit.doc_id is None:
+            return
+        self.hit_opened.emit(hit.doc_id, hit.page or 1, tuple(dict.fromkeys(hit.snippet.matched)))
