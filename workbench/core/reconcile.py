@@ -201,9 +201,8 @@ def _snippet(text: str, start: int, end: int) -> str:
 def scan_mentions(case: Case, names: Iterable[str]) -> list[Mention]:
     """Every page whose text contains one of ``names`` as a whole word, ignoring case.
 
-    A direct scan of page text. It stands in for ``workbench.core.search.mentions``,
-    which another change is adding on top of the full-text index; :func:`dossier` uses
-    that one when it exists.
+    A direct scan of page text, without the search index: what :func:`dossier` falls
+    back on when ``workbench.core.search`` is not installed.
     """
     pattern = name_pattern(names)
     if pattern is None:
@@ -222,23 +221,14 @@ def scan_mentions(case: Case, names: Iterable[str]) -> list[Mention]:
 
 
 def _mentions(case: Case, actor: actors.Actor) -> list[Mention]:
+    """Pages naming the actor, from the search index (``workbench.core.search``) when
+    that package is present, else by :func:`scan_mentions`."""
     try:
-        from workbench.core.search import mentions as indexed  # type: ignore[attr-defined]
+        from workbench.core.search import mentions as indexed
     except ImportError:
-        indexed = None
-    if indexed is None:
         return scan_mentions(case, actor.names)
-    hits = indexed(case, actor.id)
-    return [h if isinstance(h, Mention) else _as_mention(case, h) for h in hits]
-
-
-def _as_mention(case: Case, hit: object) -> Mention:
-    """Adapt a search hit (anything with document_id and page_no) to a Mention."""
-    document_id = int(getattr(hit, "document_id"))
-    page_no = int(getattr(hit, "page_no", getattr(hit, "page", 1)))
-    snippet = str(getattr(hit, "snippet", "") or "")
-    return Mention(document_id, documents.get(case, document_id).title, page_no,
-                   int(getattr(hit, "count", 1) or 1), snippet)
+    return [Mention(h.document_id, h.title, h.page_no, h.count, h.snippet.marked())
+            for h in indexed(case, actor.id)]
 
 
 def dossier(case: Case, actor_id: int) -> Dossier:

@@ -1,0 +1,127 @@
+"""The report as Markdown with footnotes (``[^1]``), from a snapshot.
+
+The same sections as the PDF. User text is escaped where Markdown would read it as
+markup, so a finding cannot turn itself into a link or a heading.
+"""
+
+from __future__ import annotations
+
+import re
+
+from workbench.core.snapshot import Evidence, Note, ReportSnapshot, Source
+from workbench.report.text import CHANNELS, STANCES, VERDICTS, clean
+
+_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|!])")
+
+
+def md(text: str | None) -> str:
+    """User text safe inside a Markdown paragraph (one line)."""
+    return _SPECIAL.sub(r"\\\1", " ".join(clean(text).split()))
+
+
+def _src(src: Source | None) -> str | None:
+    return f"{md(src.title)} [S{src.number}]" if src else None
+
+
+def _join(parts: list[str | None], sep: str = " · ") -> str:
+    return sep.join(p for p in parts if p)
+
+
+def _note(n: Note) -> str:
+    src = n.source
+    if n.kind == "excerpt":
+        head = _join([_src(src), md(src.origin) if src else None,
+                      f"page {n.page}" if n.page else None, md(n.date)])
+    else:
+        who = md(n.actor) + (f" ({md(', '.join(p for p in (n.speaker, n.role) if p))})"
+                             if n.speaker or n.role else "")
+        head = _join([f"**{who}**", STANCES.get(n.stance or "", n.stance),
+                      CHANNELS.get(n.channel or "", n.channel),
+                      md(n.date) if n.date else (f"asked {md(n.asked_on)}" if n.asked_on
+                                                 else None)])
+        if src is not None:
+            head += " · recorded in " + _join([_src(src), f"page {n.page}" if n.page
+                                               else None])
+    if src is not None and src.short_hash:
+        head += f" · SHA-256 `{src.short_hash}`"
+    if n.withheld:
+        return f"{head}. Quotation withheld to protect a confidential source."
+    if n.quote:
+        return f"{head}: \u201c{md(n.quote)}\u201d"
+    return head + "."
+
+
+def _evidence(e: Evidence) -> str:
+    where = md(e.label) + (f" [S{e.source.number}]" if e.source else "")
+    body = ("quotation withheld to protect a confidential source" if e.withheld
+            else f"\u201c{md(e.quote)}\u201d" if e.quote else "")
+    note = f" ({md(e.note)})" if e.note else ""
+    return f"- {where}: {body}{note}" if body else f"- {where}{note}"
+
+
+def render_markdown(snap: ReportSnapshot) -> str:
+    out: list[str] = [f"# {md(snap.title)}", ""]
+    if snap.byline:
+        out += [md(snap.byline), ""]
+    out += [snap.date, ""]
+    if snap.draft:
+        out += ["**DRAFT \u2014 not for publication.** This report has not passed the "
+                "publication checks.", ""]
+    out += ["| At a glance | |", "|---|---:|"]
+    out += [f"| {label} | {n:,} |" for label, n in snap.counts]
+    out += ["", "## Findings", ""]
+    footnotes: list[str] = []
+    for f in snap.findings:
+        out += [f"### {f.number}. {md(f.title)}", ""]
+        marks = "".join(f"[^{n.number}]" for n in f.notes)
+        paragraphs = [md(p) for p in f.paragraphs] or [""]
+        paragraphs[-1] += marks
+        for p in paragraphs:
+            out += [p, ""]
+        if f.status == "draft":
+            out += ["*Marked draft by its author.*", ""]
+        footnotes += [f"[^{n.number}]: {_note(n)}" for n in f.notes]
+    out += ["## Contradictions and how they were resolved", ""]
+    if not snap.contradictions:
+        out += ["No claim in this case has evidence on both sides.", ""]
+    for c in snap.contradictions:
+        out += [f"### Claim {c.number}: {md(c.text)}", "", "**Evidence for**", ""]
+        out += [_evidence(e) for e in c.supports]
+        out += ["", "**Evidence against**", ""]
+        out += [_evidence(e) for e in c.contradicts]
+        if c.context:
+            out += ["", "**Context**", ""] + [_evidence(e) for e in c.context]
+        out += ["", f"**Verdict: {VERDICTS.get(c.status, c.status)}**"
+                + (f" (decided {c.decided_on})" if c.decided_on else ""), "",
+                md(c.rationale) if c.rationale else "No rationale recorded yet.", ""]
+    out += ["## Responses", ""]
+    for a in snap.responses:
+        out += [f"### {md(a.name)}", ""]
+        if not a.on_record:
+            out += ["No statement on record.", ""]
+        for r in a.responses:
+            if r.stance == "no-response":
+                out += [f"- **Did not respond** to questions sent {md(r.asked_on)}"
+                        + (f" by {CHANNELS.get(r.channel or '', r.channel)}" if r.channel
+                           else "") + "."]
+                continue
+            head = _join([f"**{STANCES.get(r.stance, r.stance)}**", md(r.date),
+                          CHANNELS.get(r.channel or "", r.channel),
+                          md(", ".join(p for p in (r.speaker, r.role) if p)) or None,
+                          _src(r.source)])
+            text = ("words withheld to protect a confidential source" if r.withheld
+                    else f"\u201c{md(r.text)}\u201d" if r.text else "")
+            out += [f"- {head}" + (f": {text}" if text else "")]
+        out += [""]
+    out += ["## Sources", ""]
+    for src in snap.sources:
+        if src.confidential:
+            out += [f"- **S{src.number}. {md(src.title)}**: details withheld to protect a "
+                    "confidential source."]
+            continue
+        out += [f"- **S{src.number}. {md(src.title)}**  ",
+                f"  Origin: {md(src.origin)} · file name: {md(src.file_name)} · received: "
+                f"{md(src.received)} · pages: {src.pages}  ",
+                f"  SHA-256: `{src.sha256}`"]
+    out += [""] + footnotes + [""]
+    return "\n".join(out)

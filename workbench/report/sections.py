@@ -1,0 +1,303 @@
+"""The flowables of each section of the report, from a snapshot.
+
+Every string from the case goes through :func:`~workbench.report.text.esc` before it
+reaches a ``Paragraph``. Headings carry an ``outline`` attribute (title, key, level)
+that the document template turns into a PDF bookmark.
+"""
+
+from __future__ import annotations
+
+from itertools import zip_longest
+
+from reportlab.lib.colors import white
+from reportlab.lib.units import mm
+from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Paragraph, Spacer, Table
+from reportlab.platypus import TableStyle
+
+from workbench.core.snapshot import (ActorResponses, Claim, Evidence, Finding, Note,
+                                     ReportSnapshot, Response, Source)
+from workbench.report.styles import Styles
+from workbench.report.text import CHANNELS, STANCES, VERDICTS, esc, join, quoted
+
+#: Longest quotation a table cell prints whole; longer ones are cut with a pointer to
+#: their source (a cell must fit on one page).
+CELL_QUOTE_LIMIT = 1500
+
+
+def heading(text: str, style, key: str, level: int, outline: str | None = None) -> Paragraph:
+    """A heading that is also a link target and a bookmark."""
+    para = Paragraph(f'<a name="{key}"/>{esc(text)}', style)
+    para.outline = (outline or text, key, level)  # type: ignore[attr-defined]
+    return para
+
+
+def _link(target: str, text: str, s: Styles) -> str:
+    return f'<a href="#{target}" color="{s.link.hexval()}">{text}</a>'
+
+
+def _source_ref(src: Source | None, s: Styles) -> str:
+    if src is None:
+        return ""
+    return _link(f"source-{src.number}", f"{esc(src.title)} [S{src.number}]", s)
+
+
+# -- title page -------------------------------------------------------------------------
+
+def title_page(snap: ReportSnapshot, s: Styles) -> list[Flowable]:
+    out: list[Flowable] = [Spacer(1, 30 * mm), Paragraph(esc(snap.title), s.title)]
+    if snap.byline:
+        out.append(Paragraph(esc(snap.byline), s.subtitle))
+    out.append(Paragraph(esc(snap.date), s.subtitle))
+    if snap.draft:
+        out.append(Paragraph("DRAFT \u2014 not for publication. This report has not passed "
+                             "the publication checks.", s.draft_banner))
+    out.append(Spacer(1, 10 * mm))
+    out.append(Paragraph("At a glance", s.h2))
+    counts = [[Paragraph(esc(label), s.cell), Paragraph(f"{n:,}", s.cell_head)]
+              for label, n in snap.counts]
+    counts.append([Paragraph("Contradictions resolved", s.cell),
+                   Paragraph(f"{sum(1 for c in snap.contradictions if c.has_verdict)} of "
+                             f"{len(snap.contradictions)}", s.cell_head)])
+    table = Table(counts, colWidths=[60 * mm, 40 * mm], hAlign="LEFT")
+    table.setStyle(TableStyle([
+        ("LINEBELOW", (0, 0), (-1, -2), 0.4, s.rule),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 1)]))
+    out.append(table)
+    out.append(Spacer(1, 8 * mm))
+    out.append(Paragraph("Contents", s.h2))
+    for key, name in (("findings", "Findings"),
+                      ("contradictions", "Contradictions and how they were resolved"),
+                      ("responses", "Responses"), ("sources", "Sources")):
+        out.append(Paragraph(_link(key, name, s), s.toc))
+    out.append(Spacer(1, 8 * mm))
+    out.append(Paragraph(
+        "How to read this report: each finding carries numbered marks; each mark links to a "
+        "note giving the source document, its page and the exact words quoted, with the "
+        "first 12 characters of the document\u2019s SHA-256 fingerprint. The full "
+        "fingerprints are under Sources. Sources that must stay confidential appear only "
+        "as \u201cConfidential source N\u201d.", s.small))
+    return out
+
+
+# -- findings ---------------------------------------------------------------------------
+
+def _marks(f: Finding, s: Styles) -> str:
+    links = [_link(f"note-{n.number}", str(n.number), s) for n in f.notes]
+    return f"<super>{', '.join(links)}</super>" if links else ""
+
+
+def _note(n: Note, s: Styles) -> list[Flowable]:
+    anchor = f'<a name="note-{n.number}"/>'
+    src = n.source
+    if n.kind == "excerpt":
+        head = join([_source_ref(src, s), esc(src.origin) if src else None,
+                     f"page&nbsp;{n.page}" if n.page else None, esc(n.date)])
+    else:
+        who = esc(n.actor) + (f" \u2014 {esc(join([n.speaker, n.role], ', '))}"
+                              if n.speaker or n.role else "")
+        when = esc(n.date) if n.date else (f"asked {esc(n.asked_on)}" if n.asked_on else None)
+        head = join([f"<b>{who}</b>", STANCES.get(n.stance or "", n.stance),
+                     CHANNELS.get(n.channel or "", n.channel), when])
+        if src is not None:
+            head += "<br/>Recorded in " + join([_source_ref(src, s), esc(src.origin),
+                                                f"page&nbsp;{n.page}" if n.page else None])
+    if src is not None and src.short_hash:
+        head += f' · SHA-256&nbsp;<font name="WorkbenchMono">{src.short_hash}</font>'
+    out: list[Flowable] = [Paragraph(anchor + head, s.note, bulletText=f"{n.number}")]
+    if n.withheld:
+        out.append(Paragraph("Quotation withheld to protect a confidential source.",
+                             s.note_quote))
+    elif n.quote:
+        out.append(Paragraph(quoted(n.quote), s.note_quote))
+    elif n.stance == "no-response":
+        out.append(Paragraph("No response by the date of this report.", s.note_quote))
+    else:
+        out.append(Spacer(1, 6))
+    return out
+
+
+def findings(snap: ReportSnapshot, s: Styles) -> list[Flowable]:
+    out: list[Flowable] = [heading("Findings", s.h1, "findings", 0)]
+    if not snap.findings:
+        out.append(Paragraph("This case has no findings yet.", s.body))
+    for f in snap.findings:
+        title = f"{f.number}. {f.title}"
+        out.append(CondPageBreak(40 * mm))
+        out.append(heading(title, s.h2, f"finding-{f.number}", 1))
+        paragraphs = list(f.paragraphs) or [""]
+        for i, text in enumerate(paragraphs):
+            marks = _marks(f, s) if i == len(paragraphs) - 1 else ""
+            out.append(Paragraph(esc(text) + marks, s.body))
+        if f.status == "draft":
+            out.append(Paragraph("Marked draft by its author.", s.small))
+        if f.notes:
+            out.append(Paragraph("Sources for this finding", s.label))
+            for n in f.notes:
+                out.extend(_note(n, s))
+        else:
+            out.append(Paragraph("This finding cites no source yet.", s.small))
+    return out
+
+
+# -- contradictions ---------------------------------------------------------------------
+
+def _evidence_cell(e: Evidence | None, s: Styles) -> list[Flowable]:
+    if e is None:
+        return []
+    label = _source_ref(e.source, s) if e.source and e.label.startswith(e.source.title) \
+        else ""
+    if label:
+        label += esc(e.label[len(e.source.title):])  # type: ignore[union-attr]
+    else:
+        label = esc(e.label)
+        if e.source is not None:
+            label += " \u2014 " + _source_ref(e.source, s)
+    out: list[Flowable] = [Paragraph(label, s.cell_head)]
+    if e.withheld:
+        out.append(Paragraph("Quotation withheld to protect a confidential source.", s.quote))
+    elif e.quote:
+        text = e.quote
+        if len(text) > CELL_QUOTE_LIMIT:
+            text = text[:CELL_QUOTE_LIMIT].rsplit(" ", 1)[0] + " [\u2026]"
+        out.append(Paragraph(quoted(text), s.quote))
+    if e.note:
+        out.append(Paragraph(esc(e.note), s.small))
+    return out
+
+
+def _claim(number: int, c: Claim, s: Styles, width: float) -> list[Flowable]:
+    out: list[Flowable] = [CondPageBreak(45 * mm),
+                           heading(f"Claim {number}: {c.text}", s.h2, f"claim-{c.number}",
+                                   1, outline=c.text)]
+    if c.about:
+        out.append(Paragraph("About: " + esc(", ".join(c.about)), s.small))
+    rows: list[list] = [[Paragraph("Evidence for", s.cell_head),
+                         Paragraph("Evidence against", s.cell_head)]]
+    for left, right in zip_longest(c.supports, c.contradicts):
+        rows.append([_evidence_cell(left, s), _evidence_cell(right, s)])
+    table = Table(rows, colWidths=[width / 2] * 2, repeatRows=1, splitInRow=1)
+    table.setStyle(TableStyle([
+        ("BACKGROUND", (0, 0), (0, -1), s.for_tint),
+        ("BACKGROUND", (1, 0), (1, -1), s.against_tint),
+        ("LINEBELOW", (0, 0), (-1, 0), 0.8, s.muted),
+        ("LINEBELOW", (0, 1), (-1, -2), 0.4, s.rule),
+        ("LINEAFTER", (0, 0), (0, -1), 0.8, white),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 6), ("RIGHTPADDING", (0, 0), (-1, -1), 6),
+        ("TOPPADDING", (0, 0), (-1, -1), 5), ("BOTTOMPADDING", (0, 0), (-1, -1), 5)]))
+    out.append(table)
+    tail: list[Flowable] = []
+    if c.context:
+        tail.append(Spacer(1, 4))
+        tail.append(Paragraph("Context", s.label))
+        for e in c.context:
+            tail.extend(_evidence_cell(e, s))
+    verdict = [Paragraph(f"<b>Verdict: {esc(VERDICTS.get(c.status, c.status))}</b>"
+                         + (f" (decided {esc(c.decided_on)})" if c.decided_on else ""),
+                         s.verdict)]
+    verdict.append(Paragraph(esc(c.rationale) if c.rationale
+                             else "No rationale recorded yet.", s.verdict))
+    box = Table([[verdict]], colWidths=[width])
+    box.setStyle(TableStyle([
+        ("BACKGROUND", (0, 0), (-1, -1), s.panel),
+        ("LINEBEFORE", (0, 0), (0, -1), 2.5, s.accent),
+        ("LEFTPADDING", (0, 0), (-1, -1), 8), ("TOPPADDING", (0, 0), (-1, -1), 6),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 6)]))
+    tail += [Spacer(1, 6), box]
+    out.append(KeepTogether(tail))  # the verdict stays with the context it weighs
+    return out
+
+
+def contradictions(snap: ReportSnapshot, s: Styles, width: float) -> list[Flowable]:
+    out: list[Flowable] = [heading("Contradictions and how they were resolved", s.h1,
+                                   "contradictions", 0)]
+    contested = snap.contradictions
+    if not contested:
+        out.append(Paragraph("No claim in this case has evidence on both sides.", s.body))
+    else:
+        out.append(Paragraph(
+            "Each claim below has evidence on both sides. The table sets the evidence for "
+            "and against side by side; the verdict under it says how the contradiction was "
+            "resolved, and why.", s.body))
+    for number, c in enumerate(contested, start=1):
+        out.extend(_claim(number, c, s, width))
+    return out
+
+
+# -- responses --------------------------------------------------------------------------
+
+def _response(r: Response, s: Styles) -> list[Flowable]:
+    if r.stance == "no-response":
+        line = "<b>Did not respond</b> to questions sent " + join(
+            [f"on {esc(r.asked_on)}" if r.asked_on else None,
+             f"by {esc(CHANNELS.get(r.channel or '', r.channel))}" if r.channel else None],
+            " ") + "."
+        return [Paragraph(line, s.body)]
+    who = join([r.speaker, r.role], ", ")
+    line = join([f"<b>{esc(STANCES.get(r.stance, r.stance))}</b>", esc(r.date),
+                 esc(CHANNELS.get(r.channel or "", r.channel)), esc(who)])
+    if r.source is not None:
+        line += " · " + _source_ref(r.source, s)
+    out: list[Flowable] = [Paragraph(line, s.body)]
+    if r.withheld:
+        out.append(Paragraph("Words withheld to protect a confidential source.", s.quote))
+    elif r.text:
+        out.append(Paragraph(quoted(r.text), s.quote))
+    out.append(Spacer(1, 4))
+    return out
+
+
+def responses(snap: ReportSnapshot, s: Styles) -> list[Flowable]:
+    out: list[Flowable] = [heading("Responses", s.h1, "responses", 0)]
+    out.append(Paragraph(
+        "The statements on record from each party in this report, verbatim, with who "
+        "spoke, when and how. Parties that did not respond are listed first, with the date "
+        "they were asked.", s.body))
+    silent = [(a, r) for a in snap.responses for r in a.responses if r.stance == "no-response"]
+    missing = [a for a in snap.responses if not a.on_record]
+    if silent or missing:
+        out.append(Paragraph("Who did not respond", s.h3))
+        for a, r in silent:
+            out.append(Paragraph(f"<b>{esc(a.name)}</b>: no response to questions sent "
+                                 f"{esc(r.asked_on)}.", s.body))
+        for a in missing:
+            out.append(Paragraph(f"<b>{esc(a.name)}</b>: no response on record.", s.body))
+    for i, a in enumerate(snap.responses, start=1):
+        out.append(heading(a.name, s.h3, f"actor-{i}", 1))
+        if not a.on_record:
+            out.append(Paragraph("No statement on record.", s.small))
+        for r in a.responses:
+            out.extend(_response(r, s))
+    return out
+
+
+# -- sources ----------------------------------------------------------------------------
+
+def _source(src: Source, s: Styles, width: float) -> Flowable:
+    head = Paragraph(f'<a name="source-{src.number}"/>S{src.number}. {esc(src.title)}', s.h3)
+    if src.confidential:
+        return KeepTogether([head, Paragraph(
+            "Details withheld to protect a confidential source.", s.small)])
+    rows = [("Origin", esc(src.origin), s.cell), ("File name", esc(src.file_name), s.cell),
+            ("Received", esc(src.received), s.cell),
+            ("Dated", esc(src.date) if src.date != src.received else "", s.cell),
+            ("Pages", str(src.pages) if src.pages is not None else "", s.cell),
+            ("SHA-256", esc(src.sha256), s.mono)]
+    data = [[Paragraph(k, s.small), Paragraph(v, style)] for k, v, style in rows if v]
+    table = Table(data, colWidths=[25 * mm, width - 25 * mm], hAlign="LEFT")
+    table.setStyle(TableStyle([
+        ("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+        ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0)]))
+    return KeepTogether([head, table])
+
+
+def sources(snap: ReportSnapshot, s: Styles, width: float) -> list[Flowable]:
+    out: list[Flowable] = [heading("Sources", s.h1, "sources", 0)]
+    out.append(Paragraph(
+        "Every document this report cites, as it was received. Anyone holding a copy can "
+        "check it is the same file by computing its SHA-256 fingerprint.", s.body))
+    out.extend(_source(src, s, width) for src in snap.sources)
+    if not snap.sources:
+        out.append(Paragraph("No document is cited.", s.body))
+    return out
