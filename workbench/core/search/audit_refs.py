@@ -23,11 +23,27 @@ _PARENTS = {
 
 def refs_since(case: Case, revision: int) -> set[Ref]:
     """Every row written after audit row ``revision``, plus the rows each one touches."""
+    return _refs(case.rows("SELECT table_name, row_id, before, after FROM audit "
+                           "WHERE id > ?", (revision,)))
+
+
+def refs_of_action(case: Case, action_id: int) -> set[Ref]:
+    """The rows one action wrote, plus the rows each one touches.
+
+    Added to an action's reported changes so that a mutation which forgets to "touch"
+    a parent row (an undo that removes a tag, say) still refreshes it.
+    """
+    return _refs(case.rows("SELECT table_name, row_id, before, after FROM audit "
+                           "WHERE action_id = ?", (action_id,)))
+
+
+def _refs(rows) -> set[Ref]:
     refs: set[Ref] = set()
-    for r in case.rows("SELECT table_name, row_id, before, after FROM audit WHERE id > ?",
-                       (revision,)):
+    for r in rows:
         table, row_id = r["table_name"], r["row_id"]
         refs.add(Ref(table, int(row_id) if row_id.lstrip("-").isdigit() else row_id))
+        if table not in _PARENTS and table != "taggings":
+            continue  # only link rows name other rows; page rows are large, skip parsing
         values: dict = {}
         for raw in (r["before"], r["after"]):
             if raw:

@@ -26,6 +26,7 @@ from workbench.core.search.fields import DEFAULT_FIELDS, QUERY_FIELDS, schema
 _FIELD = re.compile(r"(?<![\w@.])([A-Za-z_][\w]*):")
 _DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?$")
 _RANGE = re.compile(r"(\w+):([\[{])(.*?)([\]}])")
+_MINUS = re.compile(r"(?:(?<=^)|(?<=[\s(]))-(?=[^\s-])")
 _OPERATOR = re.compile(r"^(AND|OR)\b|\b(AND|OR|NOT)$")
 
 
@@ -60,8 +61,8 @@ _PARSER = _parser()
 
 
 def _outside_quotes(text: str) -> str:
-    """``text`` with every quoted phrase blanked out (its length kept)."""
-    return re.sub(r'"[^"]*"', lambda m: " " * len(m.group()), text)
+    """``text`` with the inside of every quoted phrase blanked out (length kept)."""
+    return re.sub(r'"[^"]*"', lambda m: '"' + " " * (len(m.group()) - 2) + '"', text)
 
 
 def _check(text: str) -> None:
@@ -126,6 +127,9 @@ def parse(text: str) -> wq.Query:
     bare = _outside_quotes(text)
     for m in _FIELD.finditer(bare):
         text = text[:m.start(1)] + m.group(1).lower() + text[m.end(1):]
+    # "-word" excludes a word, as in web search engines ("7XKD-214" is left alone).
+    for m in reversed(list(_MINUS.finditer(_outside_quotes(text)))):
+        text = text[:m.start()] + "NOT " + text[m.end():]
     try:
         q = _PARSER.parse(text)
     except Exception as exc:  # the parser's own errors are rare and unhelpful

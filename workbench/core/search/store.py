@@ -35,7 +35,7 @@ from workbench.core.casefile import Case
 from workbench.core.changes import Changes
 from workbench.core.progress import NO_PROGRESS, Progress
 from workbench.core.search import entries as entries_
-from workbench.core.search.audit_refs import refs_since
+from workbench.core.search.audit_refs import refs_of_action, refs_since
 from workbench.core.search.fields import FORMAT, schema
 from workbench.core.search.updates import affected
 
@@ -239,7 +239,10 @@ class CaseIndex:
         data. On failure the index is marked out of step and repaired on next open.
         """
         try:
-            self.update(changes.created | changes.updated | changes.deleted)
+            refs = set(changes.created | changes.updated | changes.deleted)
+            if changes.action_id is not None:
+                refs |= refs_of_action(self.case, changes.action_id)
+            self.update(refs)
         except Exception:
             log.exception("search index update failed; it will be rebuilt")
             self._forget_meta()
