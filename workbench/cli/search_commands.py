@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import sys
 import time
 from collections.abc import Iterator
 
@@ -32,7 +33,7 @@ def _progress(label: str, *, always: bool = True) -> Iterator[Progress]:
     def bar():
         if state["bar"] is None:
             state["bar"] = stack.enter_context(click.progressbar(
-                length=1000, label=label, file=click.get_text_stream("stderr"),
+                length=1000, label=label, file=sys.stderr,
                 show_eta=False))
         return state["bar"]
 

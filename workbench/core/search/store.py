@@ -279,7 +279,10 @@ class CaseIndex:
             raise
         writer.commit()
         self._write_meta()
-        self._searcher = searcher.refresh()
+        # A new searcher sees the commit. (whoosh's Searcher.refresh() fails on a
+        # single-segment reader, so the old one is closed and a new one opened.)
+        searcher.close()
+        self._searcher = ix.searcher()
         return len(uids)
 
     def _catch_up(self, revision: int) -> bool:

@@ -1,0 +1,110 @@
+"""The search, mentions and reindex commands, through click's runner."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+import pytest
+
+from workbench.core import actors
+from workbench.core.casefile import Case
+
+
+@pytest.fixture(autouse=True)
+def index_dir(tmp_path, monkeypatch):
+    monkeypatch.setenv("WORKBENCH_INDEX_DIR", str(tmp_path / "indexes"))
+
+
+def as_json(result):
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def test_search_json_has_hits_and_facets(run_cli, sample_path):
+    data = as_json(run_cli("search", sample_path, "7XKD-214", "--json"))
+    assert data["total"] == 2
+    assert {h["kind"] for h in data["hits"]} == {"page", "excerpt"}
+    page = next(h for h in data["hits"] if h["kind"] == "page")
+    assert page["page"] == 1 and page["title"].startswith("Email: OFBA agent")
+    assert "«7XKD-214»" in page["snippet"]
+    start, end = page["highlights"][0]
+    assert page["snippet_text"][start:end] == "7XKD-214"
+    assert set(data["facets"]) == {"kind", "actor", "year"}
+    assert data["facets"]["kind"] == {"page": 1, "excerpt": 1}
+
+
+def test_search_paging(run_cli, sample_path):
+    everything = as_json(run_cli("search", sample_path, "plate", "--json", "--limit", "100"))
+    second = as_json(run_cli("search", sample_path, "plate", "--json", "--limit", "2",
+                             "--offset", "2"))
+    assert second["total"] == everything["total"]
+    assert [h["uid"] for h in second["hits"]] == [h["uid"] for h in everything["hits"][2:4]]
+
+
+def test_search_text_output_marks_confidential(run_cli, sample_path):
+    result = run_cli("search", sample_path, '"courtesy share"')
+    assert result.exit_code == 0, result.output
+    assert "hit(s) for" in result.stdout
+    assert "CONFIDENTIAL" in result.stdout
+    assert "Source notes (confidential)" in result.stdout
+    assert "By kind:" in result.stdout
+
+
+@pytest.mark.parametrize("query", ['"unclosed', "foo:bar", "date:[soon TO later]", "plate AND"])
+def test_malformed_query_is_one_line_exit_1(run_cli, sample_path, query):
+    result = run_cli("search", sample_path, query)
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    errors = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
+    assert len(errors) == 1
+
+
+def test_search_needs_a_query_or_a_file(run_cli, sample_path):
+    result = run_cli("search", sample_path)
+    assert result.exit_code == 1 and "QUERY or --queries" in result.stderr
+
+
+def test_mentions_json(run_cli, sample_path):
+    with Case.open(sample_path) as c:
+        brookfield = actors.find(c, "BPD")[0].id
+    data = as_json(run_cli("mentions", sample_path, brookfield, "--json"))
+    assert data["name"] == "Brookfield Police Department"
+    assert "BPD" in data["aliases"]
+    assert len(data["pages"]) >= 3
+    assert all("«" in p["snippet"] for p in data["pages"])
+    assert any("BPD" in p["names"] for p in data["pages"])
+    text = run_cli("mentions", sample_path, brookfield)
+    assert "page(s) name Brookfield Police Department" in text.stdout
+
+
+def test_mentions_of_unknown_actor(run_cli, sample_path):
+    result = run_cli("mentions", sample_path, 999)
+    assert result.exit_code == 1 and "no actor with id 999" in result.stderr
+
+
+def test_reindex(run_cli, sample_path):
+    data = as_json(run_cli("reindex", sample_path, "--json"))
+    assert data["entries"] > 50
+    result = run_cli("reindex", sample_path)
+    assert result.exit_code == 0 and "Indexed" in result.stdout
+    assert "Indexing" in result.stderr  # the progress bar's label
+
+
+def test_batch_search_writes_csv(run_cli, sample_path, tmp_path):
+    queries = tmp_path / "queries.txt"
+    queries.write_text("# plates and people\n7XKD-214\n\n\"read only\"\nfoo:bar\n",
+                       encoding="utf-8")
+    out = tmp_path / "hits.csv"
+    result = run_cli("search", sample_path, "--queries", queries, "--csv", out)
+    assert result.exit_code == 0, result.output
+    with open(out, encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert {r["query"] for r in rows} == {"7XKD-214", '"read only"', "foo:bar"}
+    plate = [r for r in rows if r["query"] == "7XKD-214"]
+    assert len(plate) == 2 and all("«7XKD-214»" in r["snippet"] for r in plate)
+    assert {r["page"] for r in plate} == {"1"} and all(r["document"] for r in plate)
+    assert [r["error"] != "" for r in rows if r["query"] == "foo:bar"] == [True]
+    listed = as_json(run_cli("search", sample_path, "--queries", queries, "--json"))
+    assert len(listed) == len(rows)
+    assert {r["query"] for r in listed} == {r["query"] for r in rows}
