@@ -47,7 +47,7 @@ class Problem:
 
 
 def _no_citation(rows: list[findings.Finding]) -> list[Problem]:
-    return [Problem("no-citation", f'finding {f.position} "{f.title}" cites no excerpt or '
+    return [Problem("no-citation", f'finding {f.id} "{f.title}" cites no excerpt or '
                     "statement", f"finding {f.id}",
                     f"workbench finding edit CASE {f.id} --cite excerpt:ID (or statement:ID)",
                     "finding", f.id, f.id)
@@ -110,7 +110,7 @@ def _no_verdict(case: Case, rows: list[findings.Finding]) -> list[Problem]:
                 continue
             reported.add(claim_id)
             out.append(Problem(
-                "no-verdict", f"claim {claim_id} has {missing}; finding {f.position} "
+                "no-verdict", f"claim {claim_id} has {missing}; finding {f.id} "
                 f"relies on it ({how})", f"claim {claim_id}",
                 f"workbench verdict set CASE --claim {claim_id} --status STATUS "
                 "--rationale TEXT", "claim", claim_id, f.id))
@@ -121,12 +121,11 @@ def _no_response(case: Case, rows: list[findings.Finding]) -> list[Problem]:
     on_record = {r[0] for r in case.rows("SELECT DISTINCT actor_id FROM statements")}
     secret = {r[0] for r in case.rows("SELECT id FROM actors WHERE confidential = 1")}
     names = {r["id"]: r["name"] for r in case.rows("SELECT id, name FROM actors")}
-    positions = {f.id: f.position for f in rows}
     out = []
     for actor_id, finding_ids in sorted(reconcile.actors_named(case, rows).items()):
         if actor_id in on_record or actor_id in secret:
             continue  # a confidential source named in a finding is a "confidential" problem
-        where = ", ".join(str(positions[i]) for i in finding_ids)
+        where = ", ".join(str(i) for i in finding_ids)
         out.append(Problem(
             "no-response", f'{names[actor_id]} (actor {actor_id}) is named in finding '
             f"{where} but has no statement on record", f"actor {actor_id}",
@@ -158,17 +157,22 @@ def _confidential(case: Case, snap: snapshot.ReportSnapshot) -> list[Problem]:
             + " without it (the report shows it only as a confidential source)",
             leak.where.kind, leak.where.id,
             leak.where.id if leak.where.kind == "finding" else None))
-    for where in snap.withheld:
+    for item in snap.withheld:
+        where = item.where
+        fix = (f"clear excerpt {item.excerpt_id} for publication (workbench excerpt edit "
+               f"CASE {item.excerpt_id} --cleared) or cite something else"
+               if item.excerpt_id is not None else
+               "record the statement's words as an excerpt, clear it for publication and "
+               "link it to the statement, or cite something else")
         out.append(Problem(
             "confidential", f"{where} quotes a confidential source and is not cleared for "
-            "publication: the report would print it without its quotation", str(where),
-            "clear the excerpt for publication (workbench excerpt edit CASE ID --cleared) "
-            "or cite something else", "finding", where.id, where.id))
+            "publication: the report would print it without its words", str(where),
+            fix, "finding", where.id, where.id))
     return out
 
 
 def _drafts(rows: list[findings.Finding]) -> list[Problem]:
-    return [Problem("draft", f'finding {f.position} "{f.title}" is still a draft',
+    return [Problem("draft", f'finding {f.id} "{f.title}" is still a draft',
                     f"finding {f.id}", f"workbench finding edit CASE {f.id} --status checked",
                     "finding", f.id, f.id)
             for f in rows if f.status == "draft"]

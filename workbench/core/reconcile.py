@@ -103,7 +103,7 @@ def name_pattern(names: Iterable[str]) -> re.Pattern[str] | None:
     """
     parts = []
     for name in sorted({n.strip() for n in names if n and n.strip()}, key=len, reverse=True):
-        words = [re.escape(w).replace("'", "['’]").replace("’", "['’]") for w in name.split()]
+        words = [re.escape(w.replace("’", "'")).replace("'", "['’]") for w in name.split()]
         parts.append(r"\s+".join(words))
     if not parts:
         return None

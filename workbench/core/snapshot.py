@@ -62,6 +62,15 @@ class Note:
 
 
 @dataclass(frozen=True)
+class Withheld:
+    """A citation printed without its words: they are from an uncleared confidential
+    source. ``excerpt_id`` is the excerpt to clear, if there is one."""
+
+    where: Where
+    excerpt_id: int | None
+
+
+@dataclass(frozen=True)
 class Finding:
     number: int
     title: str
@@ -143,7 +152,7 @@ class ReportSnapshot:
     #: For the gate, not for printing: identifying text that had to be scrubbed, and
     #: the citations of findings whose quotation was withheld.
     leaks: tuple[Leak, ...] = ()
-    withheld: tuple[Where, ...] = ()
+    withheld: tuple[Withheld, ...] = ()
 
     @property
     def contradictions(self) -> tuple[Claim, ...]:
@@ -183,7 +192,7 @@ class _Builder:
         self._docs: dict[int, documents.Document] = {}
         self._excerpts: dict[int, excerpts.Excerpt] = {}
         self._actors = {a.id: a for a in actors.list_all(case)}
-        self.withheld: list[Where] = []
+        self.withheld: list[Withheld] = []
 
     def scrub(self, text: str | None, where: Where, *, quote: bool = False) -> str | None:
         return self.redactor.scrub(text, where, quote=quote)
@@ -263,13 +272,13 @@ class _Builder:
             src = self.source(ex.document_id)
             quote, withheld = self.excerpt_quote(ex, Where("excerpt", ex.id, "quote"))
             if withheld:
-                self.withheld.append(where)
+                self.withheld.append(Withheld(where, ex.id))
             return Note(number, "excerpt", src, ex.page_no, src.date if src else None,
                         quote, withheld)
         st = statements.get(self.case, citation.target_id)
         text, withheld = self.statement_text(st, Where("statement", st.id, "text"))
         if withheld:
-            self.withheld.append(where)
+            self.withheld.append(Withheld(where, st.excerpt_id))
         speaker, role = self.speaker(st)
         page = self.excerpt(st.excerpt_id).page_no if st.excerpt_id is not None else None
         return Note(number, "statement", self.source(st.document_id), page, st.date, text,
