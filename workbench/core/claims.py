@@ -226,3 +226,13 @@ def verdict_history(case: Case, claim_id: int) -> list[Verdict]:
     return [Verdict(r["id"], claim_id, r["status"], r["rationale"], r["decided_at"])
             for r in case.rows("SELECT * FROM verdicts WHERE claim_id = ? ORDER BY id",
                                (claim_id,))]
+
+
+def remove_evidence(case: Case, evidence_id: int) -> Changes:
+    """Unlink one piece of evidence from its claim (the excerpt or statement stays)."""
+    link = get_evidence(case, evidence_id)
+    with case.action("Unlink evidence") as act:
+        act.row_id = evidence_id
+        act.delete("evidence", evidence_id)
+        act.touch("claims", link.claim_id)
+    return act.changes

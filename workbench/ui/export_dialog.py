@@ -1,0 +1,363 @@
+"""File > Export report: title, byline, date, draft or final, format; in the background.
+
+The export runs as a job on the writer thread (reads a consistent snapshot, never blocks
+the window) with progress. A final export runs the publication gate on the same snapshot
+first and is refused, with the reasons listed, while any problem remains. When it is
+done the dialog offers to open the file, and shows the first pages of a PDF, rendered
+with pypdfium2 (off the GUI thread, as QImages).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QDate, Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QImage, QPixmap
+from PySide6.QtWidgets import (QButtonGroup, QComboBox, QDateEdit, QDialog,
+                               QDialogButtonBox, QFileDialog, QFormLayout, QFrame,
+                               QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QProgressBar,
+                               QPushButton, QRadioButton, QScrollArea, QVBoxLayout, QWidget)
+
+from workbench.core import gate, snapshot
+from workbench.core.casefile import Case
+from workbench.core.errors import ValidationError
+from workbench.core.progress import Progress
+
+FORMATS = (("pdf", "PDF report", ".pdf"), ("md", "Markdown", ".md"),
+           ("claimreview", "ClaimReview (JSON-LD)", ".jsonld"))
+PREVIEW_PAGES = 3
+PREVIEW_WIDTH = 230  # pixels per page in the preview
+
+
+@dataclass(frozen=True)
+class ExportRequest:
+    path: Path
+    fmt: str  # pdf | md | claimreview
+    title: str | None
+    byline: str | None
+    date: str | None
+    draft: bool
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    path: Path | None
+    refused: tuple[gate.Problem, ...]
+    findings: int = 0
+    citations: int = 0
+    sources: int = 0
+    preview: tuple[QImage, ...] = ()
+    text_preview: str = ""
+
+
+def export(case: Case, request: ExportRequest, progress: Progress) -> ExportResult:
+    """Build the snapshot, check the gate for a final export, render. Any thread."""
+    from workbench.report import render_claimreview, render_markdown, render_pdf
+
+    if request.path.resolve() == Path(case.path).resolve():
+        raise ValidationError("the report cannot overwrite the case file")
+    if not request.path.parent.is_dir():
+        raise ValidationError(f"folder {request.path.parent} does not exist")
+    progress.update(0.0, "Reading the case")
+    snap = snapshot.build(case, title=request.title, byline=request.byline,
+                          date=request.date, draft=request.draft,
+                          progress=progress.child(0.0, 0.4))
+    if not request.draft:
+        progress.update(0.4, "Checking the case is publishable")
+        problems = gate.check(case, title=request.title, byline=request.byline, built=snap)
+        if problems:
+            return ExportResult(None, tuple(problems))
+    progress.check()
+    progress.update(0.5, "Writing the report")
+    preview: tuple[QImage, ...] = ()
+    text_preview = ""
+    if request.fmt == "pdf":
+        render_pdf(snap, request.path)
+        progress.update(0.9, "Rendering a preview")
+        preview = render_preview(request.path)
+    else:
+        text = render_markdown(snap) if request.fmt == "md" else render_claimreview(snap)
+        request.path.write_text(text, encoding="utf-8")
+        text_preview = text[:6000]
+    progress.update(1.0, "Done")
+    return ExportResult(request.path, (), len(snap.findings), len(snap.notes),
+                        len(snap.sources), preview, text_preview)
+
+
+def render_preview(path: Path, pages: int = PREVIEW_PAGES,
+                   width: int = PREVIEW_WIDTH * 2) -> tuple[QImage, ...]:
+    """The first ``pages`` pages as QImages ``width`` pixels wide (pypdfium2; any thread)."""
+    import pypdfium2 as pdfium
+
+    out = []
+    pdf = pdfium.PdfDocument(str(path))
+    try:
+        for n in range(min(pages, len(pdf))):
+            page = pdf[n]
+            scale = width / page.get_width()
+            bitmap = page.render(scale=scale, rev_byteorder=True)
+            w, h = bitmap.width, bitmap.height
+            fmt = QImage.Format.Format_RGB888 if bitmap.n_channels == 3 \
+                else QImage.Format.Format_RGBA8888
+            image = QImage(bytes(bitmap.buffer), w, h, bitmap.stride, fmt).copy()
+            out.append(image)
+            page.close()
+    finally:
+        pdf.close()
+    return tuple(out)
+
+
+def _slug(text: str) -> str:
+    slug = re.sub(r"[^\w]+", "-", text.lower()).strip("-")
+    return slug[:60] or "report"
+
+
+class ExportDialog(QDialog):
+    """Export the report; the dialog stays open to show progress, refusal or result."""
+
+    export_finished = Signal(object)  # ExportResult
+    export_failed = Signal(str)
+
+    def __init__(self, session, parent: QWidget | None = None, *,
+                 folder: str | Path | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("exportDialog")
+        self.setWindowTitle("Export report")
+        self.session = session
+        self.job = None
+        self.result: ExportResult | None = None
+        self.open_requested_path: Path | None = None
+        title = session.reader.info.title
+        folder = Path(folder) if folder else session.path.parent
+        self.title_edit = QLineEdit(title, self)
+        self.title_edit.setToolTip("The report's title (checked for confidential names)")
+        self.byline_edit = QLineEdit(self)
+        self.byline_edit.setPlaceholderText("e.g. By A. Reporter and B. Checker")
+        self.date_edit = QDateEdit(QDate.currentDate(), self)
+        self.date_edit.setCalendarPopup(True)
+        self.date_edit.setDisplayFormat("yyyy-MM-dd")
+        self.date_edit.setToolTip("The date printed on the report")
+        self.draft_radio = QRadioButton("&Draft (marked DRAFT on every page)", self)
+        self.final_radio = QRadioButton("&Final (only when every check passes)", self)
+        self.draft_radio.setChecked(True)
+        group = QButtonGroup(self)
+        group.addButton(self.draft_radio)
+        group.addButton(self.final_radio)
+        self.format_combo = QComboBox(self)
+        for key, text, _ext in FORMATS:
+            self.format_combo.addItem(text, key)
+        self.format_combo.setToolTip("PDF to publish; Markdown to edit; ClaimReview "
+                                     "JSON-LD for fact-check aggregators")
+        self.path_edit = QLineEdit(str(folder / f"{_slug(title)}.pdf"), self)
+        self.browse_button = QPushButton("&Browse…", self)
+        self.browse_button.clicked.connect(self._browse)
+        self.format_combo.currentIndexChanged.connect(self._format_changed)
+
+        self.progress = QProgressBar(self)
+        self.progress.setRange(0, 1000)
+        self.progress.setTextVisible(False)
+        self.progress.hide()
+        self.status_label = QLabel("", self)
+        self.status_label.setObjectName("exportStatus")
+        self.status_label.setWordWrap(True)
+        self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.problems_view = QPlainTextEdit(self)
+        self.problems_view.setObjectName("exportProblems")
+        self.problems_view.setReadOnly(True)
+        self.problems_view.setMaximumHeight(140)
+        self.problems_view.hide()
+        self.preview_row = QHBoxLayout()
+        self.preview_row.setSpacing(10)
+        preview_host = QWidget(self)
+        preview_host.setLayout(self.preview_row)
+        self.preview_area = QScrollArea(self)
+        self.preview_area.setObjectName("exportPreview")
+        self.preview_area.setWidget(preview_host)
+        self.preview_area.setWidgetResizable(True)
+        self.preview_area.setMinimumHeight(340)
+        self.preview_area.setFrameShape(QFrame.Shape.StyledPanel)
+        self.preview_area.hide()
+        self.text_preview = QPlainTextEdit(self)
+        self.text_preview.setReadOnly(True)
+        self.text_preview.setMinimumHeight(240)
+        self.text_preview.hide()
+
+        self.buttons = QDialogButtonBox(self)
+        self.export_button = self.buttons.addButton("&Export",
+                                                    QDialogButtonBox.ButtonRole.AcceptRole)
+        self.export_button.setDefault(True)
+        self.open_button = self.buttons.addButton("&Open file",
+                                                  QDialogButtonBox.ButtonRole.ActionRole)
+        self.open_button.setToolTip("Open the exported file with the system's viewer")
+        self.open_button.hide()
+        self.close_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
+        self.export_button.clicked.connect(self.start)
+        self.open_button.clicked.connect(self.open_file)
+        self.close_button.clicked.connect(self._close)
+
+        form = QFormLayout()
+        form.addRow("&Title:", self.title_edit)
+        form.addRow("B&yline:", self.byline_edit)
+        form.addRow("D&ate:", self.date_edit)
+        kind = QVBoxLayout()
+        kind.addWidget(self.draft_radio)
+        kind.addWidget(self.final_radio)
+        form.addRow("Kind:", kind)
+        form.addRow("&Format:", self.format_combo)
+        where = QHBoxLayout()
+        where.addWidget(self.path_edit, 1)
+        where.addWidget(self.browse_button)
+        form.addRow("&Save as:", where)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.status_label)
+        layout.addWidget(self.problems_view)
+        layout.addWidget(self.preview_area, 1)
+        layout.addWidget(self.text_preview, 1)
+        layout.addWidget(self.buttons)
+        order = [self.title_edit, self.byline_edit, self.date_edit, self.draft_radio,
+                 self.final_radio, self.format_combo, self.path_edit, self.browse_button]
+        for a, b in zip(order, order[1:]):
+            self.setTabOrder(a, b)
+        self.resize(780, 360)
+
+    # -- fields --------------------------------------------------------------------------
+    @property
+    def fmt(self) -> str:
+        return self.format_combo.currentData()
+
+    def _format_changed(self, *_args) -> None:
+        ext = next(e for k, _t, e in FORMATS if k == self.fmt)
+        path = Path(self.path_edit.text() or "report")
+        self.path_edit.setText(str(path.with_suffix(ext)))
+
+    def _browse(self) -> None:
+        ext = next(e for k, _t, e in FORMATS if k == self.fmt)
+        path, _ = QFileDialog.getSaveFileName(self, "Export report to", self.path_edit.text(),
+                                              f"{self.format_combo.currentText()} (*{ext})")
+        if path:
+            self.path_edit.setText(path)
+
+    def request(self) -> ExportRequest:
+        return ExportRequest(
+            path=Path(self.path_edit.text()).expanduser(), fmt=self.fmt,
+            title=self.title_edit.text().strip() or None,
+            byline=self.byline_edit.text().strip() or None,
+            date=self.date_edit.date().toString("yyyy-MM-dd"),
+            draft=self.draft_radio.isChecked())
+
+    # -- running ---------------------------------------------------------------------------
+    def start(self):
+        """Export in the background; returns the Job (None when already running)."""
+        if self.job is not None:
+            return None
+        request = self.request()
+        if not self.path_edit.text().strip():
+            self._say("Choose where to save the report.")
+            return None
+        self.result = None
+        self.problems_view.hide()
+        self.open_button.hide()
+        self._clear_preview()
+        self.progress.setValue(0)
+        self.progress.show()
+        self._say("Exporting…")
+        self.export_button.setEnabled(False)
+        job = self.session.jobs.run("Exporting report",
+                                    lambda case, progress: export(case, request, progress),
+                                    cancellable=True)
+        job.progressed.connect(self._progressed)
+        job.finished.connect(self._finished)
+        job.failed.connect(self._failed)
+        job.ended.connect(self._ended)
+        self.job = job
+        return job
+
+    def _progressed(self, fraction: float, status: str) -> None:
+        self.progress.setValue(int(fraction * 1000))
+        if status:
+            self._say(status + "…")
+
+    def _ended(self) -> None:
+        self.job = None
+        self.progress.hide()
+        self.export_button.setEnabled(True)
+
+    def _failed(self, message: str) -> None:
+        self._say(f"The export failed: {message}", problem=True)
+        self.export_failed.emit(message)
+
+    def _finished(self, result: ExportResult) -> None:
+        self.result = result
+        if result.refused:
+            n = len(result.refused)
+            self._say(f"Refused: a final report needs every publication check to pass, and "
+                      f"{n} problem{'s remain' if n != 1 else ' remains'}. Fix "
+                      f"{'them' if n != 1 else 'it'} (see the Readiness panel), or export "
+                      "a draft.", problem=True)
+            self.problems_view.setPlainText("\n".join(f"• {p.message}\n    fix: {p.fix}"
+                                                      for p in result.refused))
+            self.problems_view.show()
+        else:
+            kind = "Final report" if not self.request().draft else "Draft report"
+            self._say(f"{kind} written to {result.path} ({result.findings} findings, "
+                      f"{result.citations} citations, {result.sources} sources). "
+                      "Open it?")
+            self.open_button.show()
+            self.open_button.setFocus()
+            self._show_preview(result)
+        self.export_finished.emit(result)
+
+    def _say(self, text: str, *, problem: bool = False) -> None:
+        self.status_label.setText(text)
+        if problem:
+            from workbench.ui.refs import PROBLEM_HUE, strong
+            self.status_label.setStyleSheet(f"color: {strong(PROBLEM_HUE, self).name()};")
+        else:
+            self.status_label.setStyleSheet("")
+
+    def _clear_preview(self) -> None:
+        while self.preview_row.count():
+            item = self.preview_row.takeAt(0)
+            if item.widget() is not None:
+                item.widget().deleteLater()
+        self.preview_area.hide()
+        self.text_preview.hide()
+
+    def _show_preview(self, result: ExportResult) -> None:
+        self._clear_preview()
+        if result.preview:
+            for n, image in enumerate(result.preview, start=1):
+                label = QLabel(self)
+                pixmap = QPixmap.fromImage(image)
+                pixmap.setDevicePixelRatio(image.width() / PREVIEW_WIDTH)
+                label.setPixmap(pixmap)
+                label.setToolTip(f"Page {n}")
+                label.setFrameShape(QFrame.Shape.Box)
+                self.preview_row.addWidget(label)
+            self.preview_row.addStretch(1)
+            self.preview_area.show()
+            self.resize(max(self.width(), 80 + len(result.preview) * (PREVIEW_WIDTH + 14)),
+                        max(self.height(), 720))
+        elif result.text_preview:
+            self.text_preview.setPlainText(result.text_preview)
+            self.text_preview.show()
+            self.resize(self.width(), max(self.height(), 600))
+
+    def open_file(self) -> None:
+        if self.result is not None and self.result.path is not None:
+            self.open_requested_path = self.result.path
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.result.path)))
+
+    def _close(self) -> None:
+        if self.job is not None:
+            self.job.cancel()
+        self.reject()
+
+
+def today() -> str:
+    return _dt.date.today().isoformat()
