@@ -69,13 +69,31 @@ def _current(case: Case, table: str, row_id: str):
     return case.row(f"SELECT * FROM [{table}] WHERE [{pk}] = ?", (row_id,))
 
 
+def _cancelled_after(case: Case, action_id: int) -> set[int]:
+    """Later actions whose effect was taken back: an action and the undo of it (a redo,
+    the undo of that undo, makes the pair count again, as in :func:`last_undoable`)."""
+    cancelled: set[int] = set()
+    for r in case.rows("SELECT id, reverts FROM actions WHERE id > ? ORDER BY id DESC",
+                       (action_id,)):
+        if r["id"] in cancelled:
+            continue
+        if r["reverts"] is not None and r["reverts"] > action_id:
+            cancelled.update((r["id"], r["reverts"]))
+    return cancelled
+
+
 def _check(case: Case, action_id: int, entries: list) -> None:
-    later = case.row(
-        "SELECT a.table_name, a.row_id, x.label FROM audit a JOIN actions x ON x.id = a.action_id "
+    later_rows = case.rows(
+        "SELECT a.action_id, a.table_name, a.row_id, x.label FROM audit a "
+        "JOIN actions x ON x.id = a.action_id "
         "WHERE a.action_id > ? AND EXISTS (SELECT 1 FROM audit b WHERE b.action_id = ? "
         "AND b.table_name = a.table_name AND b.row_id = a.row_id) "
-        "AND a.table_name NOT IN ('imports', 'import_items') ORDER BY a.id LIMIT 1",
+        "AND a.table_name NOT IN ('imports', 'import_items') ORDER BY a.id",
         (action_id, action_id))
+    # A later change that was itself undone left the rows as they were: it does not
+    # stand in the way (edit twice, undo twice).
+    cancelled = _cancelled_after(case, action_id) if later_rows else set()
+    later = next((r for r in later_rows if r["action_id"] not in cancelled), None)
     if later is not None:
         raise CannotUndo(f"a later change ({later['label']}) touched the same "
                          f"{later['table_name']} row; undo that first")

@@ -10,6 +10,8 @@ are published back to the GUI thread through a queued signal; the actions' texts
 
 from __future__ import annotations
 
+import warnings
+
 from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QWidget
@@ -106,11 +108,15 @@ class UndoActions(QObject):
         self.controller: UndoController | None = None
         self.undo_action = undo_action or QAction(parent)
         self.redo_action = redo_action or QAction(parent)
-        for action in (self.undo_action, self.redo_action):
-            try:
-                action.triggered.disconnect()
-            except (RuntimeError, TypeError):
-                pass
+        for action in (undo_action, redo_action):
+            if action is None:
+                continue
+            with warnings.catch_warnings():  # the window's placeholder slot, if any
+                warnings.simplefilter("ignore", RuntimeWarning)
+                try:
+                    action.triggered.disconnect()
+                except (RuntimeError, TypeError):
+                    pass
         self.undo_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Undo))
         self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
         self.undo_action.setObjectName("undoAction")
