@@ -162,3 +162,31 @@ def test_tesseract_runs_single_threaded_one_process_per_core():
     assert ocr._env()["OMP_THREAD_LIMIT"] == "1"
     with ocr.OcrPool("eng") as pool:
         assert pool.size == ocr.workers() >= 1
+
+
+def test_a_batch_of_pdfs_is_extracted_in_worker_processes(case, tmp_path, monkeypatch):
+    from workbench.core.importing import workers
+    monkeypatch.setattr(workers, "workers", lambda: 2)
+    folder = tmp_path / "batch"
+    for n in range(workers.MIN_FILES):
+        write(folder / f"ok{n}.pdf", pdf_bytes([[f"Document {n}"], [f"Page two of {n}"]]))
+    write(folder / "locked.pdf", pdf_bytes([["secret"]], encrypt="pw"))
+    write(folder / "cut.pdf", pdf_bytes([["a"]])[:300])
+    started = []
+    real_init = workers.ExtractPool.__init__
+
+    def spy(self, *args, **kwargs):
+        started.append(self)
+        real_init(self, *args, **kwargs)
+    monkeypatch.setattr(workers.ExtractPool, "__init__", spy)
+    report = import_paths(case, [folder])
+    assert started, "the batch was not sent to worker processes"
+    assert (report.imported, report.failed, report.pages) == (workers.MIN_FILES, 2,
+                                                              2 * workers.MIN_FILES)
+    reasons = {i.path.rsplit("/", 1)[-1]: i.reason for i in report.problems}
+    assert reasons["locked.pdf"] == "password required (encrypted PDF)"
+    assert reasons["cut.pdf"].startswith("damaged or truncated PDF")
+    # Stored in the order the folder was walked, whatever order workers finished in.
+    names = [d.file_name for d in documents.list_all(case)]
+    assert names == sorted(names)
+    assert documents.page(case, documents.ids(case)[0], 2).text == "Page two of 0"

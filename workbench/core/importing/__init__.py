@@ -31,6 +31,7 @@ from workbench.core.importing import web as _web  # noqa: F401
 from workbench.core.importing import ocr
 from workbench.core.importing.extract import ImportOptions
 from workbench.core.importing.pipeline import Importer
+from workbench.core.importing.workers import ExtractPool
 from workbench.core.importing.sources import (EXPANDERS, ImportItem, ImportReport, Source,
                                               expand, walk)
 from workbench.core.progress import NO_PROGRESS, Cancelled, Progress
@@ -94,6 +95,8 @@ def _run(importer: Importer, report: ImportReport, paths: list[str],
     progress.update(0.0, "Looking for files")
     queue = list(expand(walk(paths), importer.options))
     total = max(1, len(queue))
+    if ExtractPool.wanted([e.file_name for e in queue if isinstance(e, Source)]):
+        importer.extract_pool = ExtractPool()
     try:
         for n, entry in enumerate(queue):
             progress.check()
@@ -107,6 +110,9 @@ def _run(importer: Importer, report: ImportReport, paths: list[str],
         report.status = "done"
     except Cancelled:
         report.status = "cancelled"
+    finally:
+        if importer.extract_pool is not None:
+            importer.extract_pool.close()
 
 
 def imports(case: Case) -> list[ImportReport]:

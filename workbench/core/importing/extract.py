@@ -43,16 +43,21 @@ class Extracted:
     email: EmailHeaders | None = None
     #: (file name, bytes) of attachments, imported as documents of their own.
     attachments: list[tuple[str, bytes]] = field(default_factory=list)
-    #: Indexes (from 0) of pages the pipeline should OCR, and how to draw one as an
-    #: image for Tesseract. Pages with no text layer among them are marked ``needed``.
+    #: Indexes (from 0) of pages the pipeline should OCR (drawn for Tesseract by the
+    #: renderer registered for ``kind``). Pages with no text layer are marked ``needed``.
     ocr_pages: list[int] = field(default_factory=list)
-    render: Callable[[int], bytes] | None = None
 
 
 Extractor = Callable[[bytes, str, ImportOptions], Extracted]
+#: Draws page ``index`` (from 0) of a document's bytes as an image Tesseract reads.
+Renderer = Callable[[bytes, int], bytes]
 
 #: Extractors by lower-case file suffix (".txt"). Format modules register here.
 EXTRACTORS: dict[str, Extractor] = {}
+
+
+#: Renderers by document kind ("pdf", "image"), for OCR during and after import.
+RENDERERS: dict[str, Renderer] = {}
 
 
 def register(*suffixes: str) -> Callable[[Extractor], Extractor]:

@@ -2,8 +2,8 @@
 
 A page whose text layer is empty but which draws something (a scanned image, text
 turned into outlines) is a candidate for OCR; a page that draws nothing is blank and is
-left alone. The extractor does not run OCR itself: it names the candidate pages and
-hands back a renderer, and the import pipeline runs OCR for many files at once.
+left alone. The extractor does not run OCR itself: it names the candidate pages, and
+the import pipeline runs OCR for many files at once with :func:`render_page`.
 
 PDFium is not thread-safe, not even across documents, so every call into it holds
 :data:`PDFIUM_LOCK` (OCR workers render pages while the main thread extracts text).
@@ -12,13 +12,12 @@ PDFium is not thread-safe, not even across documents, so every call into it hold
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
 
 import pypdfium2 as pdfium
 
 from workbench.core.documents import PageText
-from workbench.core.importing.extract import (ExtractionError, Extracted, ImportOptions,
-                                              register, title_from_name)
+from workbench.core.importing.extract import (RENDERERS, ExtractionError, Extracted,
+                                              ImportOptions, register, title_from_name)
 
 PDFIUM_LOCK = threading.RLock()
 #: Resolution pages are rendered at for OCR; Tesseract reads best at about 300 dpi.
@@ -123,10 +122,6 @@ def _pgm(bitmap: pdfium.PdfBitmap) -> bytes:
     return header + rows
 
 
-def renderer(data: bytes) -> Callable[[int], bytes]:
-    return lambda index: render_page(data, index)
-
-
 @register(".pdf")
 def extract_pdf(data: bytes, name: str, options: ImportOptions) -> Extracted:
     if b"%PDF-" not in data[:1024]:
@@ -138,4 +133,7 @@ def extract_pdf(data: bytes, name: str, options: ImportOptions) -> Extracted:
     if title.strip().lower() in ("", "untitled"):  # producers' placeholder titles
         title = title_from_name(name)
     return Extracted(kind="pdf", title=title, pages=pages, media_type="application/pdf",
-                     metadata=metadata, ocr_pages=candidates, render=renderer(data))
+                     metadata=metadata, ocr_pages=candidates)
+
+
+RENDERERS["pdf"] = render_page

@@ -1,9 +1,10 @@
 """The import pipeline: read, extract, OCR and store each file in its own transaction.
 
-OCR is the slow step (seconds a page), so it overlaps across files: a file whose pages
-need OCR waits in a short queue while later files are extracted and their pages join
-the same pool of Tesseract processes. Files are still stored one at a time, in order,
-each in one transaction, on the calling thread (the only one that writes the case).
+Extraction (PDFs, in worker processes for a batch) and OCR (seconds a page) overlap
+across files: a file waits in a short queue while later files are read, extracted and
+their pages join the same pool of Tesseract processes. Files are still stored one at a
+time, in order, each in one transaction, on the calling thread (the only one that
+writes the case).
 """
 
 from __future__ import annotations
@@ -11,36 +12,48 @@ from __future__ import annotations
 import sqlite3
 from collections import deque
 from concurrent.futures import FIRST_COMPLETED, Future, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 
 from workbench.core import documents
 from workbench.core.casefile import Case
 from workbench.core.documents import PageText
-from workbench.core.importing.extract import (ExtractionError, Extracted, ImportOptions,
-                                              Unsupported, extractor_for, size_text)
+from workbench.core.importing.extract import (RENDERERS, ExtractionError, Extracted,
+                                              ImportOptions, Unsupported, extractor_for,
+                                              size_text)
 from workbench.core.importing.ocr import OcrPool
+from workbench.core.importing.workers import ExtractPool
 from workbench.core.importing.sources import ImportItem, Source
 from workbench.core.progress import Progress
 
 #: OCR pages queued per Tesseract process before the pipeline stops reading ahead.
 READ_AHEAD_PAGES = 4
-#: Files held in memory waiting for an earlier file's OCR, at most.
+#: Files (and bytes) held in memory waiting for an earlier file, at most.
 READ_AHEAD_FILES = 32
+READ_AHEAD_BYTES = 256 * 1024 * 1024
 
 
 @dataclass
 class Ready:
-    """A file read and extracted, waiting for its OCR before it is stored."""
+    """A file read and being extracted or OCR'd, waiting to be stored."""
 
     source: Source
     data: bytes
     digest: str
-    extracted: Extracted
     parent_id: int | None
-    futures: dict[int, Future] = field(default_factory=dict)
+    extracted: Extracted | None = None
+    extraction: Future | None = None  # extraction in a worker process
+    attempts: int = 1
+    futures: dict[int, Future] = field(default_factory=dict)  # OCR, by page index
+    ocr_started: bool = False
+    failure: ImportItem | None = None  # extraction failed in a worker
 
     def done(self) -> bool:
-        return all(f.done() for f in self.futures.values())
+        if self.failure is not None:
+            return True
+        if self.extracted is None:
+            return False
+        return self.ocr_started and all(f.done() for f in self.futures.values())
 
 
 class Importer:
@@ -48,60 +61,103 @@ class Importer:
 
     def __init__(self, case: Case, *, import_id: int, origin: str | None,
                  confidential: bool, options: ImportOptions, pool: OcrPool | None,
-                 progress: Progress) -> None:
+                 progress: Progress, extract_pool: ExtractPool | None = None) -> None:
         self.case = case
         self.import_id = import_id
         self.origin = origin
         self.confidential = confidential
         self.options = options
         self.pool = pool
+        self.extract_pool = extract_pool
         self.progress = progress
         self.waiting: deque[Ready] = deque()
         self._waiting_digests: set[str] = set()
 
-    # -- the queue of files waiting for OCR -----------------------------------------
+    # -- the queue of files being extracted or OCR'd ------------------------------------
     def add(self, source: Source) -> list[ImportItem]:
         """Start importing ``source``; return the items of every file finished meanwhile."""
         finished: list[ImportItem] = []
-        prepared = self._prepare(source, None)
+        prepared = self._prepare(source, None, parallel=True)
         if isinstance(prepared, Ready) and prepared.digest in self._waiting_digests:
             # The same bytes are still waiting: store those first, then this is a
             # duplicate of them like any other.
             finished += self.flush()
-            prepared = self._prepare(source, None)
+            prepared = self._prepare(source, None, parallel=True)
         if isinstance(prepared, ImportItem):
             self.record(prepared)
             return finished + [prepared]
-        self._start_ocr(prepared)
         self.waiting.append(prepared)
         self._waiting_digests.add(prepared.digest)
-        while self.waiting and (self.waiting[0].done() or self._backlog() > self._limit()
-                                or len(self.waiting) > READ_AHEAD_FILES):
+        for ready in self.waiting:
+            self._advance(ready)
+        while self.waiting and (self.waiting[0].done() or self._over_limit()):
             finished += self._store_next()
         return finished
 
     def flush(self) -> list[ImportItem]:
-        """Wait for every queued file's OCR and store them all."""
+        """Wait for every queued file's extraction and OCR and store them all."""
         finished: list[ImportItem] = []
         while self.waiting:
             finished += self._store_next()
         return finished
 
-    def _limit(self) -> int:
-        return READ_AHEAD_PAGES * (self.pool.size if self.pool else 1)
-
-    def _backlog(self) -> int:
-        return sum(1 for r in self.waiting for f in r.futures.values() if not f.done())
+    def _over_limit(self) -> bool:
+        ocr_backlog = sum(1 for r in self.waiting for f in r.futures.values()
+                          if not f.done())
+        extracting = sum(1 for r in self.waiting if r.extracted is None)
+        held = sum(len(r.data) for r in self.waiting)
+        return (ocr_backlog > READ_AHEAD_PAGES * (self.pool.size if self.pool else 1)
+                or extracting > 2 * (self.extract_pool.size if self.extract_pool else 1)
+                or len(self.waiting) > READ_AHEAD_FILES or held > READ_AHEAD_BYTES)
 
     def _store_next(self) -> list[ImportItem]:
         ready = self.waiting[0]
-        self._wait(ready)
+        outcome = self._complete(ready)
         self.waiting.popleft()
         self._waiting_digests.discard(ready.digest)
+        if isinstance(outcome, ImportItem):
+            self.record(outcome)
+            return [outcome]
         return self._finish(ready)
 
-    def _wait(self, ready: Ready) -> None:
-        pending = [f for f in ready.futures.values() if not f.done()]
+    def _complete(self, ready: Ready) -> ImportItem | None:
+        """Wait for ``ready``'s extraction and OCR; an item when extraction failed."""
+        while ready.extracted is None and ready.failure is None:
+            self._wait([ready.extraction])
+            self._advance(ready)
+        if ready.failure is not None:
+            return ready.failure
+        self._start_ocr(ready)
+        self._wait(list(ready.futures.values()))
+        return None
+
+    def _advance(self, ready: Ready) -> None:
+        """Take a finished extraction's result (or failure) and start its OCR."""
+        if ready.extracted is None and ready.extraction is not None \
+                and ready.extraction.done():
+            future, ready.extraction = ready.extraction, None
+            try:
+                ready.extracted = future.result()
+            except BrokenProcessPool:
+                # A worker died; this file may be the one that killed it, or not.
+                self.extract_pool.restart()
+                if ready.attempts >= 2:
+                    ready.failure = ImportItem(
+                        ready.source.label, "failed",
+                        reason="crashed the PDF reader (damaged or hostile file)")
+                    return
+                ready.attempts += 1
+                ready.extraction = self.extract_pool.submit(
+                    ready.data, ready.source.file_name, self.options)
+                return
+            except Exception as exc:
+                ready.failure = _failure(ready.source.label, exc)
+                return
+        if ready.extracted is not None:
+            self._start_ocr(ready)
+
+    def _wait(self, futures: list) -> None:
+        pending = [f for f in futures if f is not None and not f.done()]
         while pending:
             self.progress.check()  # cancelling works while OCR runs
             _, not_done = wait(pending, timeout=0.25, return_when=FIRST_COMPLETED)
@@ -110,15 +166,15 @@ class Importer:
     # -- one file ------------------------------------------------------------------
     def import_now(self, source: Source, parent_id: int | None) -> list[ImportItem]:
         """Import one file straight away (attachments, whose parent is being stored)."""
-        prepared = self._prepare(source, parent_id)
+        prepared = self._prepare(source, parent_id, parallel=False)
         if isinstance(prepared, ImportItem):
             self.record(prepared)
             return [prepared]
-        self._start_ocr(prepared)
-        self._wait(prepared)
+        self._complete(prepared)
         return self._finish(prepared)
 
-    def _prepare(self, source: Source, parent_id: int | None) -> ImportItem | Ready:
+    def _prepare(self, source: Source, parent_id: int | None, *,
+                 parallel: bool) -> ImportItem | Ready:
         label, options = source.label, self.options
         if source.size > options.max_file_bytes:
             return ImportItem(label, "failed", reason=(
@@ -141,28 +197,36 @@ class Importer:
                                source_path=label, origin=self.origin)
             return ImportItem(label, "duplicate", document_id=existing,
                               reason=f"duplicate of document {existing}")
+        ready = Ready(source, data, digest, parent_id)
         try:
-            extracted = extractor_for(source.file_name)(data, source.file_name, options)
+            extractor = extractor_for(source.file_name)
         except Unsupported as exc:
             return ImportItem(label, "unsupported", reason=str(exc))
-        except ExtractionError as exc:
-            return ImportItem(label, "failed", reason=str(exc))
-        except Exception as exc:  # a library choking on a malformed file
-            return ImportItem(label, "failed", reason=(
-                f"could not be read ({type(exc).__name__}: {exc})")[:300])
-        return Ready(source, data, digest, extracted, parent_id)
+        if parallel and self.extract_pool and self.extract_pool.handles(source.file_name):
+            ready.extraction = self.extract_pool.submit(data, source.file_name, options)
+            return ready
+        try:
+            ready.extracted = extractor(data, source.file_name, options)
+        except Exception as exc:
+            return _failure(label, exc)
+        return ready
 
     def _start_ocr(self, ready: Ready) -> None:
-        extracted = ready.extracted
-        if self.pool is None or self.options.ocr == "off" or extracted.render is None:
+        if ready.ocr_started or ready.extracted is None:
             return
-        render = extracted.render
+        ready.ocr_started = True
+        extracted = ready.extracted
+        draw = RENDERERS.get(extracted.kind)
+        if self.pool is None or self.options.ocr == "off" or draw is None:
+            return
+        data = ready.data
         for index in extracted.ocr_pages:
             fallback = extracted.pages[index].text
             ready.futures[index] = self.pool.submit(
-                lambda index=index: render(index), fallback_text=fallback)
+                lambda index=index: draw(data, index), fallback_text=fallback)
 
     def _finish(self, ready: Ready) -> list[ImportItem]:
+        assert ready.extracted is not None
         pages = list(ready.extracted.pages)
         for index, future in ready.futures.items():
             pages[index] = future.result()
@@ -177,6 +241,7 @@ class Importer:
 
     def _store(self, ready: Ready, pages: list[PageText]) -> tuple[ImportItem, int | None]:
         source, extracted = ready.source, ready.extracted
+        assert extracted is not None
         try:
             with self.case.action(f"Import {source.file_name}") as act:
                 changes = documents.add(
@@ -216,3 +281,14 @@ class Importer:
                                         "outcome": item.outcome,
                                         "document_id": item.document_id,
                                         "reason": item.reason})
+
+
+def _failure(label: str, exc: BaseException) -> ImportItem:
+    """The report line for an extractor's exception."""
+    if isinstance(exc, Unsupported):
+        return ImportItem(label, "unsupported", reason=str(exc))
+    if isinstance(exc, ExtractionError):
+        return ImportItem(label, "failed", reason=str(exc))
+    # A library choking on a malformed file.
+    return ImportItem(label, "failed",
+                      reason=f"could not be read ({type(exc).__name__}: {exc})"[:300])

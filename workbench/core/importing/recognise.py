@@ -15,7 +15,7 @@ from workbench.core import documents
 from workbench.core.casefile import Case
 from workbench.core.errors import ValidationError
 from workbench.core.importing import ocr
-from workbench.core.importing.pdf import renderer
+from workbench.core.importing.extract import RENDERERS
 from workbench.core.progress import NO_PROGRESS, Progress
 
 
@@ -50,12 +50,9 @@ def _jobs(case: Case, pages: list[tuple[int, int]],
         if current is None or current[0] != doc_id:
             doc = documents.get(case, doc_id)
             data = documents.data(case, doc_id)
-            if doc.kind == "pdf":
-                current = (doc_id, renderer(data))
-            elif doc.kind == "image":
-                current = (doc_id, lambda index, data=data: data)
-            else:
-                current = (doc_id, None)
+            draw_kind = RENDERERS.get(doc.kind)
+            current = (doc_id, None if draw_kind is None else
+                       (lambda index, draw_kind=draw_kind, data=data: draw_kind(data, index)))
         draw = current[1]
         if draw is None:
             summary.skipped.append(f"document {doc_id} page {page_no}: not a PDF or image")

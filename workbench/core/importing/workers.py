@@ -1,0 +1,68 @@
+"""Extraction in worker processes, one per core, for batches of PDFs.
+
+PDFium cannot run in two threads at once, and text extraction is most of the cost of
+importing born-digital PDFs, so a batch of them is spread over processes. A worker
+that dies (PDFium crashing on a hostile file) costs that one file, reported as failed;
+the pool is started again for the rest.
+
+Workers are started with ``spawn``: forking a process that already runs OCR threads
+(or a GUI) could copy a lock in its held state into the child.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+
+from workbench.core.importing.extract import Extracted, ImportOptions, extractor_for
+from workbench.core.importing.ocr import workers
+
+#: Batches with fewer PDFs than this are extracted in-process (starting workers costs
+#: a few tenths of a second).
+MIN_FILES = 8
+#: Suffixes worth sending to a worker: the formats whose extraction is CPU-bound.
+PARALLEL_SUFFIXES = (".pdf",)
+
+
+def _extract(data: bytes, name: str, options: ImportOptions) -> Extracted:
+    import workbench.core.importing  # noqa: F401  (registers every extractor)
+    return extractor_for(name)(data, name, options)
+
+
+class ExtractPool:
+    """A lazily started process pool running extractors; see the module docstring."""
+
+    def __init__(self, size: int | None = None) -> None:
+        self.size = size or workers()
+        self._executor: ProcessPoolExecutor | None = None
+
+    @staticmethod
+    def wanted(names: list[str]) -> bool:
+        """Whether a batch with these file names is worth extracting in processes."""
+        return (workers() > 1 and
+                sum(1 for n in names if n.lower().endswith(PARALLEL_SUFFIXES)) >= MIN_FILES)
+
+    def handles(self, name: str) -> bool:
+        return name.lower().endswith(PARALLEL_SUFFIXES)
+
+    def submit(self, data: bytes, name: str, options: ImportOptions) -> Future:
+        if self._executor is None:
+            self._executor = ProcessPoolExecutor(
+                self.size, mp_context=multiprocessing.get_context("spawn"))
+        try:
+            return self._executor.submit(_extract, data, name, options)
+        except BrokenProcessPool:
+            self.restart()
+            return self.submit(data, name, options)
+
+    def restart(self) -> None:
+        """Replace a pool broken by a crashed worker."""
+        if self._executor is not None:
+            self._executor.shutdown(wait=False, cancel_futures=True)
+        self._executor = None
+
+    def close(self) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(wait=True, cancel_futures=True)
+            self._executor = None
