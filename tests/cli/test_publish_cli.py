@@ -65,7 +65,7 @@ def test_final_export_is_refused_while_the_gate_fails(sample_path, tmp_path, run
     assert refused.exit_code == 1
     assert "refused" in refused.stderr and "[draft]" in refused.stderr
     assert not out.exists()
-    assert list(tmp_path.glob(".report-*")) == []
+    assert list(tmp_path.glob(".*.partial")) == []
     draft = run_cli("export", sample_path, "-o", out, "--draft")
     assert draft.exit_code == 0 and "Draft report written" in draft.output
     assert all("DRAFT" in p.extract_text() for p in pypdf.PdfReader(out).pages)

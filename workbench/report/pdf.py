@@ -13,10 +13,10 @@ the document is saved. One pass, no second layout.
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+from reportlab import rl_config
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
@@ -193,8 +193,9 @@ def render_pdf(snap: ReportSnapshot, path: str | Path, *, reproducible: bool = F
     """Write the report to ``path`` (replaced only once the PDF is complete)."""
     path = Path(path)
     styles = Styles()
-    fd, tmp = tempfile.mkstemp(prefix=".report-", suffix=".pdf", dir=path.parent)
-    os.close(fd)
+    tmp = str(path.with_name(f".{path.name}.partial"))
+    a85 = rl_config.useA85
+    rl_config.useA85 = 0  # binary streams: ASCII85-encoding them costs ~10% of the export
     try:
         doc = ReportDocument(tmp, snap, styles, reproducible=reproducible)
         pdf_date = "D:" + snap.date.replace("-", "") + "000000+00'00'" if reproducible \
@@ -204,4 +205,6 @@ def render_pdf(snap: ReportSnapshot, path: str | Path, *, reproducible: bool = F
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    finally:
+        rl_config.useA85 = a85
     return path

@@ -11,13 +11,15 @@ from itertools import zip_longest
 
 from reportlab.lib.colors import white
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Paragraph, Spacer, Table
 from reportlab.platypus import TableStyle
 
 from workbench.core.snapshot import (ActorResponses, Claim, Evidence, Finding, Note,
                                      ReportSnapshot, Response, Source)
+from workbench.report import fonts
 from workbench.report.styles import Styles
-from workbench.report.text import CHANNELS, STANCES, VERDICTS, esc, join, quoted
+from workbench.report.text import CHANNELS, STANCES, VERDICTS, clean, esc, join, quoted
 
 #: Longest quotation a table cell prints whole; longer ones are cut with a pointer to
 #: their source (a cell must fit on one page).
@@ -104,17 +106,17 @@ def _note(n: Note, s: Styles) -> list[Flowable]:
                                                 f"page&nbsp;{n.page}" if n.page else None])
     if src is not None and src.short_hash:
         head += f' · SHA-256&nbsp;<font name="WorkbenchMono">{src.short_hash}</font>'
-    out: list[Flowable] = [Paragraph(anchor + head, s.note, bulletText=f"{n.number}")]
     if n.withheld:
-        out.append(Paragraph("Quotation withheld to protect a confidential source.",
-                             s.note_quote))
+        body = "Quotation withheld to protect a confidential source."
     elif n.quote:
-        out.append(Paragraph(quoted(n.quote), s.note_quote))
+        body = quoted(n.quote)
     elif n.stance == "no-response":
-        out.append(Paragraph("No response by the date of this report.", s.note_quote))
+        body = "No response by the date of this report."
     else:
-        out.append(Spacer(1, 6))
-    return out
+        body = ""
+    # One paragraph per note: a report may hold hundreds, and each costs a parse.
+    text = anchor + head + (f"<br/><i>{body}</i>" if body else "")
+    return [Paragraph(text, s.note, bulletText=f"{n.number}")]
 
 
 def findings(snap: ReportSnapshot, s: Styles) -> list[Flowable]:
@@ -274,22 +276,71 @@ def responses(snap: ReportSnapshot, s: Styles) -> list[Flowable]:
 
 # -- sources ----------------------------------------------------------------------------
 
-def _source(src: Source, s: Styles, width: float) -> Flowable:
-    head = Paragraph(f'<a name="source-{src.number}"/>S{src.number}. {esc(src.title)}', s.h3)
+class Anchor(Flowable):
+    """A zero-height link target (cheaper than a Paragraph holding ``<a name>``)."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__()
+        self.key = key
+        self.width = self.height = 0
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        return 0, 0
+
+    def draw(self) -> None:
+        self.canv.bookmarkHorizontal(self.key, 0, 12)
+
+
+class _WholeTable(Table):
+    """A table that moves to the next page rather than split (a source's details)."""
+
+    def split(self, avail_width: float, avail_height: float) -> list:
+        return []
+
+
+def _cell(text: str, font: str, size: float, width: float, style) -> str | Paragraph:
+    """Plain text when it fits on one line (no markup parsing: fast), else a Paragraph."""
+    text = clean(text).replace("\n", " ")
+    if stringWidth(text, font, size) <= width:
+        return text
+    return Paragraph(esc(text), style)
+
+
+def _source(src: Source, s: Styles, width: float) -> list[Flowable]:
+    label_w = 25 * mm
+    value_w = width - label_w
+    head = _cell(f"S{src.number}. {src.title}", fonts.SANS_BOLD, s.h3.fontSize, width, s.h3)
+    rows: list[list] = [[head, ""]]
     if src.confidential:
-        return KeepTogether([head, Paragraph(
-            "Details withheld to protect a confidential source.", s.small)])
-    rows = [("Origin", esc(src.origin), s.cell), ("File name", esc(src.file_name), s.cell),
-            ("Received", esc(src.received), s.cell),
-            ("Dated", esc(src.date) if src.date != src.received else "", s.cell),
-            ("Pages", str(src.pages) if src.pages is not None else "", s.cell),
-            ("SHA-256", esc(src.sha256), s.mono)]
-    data = [[Paragraph(k, s.small), Paragraph(v, style)] for k, v, style in rows if v]
-    table = Table(data, colWidths=[25 * mm, width - 25 * mm], hAlign="LEFT")
-    table.setStyle(TableStyle([
-        ("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
-        ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0)]))
-    return KeepTogether([head, table])
+        rows.append(["Details withheld to protect a confidential source.", ""])
+    else:
+        for label, value, mono in (
+                ("Origin", src.origin, False), ("File name", src.file_name, False),
+                ("Received", src.received, False),
+                ("Dated", src.date if src.date != src.received else None, False),
+                ("Pages", str(src.pages) if src.pages is not None else None, False),
+                ("SHA-256", src.sha256, True)):
+            if value:
+                font, size, style = ((fonts.MONO, s.mono.fontSize, s.mono) if mono
+                                     else (fonts.SANS, s.cell.fontSize, s.cell))
+                rows.append([label, _cell(value, font, size, value_w - 2, style)])
+    table = _WholeTable(rows, colWidths=[label_w, value_w], hAlign="LEFT")
+    commands = [
+        ("SPAN", (0, 0), (-1, 0)), ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+        ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+        ("FONT", (0, 0), (-1, 0), fonts.SANS_BOLD, s.h3.fontSize, s.h3.leading),
+        ("BOTTOMPADDING", (0, 0), (-1, 0), 4),
+        ("FONT", (0, 1), (0, -1), fonts.SANS, s.small.fontSize, s.cell.leading),
+        ("TEXTCOLOR", (0, 1), (0, -1), s.muted),
+        ("FONT", (1, 1), (1, -1), fonts.SANS, s.cell.fontSize, s.cell.leading)]
+    if src.confidential:
+        commands += [("SPAN", (0, 1), (-1, 1)), ("TEXTCOLOR", (0, 1), (-1, 1), s.muted)]
+    elif src.sha256:
+        commands.append(("FONT", (1, -1), (1, -1), fonts.MONO, s.mono.fontSize,
+                         s.cell.leading))
+    table.setStyle(TableStyle(commands))
+    return [Anchor(f"source-{src.number}"), table, Spacer(1, 9)]
 
 
 def sources(snap: ReportSnapshot, s: Styles, width: float) -> list[Flowable]:
@@ -297,7 +348,8 @@ def sources(snap: ReportSnapshot, s: Styles, width: float) -> list[Flowable]:
     out.append(Paragraph(
         "Every document this report cites, as it was received. Anyone holding a copy can "
         "check it is the same file by computing its SHA-256 fingerprint.", s.body))
-    out.extend(_source(src, s, width) for src in snap.sources)
+    for src in snap.sources:
+        out.extend(_source(src, s, width))
     if not snap.sources:
         out.append(Paragraph("No document is cited.", s.body))
     return out

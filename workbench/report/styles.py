@@ -50,10 +50,8 @@ class Styles:
         self.small = ParagraphStyle("small", parent=base, fontSize=8, leading=11,
                                     textColor=self.muted, spaceAfter=2)
         self.note = ParagraphStyle("note", parent=base, fontSize=8.5, leading=12,
-                                   leftIndent=20, bulletIndent=0, spaceAfter=1,
+                                   leftIndent=20, bulletIndent=0, spaceAfter=7,
                                    bulletFontName=fonts.SANS_BOLD, bulletFontSize=8.5)
-        self.note_quote = ParagraphStyle("note_quote", parent=self.note,
-                                         fontName=fonts.SANS_ITALIC, spaceAfter=7)
         self.quote = ParagraphStyle("quote", parent=base, fontName=fonts.SANS_ITALIC,
                                     fontSize=8.5, leading=12, spaceAfter=3)
         self.cell = ParagraphStyle("cell", parent=base, fontSize=8.5, leading=12,

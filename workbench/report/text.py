@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import unicodedata
+import re
 from xml.sax.saxutils import escape
 
 STANCES = {"confirms": "Confirms", "denies": "Denies", "disputes": "Disputes",
@@ -13,12 +13,14 @@ CHANNELS = {"email": "email", "phone": "phone", "press-release": "press release"
             "document": "document", "in-person": "in person"}
 
 
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]")
+
+
 def clean(text: str | None) -> str:
-    """Drop control characters (they have no glyph) and keep line breaks."""
+    """Drop control characters (they have no glyph) and keep line breaks and tabs."""
     if not text:
         return ""
-    return "".join(ch for ch in text
-                   if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
+    return _CONTROL.sub("", text)
 
 
 def esc(text: str | None) -> str:
