@@ -221,11 +221,13 @@ class CitationsModel(QAbstractListModel):
 class MarkHighlighter(QSyntaxHighlighter):
     """Shows ``[n]`` marks as numbered, raised, link-coloured marks."""
 
+    def __init__(self, document, widget: QWidget) -> None:
+        super().__init__(document)
+        self.widget = widget
+
     def highlightBlock(self, text: str) -> None:
         fmt = QTextCharFormat()
-        palette = self.document().parent().palette() if self.document().parent() else None
-        if palette is not None:
-            fmt.setForeground(palette.color(QPalette.ColorRole.Link))
+        fmt.setForeground(self.widget.palette().color(QPalette.ColorRole.Link))
         fmt.setFontWeight(QFont.Weight.Bold)
         fmt.setVerticalAlignment(QTextCharFormat.VerticalAlignment.AlignSuperScript)
         for m in MARK.finditer(text):
@@ -241,7 +243,7 @@ class FindingTextEdit(QTextEdit):
         self.setAcceptRichText(False)
         self.setTabChangesFocus(True)
         self.quote_for = lambda number: None  # set by the editor
-        self.highlighter = MarkHighlighter(self.document())
+        self.highlighter = MarkHighlighter(self.document(), self)
 
     def mark_at(self, pos) -> int | None:
         cursor = self.cursorForPosition(pos)
