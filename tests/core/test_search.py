@@ -265,12 +265,13 @@ def test_batch_search_reports_every_hit_and_bad_queries(sample_case, tmp_path):
 
 @pytest.mark.parametrize("text", [
     "Plate 7XKD-214 seen at 09:14 by Det. Amundsen", "Café NÚÑEZ  read_only\nBPD's",
-    "", "İstanbul ﬁle",
+    "", "İstanbul ﬁle", "page text\x1eIts title\x1efrom@example.org",
 ])
 def test_fast_indexing_path_matches_the_tokenizer(text):
     from whoosh.formats import Positions
 
-    fast = {w: n for w, n, _, _ in analysis.WordPositions().word_values(text, analysis.ANALYZER)}
-    slow = {w: n for w, n, _, _ in Positions().word_values(text, analysis.ANALYZER)}
-    assert fast == slow
+    fast = {w: (n, v) for w, n, _, v in analysis.WordPositions().word_values(
+        text, analysis.ANALYZER)}
+    slow = {w: (n, v) for w, n, _, v in Positions().word_values(text, analysis.ANALYZER)}
+    assert fast == slow  # same words, counts and encoded positions
     assert list(fast) == list(dict.fromkeys(analysis.terms(text)))

@@ -25,6 +25,10 @@ from whoosh.analysis import Token, Tokenizer
 
 #: One word: letters and digits, nothing else (``_`` is a separator, as in FTS5).
 WORD = re.compile(r"[^\W_]+")
+#: Joins the parts of a combined field (page text, title, email headers). Positions
+#: jump by :data:`GAP_SIZE` there, so a phrase never matches across two parts.
+GAP = "\x1e"
+GAP_SIZE = 100
 
 
 @lru_cache(maxsize=65536)
@@ -51,6 +55,18 @@ def spans(text: str) -> Iterator[tuple[str, int, int]]:
         yield term(m.group()), m.start(), m.end()
 
 
+def positioned(text: str) -> Iterator[tuple[int, str, int, int]]:
+    """``(position, term, start, end)`` of every word, positions jumping at :data:`GAP`."""
+    pos = 0
+    offset = 0
+    for part in text.split(GAP):
+        for m in WORD.finditer(part):
+            yield pos, term(m.group()), offset + m.start(), offset + m.end()
+            pos += 1
+        pos += GAP_SIZE
+        offset += len(part) + 1
+
+
 class WordTokenizer(Tokenizer):
     """whoosh's view of :func:`spans`, used for queries and short fields."""
 
@@ -70,7 +86,8 @@ class WordTokenizer(Tokenizer):
                 t.startchar, t.endchar = start_char, start_char + len(value)
             yield t
             return
-        for pos, (text, start, end) in enumerate(spans(value), start_pos):
+        for pos, text, start, end in positioned(value):
+            pos += start_pos
             t.text = text
             t.boost = 1.0
             if keeporiginal:
@@ -99,8 +116,12 @@ class WordPositions(formats.Positions):
             yield from super().word_values(value, analyzer, **kwargs)
             return
         positions: dict[str, list[int]] = defaultdict(list)
-        for pos, word in enumerate(terms(value)):
-            positions[word].append(pos)
+        pos = 0
+        for part in value.split(GAP):
+            words = terms(part)
+            for i, word in enumerate(words, pos):
+                positions[word].append(i)
+            pos += len(words) + GAP_SIZE
         boost = self.field_boost
         encode = self.encode
         for word, poslist in positions.items():

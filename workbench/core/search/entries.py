@@ -17,6 +17,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from workbench.core.casefile import Case
+from workbench.core.search.analysis import GAP
 from workbench.core.search.mentions_match import ActorMatcher
 
 Entry = dict[str, object]
@@ -85,8 +86,13 @@ class Context:
 
 
 def _entry(**values: object) -> Entry:
-    """Drop empty values: whoosh cannot index None."""
+    """An index entry: empty values dropped (whoosh cannot index None), and the title and
+    email headers appended to ``body`` so that a plain word searches one field (a
+    query over five fields was several times slower on common words)."""
     out: Entry = {k: v for k, v in values.items() if v is not None and v != ""}
+    extra = [str(out[k]) for k in ("title", "subject", "from", "to") if k in out]
+    if extra:
+        out["body"] = GAP.join([str(out.get("body", "")), *extra])
     date = out.get("date")
     if date:
         out["year"] = str(date)[:4]

@@ -13,7 +13,7 @@ from whoosh import fields
 from workbench.core.search.analysis import ANALYZER, WordPositions
 
 #: Bump when the schema or what goes into it changes: older indexes are rebuilt.
-FORMAT = 1
+FORMAT = 2
 
 #: What the ``kind`` field holds.
 KINDS = ("page", "excerpt", "statement", "claim", "verdict", "finding", "actor", "note")
@@ -26,9 +26,10 @@ QUERY_FIELDS = {
     "confidential": "confidential",
 }
 
-#: Fields searched for words without a field name, with their BM25F weight. Email
-#: headers are included so that an address or a subject finds its message.
-DEFAULT_FIELDS = {"body": 1.0, "title": 1.5, "subject": 1.5, "from": 1.0, "to": 1.0}
+#: The field searched for words without a field name. It holds the text, then the
+#: title and email headers (see :func:`.entries._entry`), so that an address or a
+#: title word finds its page through a single posting list.
+DEFAULT_FIELD = "body"
 
 
 def _text(*, stored: bool = False, boost: float = 1.0) -> fields.TEXT:

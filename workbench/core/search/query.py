@@ -21,7 +21,7 @@ from whoosh import query as wq
 
 from workbench.core.errors import WorkbenchError
 from workbench.core.search.analysis import term
-from workbench.core.search.fields import DEFAULT_FIELDS, QUERY_FIELDS, schema
+from workbench.core.search.fields import DEFAULT_FIELD, QUERY_FIELDS, schema
 
 _FIELD = re.compile(r"(?<![\w@.])([A-Za-z_][\w]*):")
 _DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?$")
@@ -47,9 +47,8 @@ class Highlight:
         return not (self.words or self.prefixes or self.phrases)
 
 
-def _parser() -> qparser.MultifieldParser:
-    parser = qparser.MultifieldParser(list(DEFAULT_FIELDS), _SCHEMA,
-                                      fieldboosts=DEFAULT_FIELDS)
+def _parser() -> qparser.QueryParser:
+    parser = qparser.QueryParser(DEFAULT_FIELD, _SCHEMA)
     parser.add_plugin(qparser.FuzzyTermPlugin())
     parser.add_plugin(qparser.FieldAliasPlugin({v: [k] for k, v in QUERY_FIELDS.items()
                                                 if k != v}))
