@@ -149,3 +149,15 @@ def test_every_stored_row_is_audited(case, tmp_path):
     audited = {e.row_id for e in audit.entries(case, table="pages")}
     assert page_ids <= audited
     assert audit.entries(case, table="documents", row_id=doc_id)[0].operation == "insert"
+
+
+def test_page_text_is_audited_by_size_on_insert_and_in_full_when_replaced(case, tmp_path):
+    path = write(tmp_path / "a.pdf", pdf_bytes([["Agency B shares plate data"]]))
+    doc_id = import_paths(case, [path]).items[0].document_id
+    (inserted,) = audit.entries(case, table="pages")
+    size = len("Agency B shares plate data".encode())
+    assert inserted.after["text"] == {"bytes": size}
+    documents.set_page_text(case, doc_id, 1, documents.PageText("Corrected text", "done", 91))
+    updated = audit.entries(case, table="pages")[-1]
+    assert (updated.before["text"], updated.after["text"]) == (
+        "Agency B shares plate data", "Corrected text")

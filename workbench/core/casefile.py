@@ -40,6 +40,10 @@ _SQLITE_MAGIC = b"SQLite format 3\x00"
 QUICK_CHECK_LIMIT = 512 * 1024 * 1024
 #: Columns whose values the audit log records by size only (they can be hundreds of MB).
 _AUDIT_BY_SIZE = {("blobs", "data")}
+#: Columns recorded by size only when a row is inserted: page text is derived from the
+#: document's bytes, and copying it into the log doubled the size and time of an import.
+#: Undoing an insert needs only the row id; updates and deletes still log the full text.
+_INSERT_BY_SIZE = {("pages", "text")}
 
 
 def utcnow() -> str:
@@ -63,10 +67,13 @@ def _audit_value(table: str, column: str, value: object) -> object:
     return value
 
 
-def _audit_json(table: str, row: dict | None) -> str | None:
+def _audit_json(table: str, row: dict | None, *, inserted: bool = False) -> str | None:
     if row is None:
         return None
-    clean = {k: _audit_value(table, k, v) for k, v in row.items()}
+    clean = {k: ({"bytes": len(str(v).encode("utf-8"))}
+                 if inserted and (table, k) in _INSERT_BY_SIZE and v is not None
+                 else _audit_value(table, k, v))
+             for k, v in row.items()}
     return json.dumps(clean, ensure_ascii=False, sort_keys=True, default=str)
 
 
@@ -104,7 +111,8 @@ class Action:
             "INSERT INTO audit (action_id, at, operation, table_name, row_id, before, after)"
             " VALUES (?, ?, ?, ?, ?, ?, ?)",
             (self.action_id, utcnow(), operation, table, str(row_id),
-             _audit_json(table, before), _audit_json(table, after)))
+             _audit_json(table, before),
+             _audit_json(table, after, inserted=operation == "insert")))
 
     # -- writes ------------------------------------------------------------------
     def insert(self, table: str, values: dict, *, pk: str = "id") -> int | str:
