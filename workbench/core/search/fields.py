@@ -13,7 +13,7 @@ from whoosh import fields
 from workbench.core.search.analysis import ANALYZER, WordPositions
 
 #: Bump when the schema or what goes into it changes: older indexes are rebuilt.
-FORMAT = 2
+FORMAT = 3
 
 #: What the ``kind`` field holds.
 KINDS = ("page", "excerpt", "statement", "claim", "verdict", "finding", "actor", "note")
@@ -51,7 +51,7 @@ def schema() -> fields.Schema:
         date=fields.ID(stored=True),                    # ISO date, ranges compare as text
         year=fields.ID(stored=True, sortable=True),
         actor=_text(),                                  # names and aliases involved
-        actor_id=fields.KEYWORD(stored=True, commas=True),
+        actor_id=fields.KEYWORD(stored=True, commas=True, sortable=True),
         **{"from": _text(), "to": _text()},
         subject=_text(),
         tag=fields.KEYWORD(stored=True, commas=True, lowercase=True),

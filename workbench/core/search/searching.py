@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
-from whoosh import sorting
 from whoosh.searching import Searcher
 
 from workbench.core.casefile import Case
@@ -63,10 +63,6 @@ class SearchResults:
     facets: Facets
 
 
-_GROUPS = {"kind": sorting.FieldFacet("kind"), "year": sorting.FieldFacet("year"),
-           "actor": sorting.FieldFacet("actor_id", allow_overlap=True)}
-
-
 def _page_texts(case: Case, page_ids: list[int]) -> dict[int, str]:
     if not page_ids:
         return {}
@@ -75,23 +71,44 @@ def _page_texts(case: Case, page_ids: list[int]) -> dict[int, str]:
                                           page_ids)}
 
 
-def _facets(case: Case, results) -> Facets:
-    def counted(name: str) -> list[tuple[str, int]]:
-        groups = results.groups(name)
-        return sorted(((str(k), int(v)) for k, v in groups.items() if k not in (None, "")),
-                      key=lambda kv: (-kv[1], kv[0]))
+def _facets(case: Case, searcher: Searcher, docnums: list[int]) -> Facets:
+    """Counts by kind, year and actor over ``docnums``, read from the index's columns.
 
-    actor_counts = [(int(k), n) for k, n in counted("actor") if str(k).isdigit()]
+    Reading columns for the matched ids is much cheaper than whoosh's ``groupedby``,
+    which scores every match and so defeats the top-k shortcuts of a plain search.
+    """
+    kinds: Counter[str] = Counter()
+    years: Counter[str] = Counter()
+    by_actor: Counter[int] = Counter()
+    docnums = sorted(docnums)
+    # Segment by segment: whoosh's multi-segment column reader fails on some layouts.
+    for leaf, base in searcher.reader().leaf_readers():
+        end = base + leaf.doc_count_all()
+        inside = [d - base for d in docnums if base <= d < end]
+        if not inside:
+            continue
+        kind_of = leaf.column_reader("kind")
+        year_of = leaf.column_reader("year")
+        actors_of = leaf.column_reader("actor_id")
+        for d in inside:
+            kinds[kind_of[d]] += 1
+            year = year_of[d]
+            if year:
+                years[year] += 1
+            ids = actors_of[d]
+            if ids:
+                for a in (ids.decode() if isinstance(ids, bytes) else ids).split(","):
+                    by_actor[int(a)] += 1
     names = {}
-    if actor_counts:
-        ids = [a for a, _ in actor_counts]
-        marks = ",".join("?" * len(ids))
+    if by_actor:
+        marks = ",".join("?" * len(by_actor))
         names = {r[0]: r[1] for r in case.rows(
-            f"SELECT id, name FROM actors WHERE id IN ({marks})", ids)}
+            f"SELECT id, name FROM actors WHERE id IN ({marks})", list(by_actor))}
+    ranked = sorted(by_actor.items(), key=lambda kv: (-kv[1], names.get(kv[0], "")))
     return Facets(
-        kinds=tuple(counted("kind")),
-        actors=tuple(ActorCount(a, names.get(a, f"actor {a}"), n) for a, n in actor_counts),
-        years=tuple(sorted(counted("year"), reverse=True)))
+        kinds=tuple(sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0]))),
+        actors=tuple(ActorCount(a, names.get(a, f"actor {a}"), n) for a, n in ranked),
+        years=tuple(sorted(years.items(), reverse=True)))
 
 
 def hits_from(case: Case, searcher: Searcher, hits: list, hl: Highlight,
@@ -122,14 +139,17 @@ def run(index: CaseIndex, text: str, *, limit: int = 20, offset: int = 0,
     limit = max(0, min(limit, MAX_LIMIT))
     offset = max(0, offset)
     searcher = index.searcher()
-    kwargs: dict = {"limit": max(1, offset + limit)}
-    if facets:
-        kwargs.update(groupedby=_GROUPS, maptype=sorting.Count)
-    results = searcher.search(q, **kwargs)
-    total = len(results)
+    # The top hits come from a scored search that may skip blocks of documents which
+    # cannot make the top; the exact total (and the facets) from an unscored pass.
+    results = searcher.search(q, limit=max(1, offset + limit))
     window = list(results)[offset:offset + limit] if limit else []
+    if results.has_exact_length() and not facets:
+        total, docnums = len(results), []
+    else:
+        docnums = list(searcher.docs_for_query(q))
+        total = len(docnums)
     hl = highlights(q, searcher.reader())
     return SearchResults(
         query=text, total=total, offset=offset, limit=limit,
         hits=hits_from(index.case, searcher, window, hl, width),
-        facets=_facets(index.case, results) if facets else Facets())
+        facets=_facets(index.case, searcher, docnums) if facets else Facets())
