@@ -148,3 +148,19 @@ def test_msg_fields_map_to_email_headers():
     assert outlook._prop(Broken(), "messageId") is None
     html_only = SimpleNamespace(body=None, htmlBody=b"<p>Hello <i>there</i></p>")
     assert outlook.body_of(html_only) == "Hello there"
+
+
+def test_an_attached_zip_is_opened_and_its_members_linked_to_the_email(case, tmp_path):
+    from tests.core.import_files import zip_bytes
+    msg = email_message(subject="Files", sender="a@x.example", to="b@x.example",
+                        message_id="<files@x>", body="See the archive.",
+                        attachment=("scans.zip", zip_bytes({"memo.txt": b"The memo.",
+                                                            "../x.txt": b"no"}),
+                                    "application/zip"))
+    path = write(tmp_path / "files.eml", msg.as_bytes())
+    items = {i.path: i for i in import_paths(case, [path]).items}
+    email_id = items[str(path)].document_id
+    memo = items[f"{path}:scans.zip:memo.txt"]
+    assert memo.outcome == "imported"
+    assert documents.get(case, memo.document_id).parent_id == email_id
+    assert items[f"{path}:scans.zip:../x.txt"].outcome == "failed"

@@ -23,7 +23,7 @@ from workbench.core.importing.extract import (RENDERERS, ExtractionError, Extrac
                                               size_text)
 from workbench.core.importing.ocr import OcrPool
 from workbench.core.importing.workers import ExtractPool
-from workbench.core.importing.sources import ImportItem, Source
+from workbench.core.importing.sources import ImportItem, Source, expand
 from workbench.core.progress import Progress
 
 #: OCR pages queued per Tesseract process before the pipeline stops reading ahead.
@@ -232,11 +232,18 @@ class Importer:
             pages[index] = future.result()
         item, doc_id = self._store(ready, pages)
         items = [item]
-        if doc_id is not None:
-            for name, blob in ready.extracted.attachments:
-                items += self.import_now(Source(label=f"{ready.source.label}:{name}",
-                                                file_name=name, size=len(blob), data=blob),
-                                         doc_id)
+        if doc_id is None:
+            return items
+        attachments = [Source(label=f"{ready.source.label}:{name}", file_name=name,
+                              size=len(blob), data=blob, depth=ready.source.depth)
+                       for name, blob in ready.extracted.attachments]
+        # An attached archive or mailbox is opened too; its members hang off the email.
+        for entry in expand(attachments, self.options):
+            if isinstance(entry, ImportItem):
+                self.record(entry)
+                items.append(entry)
+            else:
+                items += self.import_now(entry, doc_id)
         return items
 
     def _store(self, ready: Ready, pages: list[PageText]) -> tuple[ImportItem, int | None]:
