@@ -12,7 +12,7 @@ APT_PACKAGES := libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 \
 	libxcb-image0 libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 \
 	poppler-utils tesseract-ocr tesseract-ocr-eng
 
-.PHONY: run test system-deps venv lint clean
+.PHONY: run test system-deps venv lint clean installer installer-test
 
 run: $(STAMP)
 	@test -f $(SAMPLE) || $(BIN)/workbench demo $(SAMPLE)
@@ -48,6 +48,28 @@ system-deps:
 		echo "Some Debian packages are missing. Run:"; \
 		echo "  sudo apt-get install -y --no-install-recommends$$missing"; \
 	fi
+
+# The desktop bundle (installer/README.md): a PyInstaller one-folder build, then a tarball.
+# PyInstaller comes from the optional extra "installer"; its work files go to
+# build/pyinstaller, the bundle to dist/.
+INSTALLER_STAMP := $(VENV)/.installer-installed
+VERSION = $(shell sed -n 's/^__version__ = "\(.*\)"/\1/p' workbench/__init__.py)
+TARBALL = dist/workbench-$(VERSION)-linux-$(shell uname -m).tar.gz
+
+installer: $(INSTALLER_STAMP)
+	rm -rf dist/workbench $(TARBALL)
+	@start=$$(date +%s); \
+	$(BIN)/pyinstaller --noconfirm --log-level WARN --distpath dist \
+		--workpath build/pyinstaller installer/workbench.spec && \
+	tar -C dist -czf $(TARBALL) workbench && \
+	echo "Built in $$(( $$(date +%s) - start )) s:" && du -sh dist/workbench $(TARBALL)
+
+installer-test: installer
+	installer/smoke_test.sh $(TARBALL) $(BIN)/python
+
+$(INSTALLER_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test,installer]'
+	touch $(INSTALLER_STAMP)
 
 clean:
 	rm -rf build .pytest_cache
