@@ -44,9 +44,22 @@ def term(word: str) -> str:
     return word if word.isascii() else _fold(word)
 
 
+_last: tuple[str | None, list[str]] = (None, [])
+
+
 def terms(text: str) -> list[str]:
-    """Every term of ``text`` in order (positions are list indexes)."""
-    return [term(w) for w in WORD.findall(text)]
+    """Every term of ``text`` in order (positions are list indexes).
+
+    The last result is remembered: indexing a page splits its text twice in a row
+    (to find the actors it names, then to index it). Callers must not change the list.
+    """
+    global _last
+    last = _last  # one read and one write of the pair keep this safe across threads
+    if text == last[0]:
+        return last[1]
+    found = [term(w) for w in WORD.findall(text)]
+    _last = (text, found)
+    return found
 
 
 def spans(text: str) -> Iterator[tuple[str, int, int]]:
@@ -124,5 +137,18 @@ class WordPositions(formats.Positions):
             pos += len(words) + GAP_SIZE
         boost = self.field_boost
         encode = self.encode
+        single = _SINGLE
         for word, poslist in positions.items():
-            yield word, len(poslist), len(poslist) * boost, encode(poslist)
+            if len(poslist) == 1:
+                # Most words occur once on a page; their encoding depends only on the
+                # position, so it is computed once per position and reused.
+                pos = poslist[0]
+                value = single.get(pos)
+                if value is None:
+                    value = single[pos] = encode(poslist)
+                yield word, 1, boost, value
+            else:
+                yield word, len(poslist), len(poslist) * boost, encode(poslist)
+
+
+_SINGLE: dict[int, bytes] = {}
