@@ -167,6 +167,7 @@ def test_tesseract_runs_single_threaded_one_process_per_core():
 def test_a_batch_of_pdfs_is_extracted_in_worker_processes(case, tmp_path, monkeypatch):
     from workbench.core.importing import workers
     monkeypatch.setattr(workers, "workers", lambda: 2)
+    monkeypatch.setattr(workers, "idle_cores", lambda: 2.0)
     folder = tmp_path / "batch"
     for n in range(workers.MIN_FILES):
         write(folder / f"ok{n}.pdf", pdf_bytes([[f"Document {n}"], [f"Page two of {n}"]]))
@@ -190,3 +191,15 @@ def test_a_batch_of_pdfs_is_extracted_in_worker_processes(case, tmp_path, monkey
     names = [d.file_name for d in documents.list_all(case)]
     assert names == sorted(names)
     assert documents.page(case, documents.ids(case)[0], 2).text == "Page two of 0"
+
+
+def test_worker_processes_only_when_cores_are_idle(monkeypatch):
+    from workbench.core.importing import workers
+    names = [f"{n}.pdf" for n in range(workers.MIN_FILES)]
+    monkeypatch.setattr(workers, "workers", lambda: 4)
+    monkeypatch.setattr(workers, "idle_cores", lambda: 3.2)
+    assert workers.ExtractPool.wanted(names)
+    assert not workers.ExtractPool.wanted(names[:-1])  # too few PDFs to be worth it
+    assert not workers.ExtractPool.wanted([n + ".txt" for n in names])
+    monkeypatch.setattr(workers, "idle_cores", lambda: 0.7)
+    assert not workers.ExtractPool.wanted(names)  # a busy machine

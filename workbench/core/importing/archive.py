@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import io
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import PurePosixPath
 
 from workbench.core.importing.extract import ExtractionError, ImportOptions, size_text
@@ -46,7 +46,7 @@ class _Archive:
                 raise ExpandError(f"damaged zip archive ({exc})") from None
         return self._zip
 
-    def reader(self, info: zipfile.ZipInfo, options: ImportOptions):
+    def reader(self, info: zipfile.ZipInfo, options: ImportOptions) -> Callable[[], bytes]:
         def read() -> bytes:
             limit = min(options.max_file_bytes,
                         options.max_archive_bytes - self.unpacked)

@@ -18,7 +18,7 @@ class _TextParser(HTMLParser):
         self.title = ""
         self._in_title = False
 
-    def handle_starttag(self, tag: str, attrs) -> None:
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag == "title":
             self._in_title = True
         if tag in _SKIP:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from typing import Any
 
 from workbench.core.documents import PageText
 from workbench.core.importing.extract import (ExtractionError, Extracted, ImportOptions,
@@ -16,7 +17,7 @@ from workbench.core.importing.extract import (ExtractionError, Extracted, Import
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
-def _blocks(document) -> list[str]:
+def _blocks(document: Any) -> list[str]:
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 

@@ -9,6 +9,7 @@ each message after its parent, replies to the same message by date.
 from __future__ import annotations
 
 import re
+import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
@@ -91,7 +92,7 @@ def thread(case: Case, document_id: int) -> list[ThreadMessage]:
     return _reading_order(members, parents, rows)
 
 
-def _parent(row, by_message_id: dict[str, int], doc_id: int) -> int | None:
+def _parent(row: sqlite3.Row, by_message_id: dict[str, int], doc_id: int) -> int | None:
     # In-Reply-To names the direct parent; References lists ancestors, nearest last.
     for mid in message_ids(row["in_reply_to"]) + message_ids(row["references"])[::-1]:
         parent = by_message_id.get(mid)
@@ -101,7 +102,7 @@ def _parent(row, by_message_id: dict[str, int], doc_id: int) -> int | None:
 
 
 def _reading_order(members: list[int], parents: dict[int, int | None],
-                   rows: dict) -> list[ThreadMessage]:
+                   rows: dict[int, sqlite3.Row]) -> list[ThreadMessage]:
     children: dict[int | None, list[int]] = {}
     for doc_id in members:
         children.setdefault(parents[doc_id], []).append(doc_id)

@@ -12,6 +12,7 @@ Workers are started with ``spawn``: forking a process that already runs OCR thre
 from __future__ import annotations
 
 import multiprocessing
+import os
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
@@ -23,6 +24,15 @@ from workbench.core.importing.ocr import workers
 MIN_FILES = 8
 #: Suffixes worth sending to a worker: the formats whose extraction is CPU-bound.
 PARALLEL_SUFFIXES = (".pdf",)
+
+
+def idle_cores() -> float:
+    """Cores not kept busy by other work, from the last minute's load average."""
+    try:
+        load = os.getloadavg()[0]
+    except OSError:  # not available on this system: assume idle
+        load = 0.0
+    return workers() - load
 
 
 def _extract(data: bytes, name: str, options: ImportOptions) -> Extracted:
@@ -39,8 +49,12 @@ class ExtractPool:
 
     @staticmethod
     def wanted(names: list[str]) -> bool:
-        """Whether a batch with these file names is worth extracting in processes."""
-        return (workers() > 1 and
+        """Whether a batch with these file names is worth extracting in processes.
+
+        Only when at least two cores are idle: on a busy machine the workers merely
+        take turns on one core, and passing files to them made the import slower.
+        """
+        return (workers() > 1 and idle_cores() >= 1.5 and
                 sum(1 for n in names if n.lower().endswith(PARALLEL_SUFFIXES)) >= MIN_FILES)
 
     def handles(self, name: str) -> bool:
