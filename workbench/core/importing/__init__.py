@@ -52,9 +52,10 @@ def import_paths(case: Case, paths: Iterable[str | Path], *, origin: str | None 
     """Import files, folders (recursively) and archives; return the report.
 
     Each file is its own transaction, so a cancelled or killed import keeps every file
-    that finished and none that did not. Cancelling stops between files (or while a
-    file waits for its OCR). Runs on the calling thread, which must own the case;
-    OCR runs in Tesseract processes beside it.
+    that was stored and none that was not; files still being extracted or OCR'd when
+    the user cancels are left out (running the import again adds them). Runs on the
+    calling thread, which must own the case; OCR runs in Tesseract processes beside
+    it, and batches of PDFs may be extracted in worker processes.
     """
     options = options or ImportOptions()
     if options.ocr not in _OCR_MODES:

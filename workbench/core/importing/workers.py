@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import sys
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
@@ -54,6 +55,10 @@ class ExtractPool:
         Only when at least two cores are idle: on a busy machine the workers merely
         take turns on one core, and passing files to them made the import slower.
         """
+        # A frozen program (the PyInstaller bundle) would start itself again in each
+        # worker unless its entry point calls multiprocessing.freeze_support().
+        if getattr(sys, "frozen", False):
+            return False
         return (workers() > 1 and idle_cores() >= 1.5 and
                 sum(1 for n in names if n.lower().endswith(PARALLEL_SUFFIXES)) >= MIN_FILES)
 
