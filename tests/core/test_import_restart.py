@@ -76,3 +76,37 @@ def test_sigkill_midway_then_rerun(case_path, tmp_path):
         _check_whole(case)
         files = {documents.sha256_of(p.read_bytes()) for p in folder.iterdir()}
         assert {d.sha256 for d in documents.list_all(case)} == files
+
+
+WORKER_SCRIPT = """
+import os, signal, sys
+from workbench.core.importing import ImportOptions, workers
+pool = workers.ExtractPool(size=2)
+pool.submit(b"%PDF-1.4", "x.pdf", ImportOptions()).exception()
+print(" ".join(str(pid) for pid in pool._executor._processes), flush=True)
+os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+    return "\nState:\tZ" not in status  # a zombie has ended; only its entry is left
+
+
+def test_extraction_workers_end_when_the_import_is_killed():
+    if not Path("/proc/self/status").exists():
+        import pytest
+        pytest.skip("needs /proc to look at processes")
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    out = subprocess.run([sys.executable, "-c", WORKER_SCRIPT], env=env,
+                         capture_output=True, text=True, timeout=60)
+    assert out.returncode == -signal.SIGKILL, out.stderr
+    pids = [int(p) for p in out.stdout.split()]
+    assert len(pids) >= 1
+    deadline = time.monotonic() + 10
+    while any(_alive(p) for p in pids) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(_alive(p) for p in pids), "worker processes outlived the import"

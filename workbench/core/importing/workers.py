@@ -14,6 +14,8 @@ from __future__ import annotations
 import multiprocessing
 import os
 import sys
+import threading
+import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
@@ -34,6 +36,19 @@ def idle_cores() -> float:
     except OSError:  # not available on this system: assume idle
         load = 0.0
     return workers() - load
+
+
+def _watch_parent(parent: int) -> None:
+    """Make a worker end itself when the importing process is gone.
+
+    A killed import (SIGKILL, a crash) cannot shut its pool down, and its workers would
+    otherwise wait for work forever.
+    """
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(0)
+    threading.Thread(target=watch, name="watch-parent", daemon=True).start()
 
 
 def _extract(data: bytes, name: str, options: ImportOptions) -> Extracted:
@@ -68,7 +83,8 @@ class ExtractPool:
     def submit(self, data: bytes, name: str, options: ImportOptions) -> Future:
         if self._executor is None:
             self._executor = ProcessPoolExecutor(
-                self.size, mp_context=multiprocessing.get_context("spawn"))
+                self.size, mp_context=multiprocessing.get_context("spawn"),
+                initializer=_watch_parent, initargs=(os.getpid(),))
         try:
             return self._executor.submit(_extract, data, name, options)
         except BrokenProcessPool:
