@@ -173,6 +173,8 @@ def test_a_batch_of_pdfs_is_extracted_in_worker_processes(case, tmp_path, monkey
         write(folder / f"ok{n}.pdf", pdf_bytes([[f"Document {n}"], [f"Page two of {n}"]]))
     write(folder / "locked.pdf", pdf_bytes([["secret"]], encrypt="pw"))
     write(folder / "cut.pdf", pdf_bytes([["a"]])[:300])
+    # The same bytes again while the first copy may still be in a worker.
+    write(folder / "ok0-copy.pdf", (folder / "ok0.pdf").read_bytes())
     started = []
     real_init = workers.ExtractPool.__init__
 
@@ -184,6 +186,8 @@ def test_a_batch_of_pdfs_is_extracted_in_worker_processes(case, tmp_path, monkey
     assert started, "the batch was not sent to worker processes"
     assert (report.imported, report.failed, report.pages) == (workers.MIN_FILES, 2,
                                                               2 * workers.MIN_FILES)
+    assert [i.path.rsplit("/", 1)[-1] for i in report.items if i.outcome == "duplicate"] \
+        == ["ok0.pdf"]
     reasons = {i.path.rsplit("/", 1)[-1]: i.reason for i in report.problems}
     assert reasons["locked.pdf"] == "password required (encrypted PDF)"
     assert reasons["cut.pdf"].startswith("damaged or truncated PDF")

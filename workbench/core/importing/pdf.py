@@ -66,27 +66,35 @@ def read_pages(data: bytes, *, force_ocr: bool = False
             pages: list[PageText] = []
             candidates: list[int] = []
             for index in range(len(doc)):
-                page = doc[index]
-                try:
-                    textpage = page.get_textpage()
-                    try:
-                        text = textpage.get_text_range()
-                    finally:
-                        textpage.close()
-                    if text.strip():
-                        pages.append(PageText(text))
-                        if force_ocr:
-                            candidates.append(index)
-                    elif _draws_something(page):
-                        pages.append(PageText("", "needed"))
-                        candidates.append(index)
-                    else:
-                        pages.append(PageText(""))
-                finally:
-                    page.close()
+                page_text = _read_page(doc, index)
+                pages.append(page_text)
+                if page_text.ocr == "needed" or (force_ocr and page_text.text.strip()):
+                    candidates.append(index)
             return pages, candidates, _metadata(doc)
         finally:
             doc.close()
+
+
+def _read_page(doc: pdfium.PdfDocument, index: int) -> PageText:
+    try:
+        page = doc[index]
+    except pdfium.PdfiumError:
+        # One damaged page keeps its place (page numbers must not shift) and waits
+        # for OCR, which may still be able to draw it.
+        return PageText("", "needed")
+    try:
+        textpage = page.get_textpage()
+        try:
+            text = textpage.get_text_range()
+        finally:
+            textpage.close()
+        if text.strip():
+            return PageText(text)
+        return PageText("", "needed") if _draws_something(page) else PageText("")
+    except pdfium.PdfiumError:
+        return PageText("", "needed")
+    finally:
+        page.close()
 
 
 def render_page(data: bytes, index: int, *, dpi: int = OCR_DPI) -> bytes:
