@@ -6,11 +6,12 @@ BIN := $(VENV)/bin
 SAMPLE ?= build/sample.wbcase
 STAMP := $(VENV)/.installed
 
-# Debian packages: Qt's runtime libraries (offscreen and on a desktop), PDF and OCR tools.
+# Debian packages: Qt's runtime libraries (offscreen and on a desktop), PDF and OCR tools,
+# desktop-file-validate (tests of the installer's menu entry).
 APT_PACKAGES := libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 \
 	libdbus-1-3 libglib2.0-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 \
 	libxcb-image0 libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 \
-	poppler-utils tesseract-ocr tesseract-ocr-eng
+	poppler-utils tesseract-ocr tesseract-ocr-eng desktop-file-utils
 
 .PHONY: run test system-deps venv lint clean installer installer-test
 
