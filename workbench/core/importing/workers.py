@@ -6,14 +6,15 @@ that dies (PDFium crashing on a hostile file) costs that one file, reported as f
 the pool is started again for the rest.
 
 Workers are started with ``spawn``: forking a process that already runs OCR threads
-(or a GUI) could copy a lock in its held state into the child.
+(or a GUI) could copy a lock in its held state into the child. Spawned workers import
+the program's main module again, so every entry point guards its ``main()`` call, and
+a frozen build calls ``multiprocessing.freeze_support()`` first (installer/entry.py).
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
-import sys
 import threading
 import time
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -70,10 +71,6 @@ class ExtractPool:
         Only when at least two cores are idle: on a busy machine the workers merely
         take turns on one core, and passing files to them made the import slower.
         """
-        # A frozen program (the PyInstaller bundle) would start itself again in each
-        # worker unless its entry point calls multiprocessing.freeze_support().
-        if getattr(sys, "frozen", False):
-            return False
         return (workers() > 1 and idle_cores() >= 1.5 and
                 sum(1 for n in names if n.lower().endswith(PARALLEL_SUFFIXES)) >= MIN_FILES)
 
