@@ -22,7 +22,7 @@ Installs Workbench for you alone (no root needed):
   $APPLICATIONS/$APP.desktop   the menu entry
   $MIME/packages/$APP.xml     .wbcase files open in Workbench
   $ICONS/{scalable,256x256}/apps/    the icon
-  $BIN_DIR/$APP                        the command line (a link)
+  $BIN_DIR/$APP                        the command line (a link, unless that name is taken)
 then refreshes the desktop and MIME databases when their tools are installed.
 
   --uninstall   remove all of the above (case files are never touched)
@@ -77,10 +77,12 @@ install_app() {
     cp "$DEST/desktop/$APP.png" "$ICONS/256x256/apps/$APP.png"
 
     mkdir -p "$BIN_DIR"
-    if [ -L "$BIN_DIR/$APP" ] || [ ! -e "$BIN_DIR/$APP" ]; then
+    # Our link, a dangling one, or none: (re)make it; anything else is someone else's.
+    if [ ! -e "$BIN_DIR/$APP" ] ||
+        { [ -L "$BIN_DIR/$APP" ] && [ "$(readlink "$BIN_DIR/$APP")" = "$DEST/$APP" ]; }; then
         ln -sfn "$DEST/$APP" "$BIN_DIR/$APP"
     else
-        say "note: $BIN_DIR/$APP exists and is not a link; left alone"
+        say "note: $BIN_DIR/$APP is another program; left alone (run $DEST/$APP)"
     fi
 
     refresh

@@ -216,3 +216,17 @@ def test_entry_point_closes_the_window_after_a_delay(sample_path, tmp_path):
                          capture_output=True, text=True, env=env, timeout=90)
     assert out.returncode == 0, out.stderr
     assert f"last_case={sample_path}" in settings.read_text(encoding="utf-8")
+
+
+def test_install_leaves_another_programs_command_alone(fake_bundle, tmp_path):
+    home = tmp_path / "home"
+    bin_dir = home / ".local" / "bin"
+    bin_dir.mkdir(parents=True)
+    other = tmp_path / "other-workbench"
+    other.write_text("#!/bin/sh\n")
+    (bin_dir / "workbench").symlink_to(other)
+    out = run_install(fake_bundle / "install.sh", home=home)
+    assert out.returncode == 0 and "left alone" in out.stdout
+    assert os.readlink(bin_dir / "workbench") == str(other)
+    assert run_install(fake_bundle / "install.sh", "--uninstall", home=home).returncode == 0
+    assert os.readlink(bin_dir / "workbench") == str(other)
