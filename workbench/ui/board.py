@@ -210,8 +210,9 @@ class EvidenceModel(QAbstractListModel):
                 (f" at page {it.page_no}" if it.page_no else "")
             return f"{it.kind} {it.target_id}: “{it.text or ''}”\n{it.label}" + \
                 (f"\n\nNote: {it.note}" if it.note else "") + f"\n\n{where}. Del unlinks."
-        if role == Qt.ItemDataRole.DecorationRole and it.kind == "statement":
-            return refs.tint(refs.STANCE_HUES.get(it.stance or "", "#808080"), 230)
+        if role == Qt.ItemDataRole.DecorationRole:  # statements: their stance's colour
+            return refs.tint(refs.STANCE_HUES.get(it.stance or "", "#808080"),
+                             230 if it.kind == "statement" else 60)
         return None
 
     def mimeTypes(self) -> list[str]:

@@ -412,6 +412,7 @@ class FindingsEditor(QWidget):
         self.text_edit.setPlaceholderText("What the records show. Insert citations at the "
                                           "cursor with Ctrl+K; they appear as [1], [2]…")
         self.text_edit.quote_for = self.quote_for
+        self.text_edit.textChanged.connect(self._show_unmarked)
         self.cite_button = QPushButton("Insert &citation…", self)
         self.cite_button.setToolTip("Cite an excerpt or a statement at the cursor (Ctrl+K)")
         self.cite_button.clicked.connect(self.pick_citation)
@@ -422,7 +423,9 @@ class FindingsEditor(QWidget):
         self.citations_view = QListView(self)
         self.citations_view.setObjectName("citationsList")
         self.citations_view.setModel(self.citations_model)
-        self.citations_view.setMaximumHeight(150)
+        self.citations_view.setMaximumHeight(170)
+        self.citations_view.setWordWrap(True)
+        self.citations_view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.citations_view.setAlternatingRowColors(True)
         self.citations_view.activated.connect(self._open_citation)
         self.citations_view.doubleClicked.connect(self._open_citation)
@@ -549,11 +552,24 @@ class FindingsEditor(QWidget):
             self.text_edit.set_caret(min(caret, len(f.text)))
         self.citations_model.set_rows((c, self._citables.get((c.kind, c.target_id)))
                                       for c in f.citations)
-        unmarked = sorted({c.position for c in f.citations} - set(marks(f.text)))
-        self.unmarked_label.setText(
-            "" if not unmarked else "Not marked in the text: "
-            + ", ".join(f"[{n}]" for n in unmarked) + " (the report still lists them)")
+        self._show_unmarked()
         self.finding_shown.emit(finding_id)
+
+    def _show_unmarked(self) -> None:
+        """Say which citations have no mark in the text, and which marks cite nothing."""
+        if self.loaded is None:
+            self.unmarked_label.setText("")
+            return
+        in_text = set(marks(self.text_edit.toPlainText()))
+        cited = {c.position for c in self.loaded.citations}
+        parts = []
+        if cited - in_text:
+            parts.append("Not marked in the text: " + ", ".join(
+                f"[{n}]" for n in sorted(cited - in_text)) + " (the report still lists them)")
+        if in_text - cited:
+            parts.append("Marks citing nothing: " + ", ".join(
+                f"[{n}]" for n in sorted(in_text - cited)))
+        self.unmarked_label.setText(". ".join(parts))
 
     def _set_editor_enabled(self, on: bool) -> None:
         for w in (self.title_edit, self.status_combo, self.text_edit, self.cite_button,
