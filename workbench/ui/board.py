@@ -382,7 +382,6 @@ class BoardPanel(QWidget):
         sides = QSplitter(Qt.Orientation.Horizontal, self)
         sides.addWidget(self.columns["supports"])
         sides.addWidget(self.columns["contradicts"])
-        self.columns["context"].setMaximumHeight(170)
 
         self.verdict_combo = QComboBox(self)
         for status in VERDICT_STATUSES:
@@ -393,7 +392,7 @@ class BoardPanel(QWidget):
         self.rationale_edit.setPlaceholderText("Why: weigh the evidence on each side "
                                                "(required for every verdict)")
         self.rationale_edit.setTabChangesFocus(True)
-        self.rationale_edit.setMaximumHeight(90)
+        self.rationale_edit.setMinimumHeight(48)
         self.verdict_button = QPushButton("Set &verdict", self)
         self.verdict_button.setToolTip("Record the verdict and its rationale (Ctrl+Return)")
         self.verdict_button.clicked.connect(self.save_verdict)
@@ -425,9 +424,17 @@ class BoardPanel(QWidget):
         clay.addWidget(self.claim_label)
         clay.addWidget(self.about_label)
         clay.addWidget(self.contested_label)
-        clay.addWidget(sides, 1)
-        clay.addWidget(self.columns["context"])
-        clay.addWidget(verdict_box)
+        # The two sides get the room; context and the verdict can be dragged taller.
+        self.centre_splitter = QSplitter(Qt.Orientation.Vertical, self)
+        self.centre_splitter.addWidget(sides)
+        self.centre_splitter.addWidget(self.columns["context"])
+        self.centre_splitter.addWidget(verdict_box)
+        self.centre_splitter.setStretchFactor(0, 3)
+        self.centre_splitter.setStretchFactor(1, 1)
+        self.centre_splitter.setStretchFactor(2, 0)
+        self.centre_splitter.setChildrenCollapsible(False)
+        self.centre_splitter.setSizes([360, 120, 150])
+        clay.addWidget(self.centre_splitter, 1)
 
         # Right: excerpts and statements to drag in.
         self.citables = CitablesModel(self)
