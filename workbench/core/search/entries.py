@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from workbench.core.casefile import Case
 from workbench.core.search.analysis import GAP
 from workbench.core.search.mentions_match import ActorMatcher
+from workbench.core.search.query import day_number
 
 Entry = dict[str, object]
 
@@ -96,6 +97,7 @@ def _entry(**values: object) -> Entry:
     date = out.get("date")
     if date:
         out["year"] = str(date)[:4]
+        out["day"] = day_number(str(date))
     return out
 
 

@@ -13,7 +13,7 @@ from whoosh import fields
 from workbench.core.search.analysis import ANALYZER, WordPositions
 
 #: Bump when the schema or what goes into it changes: older indexes are rebuilt.
-FORMAT = 3
+FORMAT = 4
 
 #: What the ``kind`` field holds.
 KINDS = ("page", "excerpt", "statement", "claim", "verdict", "finding", "actor", "note")
@@ -48,7 +48,8 @@ def schema() -> fields.Schema:
         title=_text(stored=True),
         body=_text(),
         extract=fields.STORED(),                        # short texts, for snippets
-        date=fields.ID(stored=True),                    # ISO date, ranges compare as text
+        date=fields.ID(stored=True),                    # ISO date; queries go to "day"
+        day=fields.NUMERIC(int, bits=32, signed=False),  # 20190403: date queries
         year=fields.ID(stored=True, sortable=True),
         actor=_text(),                                  # names and aliases involved
         actor_id=fields.KEYWORD(stored=True, commas=True, sortable=True),

@@ -104,18 +104,33 @@ def _check(text: str) -> None:
                          "(write them in lower case to search for the words)")
 
 
-def _fix_ranges(q: wq.Query) -> wq.Query:
-    """Make partial dates mean whole periods: ``date:2019`` is the year, and a range
-    ending ``2019-06`` includes all of June (dates compare as text)."""
-    if isinstance(q, wq.Term) and q.fieldname == "date" and len(q.text) < 10:
-        return wq.Prefix("date", q.text, boost=q.boost)
-    if isinstance(q, wq.TermRange) and q.fieldname == "date" and q.end is not None \
-            and len(q.end) < 10:
-        return wq.TermRange("date", q.start, q.end + "\uffff", q.startexcl, q.endexcl,
-                            boost=q.boost, constantscore=True)
+def day_number(date: str, *, last: bool = False) -> int:
+    """``2019-04-03`` -> 20190403; a year or month is its first (or ``last``) day."""
+    parts = date.split("-")
+    year = int(parts[0])
+    month = int(parts[1]) if len(parts) > 1 else (12 if last else 1)
+    day = int(parts[2]) if len(parts) > 2 else (31 if last else 1)
+    return year * 10000 + month * 100 + day
+
+
+def _dates(q: wq.Query) -> wq.Query:
+    """Dates as ranges of day numbers: ``date:2019`` is the whole year, and a range
+    ending ``2019-06`` includes all of June. A numeric range is a handful of trie
+    terms, where a range over date strings was an OR of one term per day."""
+    if isinstance(q, (wq.Term, wq.Prefix)) and q.fieldname == "date":
+        text = q.text.rstrip("-")
+        if not _DATE.match(text):
+            raise QueryError(f'"{q.text}" is not a date: use YYYY, YYYY-MM or YYYY-MM-DD')
+        return wq.NumericRange("day", day_number(text), day_number(text, last=True),
+                               boost=q.boost, constantscore=True)
+    if isinstance(q, wq.TermRange) and q.fieldname == "date":
+        start = day_number(q.start) if q.start else None
+        end = day_number(q.end, last=True) if q.end else None
+        return wq.NumericRange("day", start, end, q.startexcl, q.endexcl, boost=q.boost,
+                               constantscore=True)
     if q.is_leaf():
         return q
-    return q.apply(_fix_ranges)
+    return q.apply(_dates)
 
 
 def parse(text: str) -> wq.Query:
@@ -135,7 +150,7 @@ def parse(text: str) -> wq.Query:
         raise QueryError(f"cannot understand the search ({exc})") from None
     if q is wq.NullQuery or isinstance(q, type(wq.NullQuery)):
         raise QueryError("the search has no words to look for")
-    return _fix_ranges(q)
+    return _dates(q)
 
 
 def highlights(q: wq.Query, reader=None, *, fields: tuple[str, ...] = ("body",)) -> Highlight:

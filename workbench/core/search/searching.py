@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
+from whoosh import query as wq
 from whoosh.searching import Searcher
 
 from workbench.core.casefile import Case
@@ -132,6 +133,14 @@ def hits_from(case: Case, searcher: Searcher, hits: list, hl: Highlight,
     return tuple(out)
 
 
+def _count(searcher: Searcher, q: wq.Query, results) -> int:
+    """How many documents match: free for one word in an index without deletions."""
+    reader = searcher.reader()
+    if isinstance(q, wq.Term) and not reader.has_deletions():
+        return reader.doc_frequency(q.fieldname, q.text)
+    return len(results)
+
+
 def run(index: CaseIndex, text: str, *, limit: int = 20, offset: int = 0,
         facets: bool = True, width: int = 200) -> SearchResults:
     """Search the index of a case. Raises :class:`~.query.QueryError` on a bad query."""
@@ -143,11 +152,12 @@ def run(index: CaseIndex, text: str, *, limit: int = 20, offset: int = 0,
     # cannot make the top; the exact total (and the facets) from an unscored pass.
     results = searcher.search(q, limit=max(1, offset + limit))
     window = list(results)[offset:offset + limit] if limit else []
-    if results.has_exact_length() and not facets:
-        total, docnums = len(results), []
-    else:
+    if facets:
         docnums = list(searcher.docs_for_query(q))
         total = len(docnums)
+    else:
+        docnums = []
+        total = _count(searcher, q, results)
     hl = highlights(q, searcher.reader())
     return SearchResults(
         query=text, total=total, offset=offset, limit=limit,
