@@ -275,3 +275,20 @@ def test_fast_indexing_path_matches_the_tokenizer(text):
     slow = {w: (n, v) for w, n, _, v in Positions().word_values(text, analysis.ANALYZER)}
     assert fast == slow  # same words, counts and encoded positions
     assert list(fast) == list(dict.fromkeys(analysis.terms(text)))
+
+
+def test_exact_phrases_agree_with_whooshs_phrase_query(sample_case):
+    from whoosh import query as wq
+
+    from workbench.core.search.phrases import ExactPhrase
+
+    actors.add_alias(sample_case, actors.find(sample_case, "BPD")[0].id, "the B police")
+    searcher = search.open_index(sample_case).searcher()  # two segments now
+    for words in (["read", "only"], ["police", "department"], ["the", "county", "sheriff"],
+                  ["we", "have", "no"], ["7xkd", "214"], ["of", "the"], ["the", "the"],
+                  ["sharing", "nv"], ["nv", "sharing"]):
+        plain = {searcher.stored_fields(d)["uid"]
+                 for d in searcher.docs_for_query(wq.Phrase("body", words))}
+        ours = {searcher.stored_fields(d)["uid"]
+                for d in searcher.docs_for_query(ExactPhrase("body", words))}
+        assert ours == plain, words

@@ -264,3 +264,14 @@ def test_an_imported_folder_is_searchable(case, tmp_path):
     reply = search.search(case, "from:jpark@harborpd.example.org subject:camera")
     assert reply.total == 1 and reply.hits[0].date == "2019-05-06"
     assert search.search(case, 'origin:"records request"').total == 2
+
+
+def test_two_writer_processes_build_the_same_index(sample_case, monkeypatch):
+    expected = {q: hits(sample_case, q) for q in ("plate", '"read only"', "kind:note", "shar*")}
+    monkeypatch.setenv("WORKBENCH_INDEX_PROCS", "2")
+    assert store.writer_processes(10) == 2
+    search.reindex(sample_case)
+    assert len(search.open_index(sample_case).searcher().reader().leaf_readers()) >= 1
+    assert {q: hits(sample_case, q) for q in expected} == expected
+    monkeypatch.delenv("WORKBENCH_INDEX_PROCS")
+    assert store.writer_processes(100) == 1  # small cases: one process

@@ -22,6 +22,7 @@ from whoosh import query as wq
 from workbench.core.errors import WorkbenchError
 from workbench.core.search.analysis import term
 from workbench.core.search.fields import DEFAULT_FIELD, QUERY_FIELDS, schema
+from workbench.core.search.phrases import exact_phrases
 
 _FIELD = re.compile(r"(?<![\w@.])([A-Za-z_][\w]*):")
 _DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?$")
@@ -150,7 +151,7 @@ def parse(text: str) -> wq.Query:
         raise QueryError(f"cannot understand the search ({exc})") from None
     if q is wq.NullQuery or isinstance(q, type(wq.NullQuery)):
         raise QueryError("the search has no words to look for")
-    return _dates(q)
+    return exact_phrases(_dates(q))
 
 
 def highlights(q: wq.Query, reader=None, *, fields: tuple[str, ...] = ("body",)) -> Highlight:
