@@ -81,9 +81,22 @@ def run(path: str | None = None, *, settings: Settings | None = None) -> int:
     app = application()
     settings = settings or Settings()
     window = MainWindow(settings)
+    try:  # part 2 of the window (reconciliation, findings, export, undo), when present
+        from workbench.ui.part2 import install_part2
+    except ImportError:
+        pass
+    else:
+        install_part2(window)
     window.show()
-    target = path or settings.last_case
+    target = start_case(settings, path)
     if target:
-        if path or Path(target).exists():
-            window.open_case(target)
+        window.open_case(target)
     return app.exec()
+
+
+def start_case(settings: Settings, path: str | None) -> str | None:
+    """The case to open on start: the one asked for, else the last one if still there."""
+    if path:
+        return path
+    last = settings.last_case
+    return last if last and Path(last).exists() else None

@@ -123,6 +123,8 @@ class JobRunner(QObject):
     case_changed = Signal(object)
     job_progressed = Signal(object)  # the Job, for status bars
     job_ended = Signal(object)
+    #: Emitted before a job's own finished/failed: screens catch up with its changes.
+    job_completed = Signal(object)
 
     def __init__(self, case: Case, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -176,6 +178,7 @@ class JobRunner(QObject):
 
     @Slot(object)
     def _done(self, job: Job) -> None:
+        self.job_completed.emit(job)
         if job.error is None:
             job.finished.emit(job.result)
         else:

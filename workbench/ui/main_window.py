@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QFileDialog, QHeaderView, QInp
 
 from workbench import __version__
 from workbench.core import actors, browse, documents, excerpts, importing, overview, tags
+from workbench.core.changes import Changes
 from workbench.core.errors import WorkbenchError
 from workbench.core.importing import ImportOptions
 from workbench.ui import dialogs
@@ -49,8 +50,11 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._build_status_bar()
         self._restore_layout()
-        self._counts_timer = QTimer(self, singleShot=True, interval=300)
+        self._counts_timer = QTimer(self, singleShot=True, interval=500)
         self._counts_timer.timeout.connect(self._refresh_counts)
+        self._pending_changes: list[Changes] = []
+        self._changes_timer = QTimer(self, singleShot=True, interval=150)
+        self._changes_timer.timeout.connect(self._apply_pending_changes)
         self._set_case_actions(False)
 
     # -- construction ------------------------------------------------------------------
@@ -79,7 +83,7 @@ class MainWindow(QMainWindow):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for col, width in ((1, 60), (2, 170), (3, 86), (4, 50), (5, 60), (6, 110), (7, 90)):
+        for col, width in ((1, 52), (2, 130), (3, 82), (4, 46), (5, 48), (6, 80), (7, 40)):
             header.resizeSection(col, width)
         self.documents_view.selectionModel().currentRowChanged.connect(self._document_chosen)
         self.filter_edit = QLineEdit(self)
@@ -110,13 +114,13 @@ class MainWindow(QMainWindow):
         self.centre_splitter.setObjectName("centreSplitter")
         self.centre_splitter.addWidget(self.tabs)
         self.centre_splitter.addWidget(self.reader)
-        self.centre_splitter.setSizes([260, 520])
+        self.centre_splitter.setSizes([290, 490])
         self.main_splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.main_splitter.setObjectName("mainSplitter")
         self.main_splitter.addWidget(self.navigator)
         self.main_splitter.addWidget(self.centre_splitter)
         self.main_splitter.addWidget(self.side_panel)
-        self.main_splitter.setSizes([230, 760, 290])
+        self.main_splitter.setSizes([210, 760, 310])
         self.main_splitter.setStretchFactor(1, 1)
 
         self.welcome = WelcomePage(self)
@@ -152,12 +156,13 @@ class MainWindow(QMainWindow):
         self.find_action = a("&Find in document", self.focus_find, "Ctrl+Shift+F")
         self.excerpt_action = a("&Excerpt selection…", self.reader.request_excerpt, "Ctrl+E",
                                 tip="Make an excerpt of the text selected on the page")
+        # Placeholders: part 2 (workbench.ui.undo_actions) takes these two actions over
+        # and wires them to the core undo stack.
         self.undo_action = a("&Undo", lambda: None, K.Undo)
         self.redo_action = a("&Redo", lambda: None, "Ctrl+Shift+Z")
         for action in (self.undo_action, self.redo_action):
             action.setEnabled(False)
-            action.setToolTip("Undo and redo arrive with issue 7")
-            action.setStatusTip("Undo and redo arrive with issue 7")
+            action.setToolTip("Undo and redo come with part 2 of the window (issue 7)")
         self.recent_menu = None
 
         menu = self.menuBar().addMenu("&File")
@@ -263,6 +268,7 @@ class MainWindow(QMainWindow):
         session.jobs.case_changed.connect(self._case_changed)
         session.jobs.busy_changed.connect(self._busy_changed)
         session.jobs.job_progressed.connect(self._job_progressed)
+        session.jobs.job_completed.connect(lambda _job: self._catch_up())
         self.render_thread = RenderThread(session.reader)
         reader = session.reader
         self.documents_model.set_case(reader)
@@ -527,6 +533,35 @@ class MainWindow(QMainWindow):
 
     # -- changes and status -------------------------------------------------------------------
     def _case_changed(self, changes) -> None:
+        """Collect changes and refresh the screens at most every 150 ms.
+
+        An import commits one action per file; refreshing every screen for each would
+        keep the GUI thread busy for the whole import.
+        """
+        self._pending_changes.append(changes)
+        if not self._changes_timer.isActive():
+            self._changes_timer.start()
+
+    def _catch_up(self) -> None:
+        """A job ended: bring every screen up to date now, not at the next tick."""
+        self._changes_timer.stop()
+        self._apply_pending_changes()
+        if self.navigator._timer.isActive():
+            self.navigator._timer.stop()
+            self.navigator.refresh()
+        if self._counts_timer.isActive():
+            self._counts_timer.stop()
+            self._refresh_counts()
+
+    def _apply_pending_changes(self) -> None:
+        if not self._pending_changes or self.session is None:
+            self._pending_changes.clear()
+            return
+        batch, self._pending_changes = self._pending_changes, []
+        changes = Changes(action=batch[-1].action,
+                          created=frozenset().union(*(c.created for c in batch)),
+                          updated=frozenset().union(*(c.updated for c in batch)),
+                          deleted=frozenset().union(*(c.deleted for c in batch)))
         self.documents_model.apply_changes(changes)
         self.navigator.apply_changes(changes)
         self.side_panel.apply_changes(changes)
@@ -535,7 +570,8 @@ class MainWindow(QMainWindow):
         if doc is not None and ("excerpts" in changes.tables()
                                 or doc.id in changes.touched("documents")):
             self.reader.refresh_highlights()
-        self._counts_timer.start()
+        if not self._counts_timer.isActive():
+            self._counts_timer.start()
 
     def _refresh_counts(self) -> None:
         if self.session is None:

@@ -30,7 +30,7 @@ class DocumentsModel(QAbstractTableModel):
     for them (Anki's browser ``DataModel``), so 10,000 documents open instantly.
     """
 
-    COLUMNS = ("Title", "Kind", "Origin", "Date", "Pages", "OCR", "Tags", "Confidential")
+    COLUMNS = ("Title", "Kind", "Origin", "Date", "Pages", "OCR", "Tags", "Conf.")
     TITLE, KIND, ORIGIN, DATE, PAGES, OCR, TAGS, CONFIDENTIAL = range(8)
     CHUNK = 256
 
@@ -122,6 +122,9 @@ class DocumentsModel(QAbstractTableModel):
         if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
                 and 0 <= section < len(self.COLUMNS)):
             return self.COLUMNS[section]
+        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.ToolTipRole
+                and section == self.CONFIDENTIAL):
+            return "Confidential"
         return None
 
     def flags(self, index: _Index) -> Qt.ItemFlag:
@@ -159,8 +162,10 @@ class DocumentsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.CheckStateRole and col == self.CONFIDENTIAL:
             return (Qt.CheckState.Checked if row.confidential
                     else Qt.CheckState.Unchecked).value
-        if role == Qt.ItemDataRole.ToolTipRole and col == self.TITLE:
-            return row.file_name or row.title
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if col == self.CONFIDENTIAL:
+                return "Confidential: never named in a report"
+            return row.file_name or row.title if col == self.TITLE else None
         if role == Qt.ItemDataRole.ForegroundRole and row.confidential and col == self.TITLE:
             return QBrush(QColor("#9b1c1c"))
         if role == Qt.ItemDataRole.TextAlignmentRole and col == self.PAGES:
@@ -183,7 +188,7 @@ class DocumentsModel(QAbstractTableModel):
         if col == self.TAGS:
             return ", ".join(row.tags)
         if col == self.CONFIDENTIAL:
-            return "confidential" if row.confidential else ""
+            return ""  # shown by the check box
         return None
 
     def setData(self, index: _Index, value, role: int = Qt.ItemDataRole.EditRole) -> bool:
@@ -223,8 +228,13 @@ class DocumentsFilterProxy(QSortFilterProxyModel):
         self._needle = ""
 
     def set_text(self, text: str) -> None:
-        self._needle = text.strip().lower()
-        self.invalidateFilter()
+        if hasattr(self, "beginFilterChange"):  # Qt 6.10+; invalidateFilter is deprecated
+            self.beginFilterChange()
+            self._needle = text.strip().lower()
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        else:
+            self._needle = text.strip().lower()
+            self.invalidateFilter()
 
     def filterAcceptsRow(self, source_row: int, source_parent: _Index) -> bool:
         if not self._needle:

@@ -7,7 +7,7 @@ current node survive a rebuild.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QAbstractItemView, QTreeView
 
@@ -94,17 +94,24 @@ class NavigatorView(QTreeView):
         self.setUniformRowHeights(True)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.case: Case | None = None
+        self._timer = QTimer(self, singleShot=True, interval=1000)
+        self._timer.timeout.connect(self.refresh)
         self.clicked.connect(self._chosen)
         self.activated.connect(self._chosen)
 
     def set_case(self, case: Case | None) -> None:
+        self._timer.stop()
         self.case = case
         self.refresh()
         self.expandToDepth(0)
+        model = self.nav_model
+        if model.rowCount():
+            self.expand(model.index(0, 0, model.index(0, 0)))  # documents by origin
 
     def apply_changes(self, changes: Changes) -> None:
-        if changes.tables() & _WATCHED:
-            self.refresh()
+        """Rebuild soon (at most once a second: an import changes documents constantly)."""
+        if changes.tables() & _WATCHED and not self._timer.isActive():
+            self._timer.start()
 
     def refresh(self) -> None:
         expanded = set()

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QColor, QKeySequence, QTextCharFormat, QTextCursor
+from PySide6.QtGui import QAction, QColor, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit
 
 EXCERPT_COLOUR = QColor("#fde68a")   # soft yellow: excerpts already made
@@ -35,11 +35,10 @@ class PageTextView(QPlainTextEdit):
         self.setObjectName("pageText")
         self.text = ""
         self._astral: list[int] = []  # str indices of characters outside the BMP
-        self.excerpt_action = QAction("Excerpt…", self)
-        self.excerpt_action.setShortcut(QKeySequence("Ctrl+E"))
-        self.excerpt_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        # Ctrl+E itself belongs to the window's Edit menu (one owner, or Qt finds the
+        # shortcut ambiguous); the menu entry only shows it.
+        self.excerpt_action = QAction("Excerpt…\tCtrl+E", self)
         self.excerpt_action.triggered.connect(self.excerpt_requested)
-        self.addAction(self.excerpt_action)
         self._layers: dict[str, list[QTextEdit.ExtraSelection]] = {}
 
     # -- text and positions ------------------------------------------------------------

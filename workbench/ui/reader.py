@@ -84,8 +84,7 @@ class ReaderWidget(QWidget):
         self.find_edit.textChanged.connect(lambda _: self._find_timer.start())
 
         bar = QHBoxLayout()
-        bar.setContentsMargins(6, 4, 6, 2)
-        bar.addWidget(self.title_label, 1)
+        bar.setContentsMargins(6, 0, 6, 2)
         for w in (self.prev_button, self.page_spin, self.page_count_label, self.next_button,
                   button("−", "Zoom out (Ctrl+-)", self.zoom_out), self.zoom_label,
                   button("+", "Zoom in (Ctrl++)", self.zoom_in),
@@ -93,6 +92,7 @@ class ReaderWidget(QWidget):
                   self.find_edit, button("↑", "Previous hit (Shift+F3)", self.find_previous),
                   button("↓", "Next hit (F3)", self.find_next), self.find_label):
             bar.addWidget(w)
+        bar.insertStretch(8, 1)  # page and zoom controls left, find right
 
         self.header = QLabel(self)
         self.header.setObjectName("readerHeader")
@@ -121,6 +121,8 @@ class ReaderWidget(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
+        self.title_label.setContentsMargins(8, 4, 8, 0)
+        layout.addWidget(self.title_label)
         layout.addLayout(bar)
         layout.addWidget(self.header)
         layout.addWidget(self.splitter, 1)

@@ -176,8 +176,10 @@ class SearchPanel(QWidget):
         self.text = ""
         self.results = None
         self._request_no = 0
-        self._timer = QTimer(self, singleShot=True, interval=250)
+        self._timer = QTimer(self, singleShot=True, interval=250)  # typing
         self._timer.timeout.connect(self._send)
+        self._refresh_timer = QTimer(self, singleShot=True, interval=1500)  # case changed
+        self._refresh_timer.timeout.connect(self._refresh)
         self.status = QLabel("Type in the search box (Ctrl+F): words, \"exact phrases\", "
                              "AND / OR / NOT, prefix*, from:name, kind:page, "
                              "date:[2024-01 TO 2024-06]")
@@ -238,9 +240,14 @@ class SearchPanel(QWidget):
         self.thread.start()
 
     def apply_changes(self, changes) -> None:
-        """Run the current search again after the case changed (debounced)."""
-        if self.text.strip():
-            self._timer.start(800)
+        """Run the current search again after the case changed (throttled: an import
+        changes the case constantly, and must not hold back what the user types)."""
+        if self.text.strip() and not self._refresh_timer.isActive():
+            self._refresh_timer.start()
+
+    def _refresh(self) -> None:
+        if not self._timer.isActive():
+            self._send()
 
     # -- querying -------------------------------------------------------------------------
     def search(self, text: str) -> None:

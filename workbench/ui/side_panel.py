@@ -100,7 +100,9 @@ class SidePanel(QTabWidget):
         self.excerpts_view.verticalHeader().hide()
         header = self.excerpts_view.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(1, 110)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
         for col in (3, 4):
             self.excerpts_view.setColumnHidden(col, True)
         self.excerpts_view.activated.connect(self._chosen)

@@ -1,0 +1,46 @@
+"""Fixtures for the window: isolated settings and search index, and an open window."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.ui.helpers import wait_idle
+
+from workbench.ui.app import Settings
+
+
+@pytest.fixture(autouse=True)
+def _isolated(tmp_path, monkeypatch):
+    """Settings and search indexes of a test never touch the user's."""
+    monkeypatch.setenv("WORKBENCH_INDEX_DIR", str(tmp_path / "index"))
+    monkeypatch.setenv("WORKBENCH_SETTINGS", str(tmp_path / "settings.ini"))
+
+
+@pytest.fixture
+def settings(tmp_path) -> Settings:
+    return Settings(tmp_path / "settings.ini")
+
+
+@pytest.fixture
+def window(qtbot, settings):
+    """A main window, shown offscreen; its case is closed after the test."""
+    from workbench.ui.main_window import MainWindow
+
+    win = MainWindow(settings)
+    qtbot.addWidget(win)
+    win.resize(1280, 800)
+    win.show()
+    yield win
+    if win.session is not None:
+        win.session.jobs.cancel_all()
+        win.session.jobs.wait_idle(30000)
+    win.close_case()
+
+
+@pytest.fixture
+def sample_window(window, sample_path, qtbot):
+    """The window with the sample case open and its search index ready."""
+    assert window.open_case(sample_path)
+    wait_idle(qtbot, window)
+    return window
+

@@ -1,0 +1,140 @@
+"""Every model passes qtmodeltester; the documents model stays fast on 10,000 rows."""
+
+from __future__ import annotations
+
+import time
+
+from PySide6.QtCore import Qt
+
+from workbench.core import browse, documents, importing
+from workbench.core.search import searching
+from workbench.core.search.store import CaseIndex
+from workbench.ui.models import (DocumentsFilterProxy, DocumentsModel, ExcerptsModel,
+                                 IdRole, ImportItemsModel)
+from workbench.ui.navigator import NavigatorModel
+from workbench.ui.search_panel import SearchHitsModel
+
+
+def test_documents_model(qtmodeltester, sample_case):
+    model = DocumentsModel()
+    model.set_case(sample_case)
+    assert model.rowCount() == len(documents.ids(sample_case))
+    qtmodeltester.check(model, force_py=True)
+    proxy = DocumentsFilterProxy()
+    proxy.setSourceModel(model)
+    proxy.sort(DocumentsModel.PAGES, Qt.SortOrder.DescendingOrder)
+    qtmodeltester.check(proxy, force_py=True)
+    assert proxy.index(0, DocumentsModel.PAGES).data() == max(
+        d.page_count for d in documents.list_all(sample_case))
+    proxy.set_text("email")
+    assert proxy.rowCount() == 2
+    assert all(proxy.index(r, DocumentsModel.KIND).data() == "email"
+               for r in range(proxy.rowCount()))
+
+
+def test_documents_model_scope_and_changes(qtbot, sample_case, tmp_path):
+    model = DocumentsModel()
+    model.set_case(sample_case)
+    origin = documents.list_all(sample_case)[0].origin
+    model.set_scope(origin=origin)
+    assert {model.index(r, 0).data(IdRole) for r in range(model.rowCount())} == {
+        d.id for d in documents.list_all(sample_case, origin=origin)}
+    before = model.rowCount()
+    f = tmp_path / "new.txt"
+    f.write_text("a new document", encoding="utf-8")
+    with qtbot.waitSignal(model.rowsInserted):
+        sample_case.add_listener(model.apply_changes)
+        importing.import_paths(sample_case, [f], origin=origin)
+    assert model.rowCount() == before + 1
+    doc_id = model.ids[-1]
+    model.index(model.rowCount() - 1, 0).data()  # cached
+    with qtbot.waitSignal(model.dataChanged):
+        documents.update(sample_case, doc_id, title="Renamed")
+    assert model.index(model.row_of(doc_id), 0).data() == "Renamed"
+
+
+def test_documents_model_edits_are_requests(qtbot, sample_case):
+    model = DocumentsModel()
+    model.set_case(sample_case)
+    index = model.index(0, DocumentsModel.TITLE)
+    with qtbot.waitSignal(model.edit_requested) as blocker:
+        assert model.setData(index, "A better title")
+    assert blocker.args == [model.ids[0], {"title": "A better title"}]
+    # Nothing is written by the model itself: the window writes on the writer thread.
+    assert documents.get(sample_case, model.ids[0]).title != "A better title"
+    with qtbot.waitSignal(model.edit_requested) as blocker:
+        model.setData(model.index(0, DocumentsModel.CONFIDENTIAL), Qt.CheckState.Checked.value,
+                      Qt.ItemDataRole.CheckStateRole)
+    assert blocker.args[1] == {"confidential": True}
+
+
+def test_documents_model_10000_rows_is_fast(qtmodeltester, case, tmp_path):
+    # 10,000 small documents written straight through core (import would be slower).
+    with case.action("bulk"):
+        for n in range(10_000):
+            documents.add(case, data=f"doc {n}".encode(), title=f"Document {n:05d}",
+                          kind="text", pages=[f"text {n}"], origin=f"batch {n % 7}")
+    model = DocumentsModel()
+    started = time.perf_counter()
+    model.set_case(case)
+    first = model.index(0, 0).data()
+    opened = time.perf_counter() - started
+    assert first == "Document 00000"
+    assert opened < 0.5, f"opening 10,000 documents took {opened:.2f} s"
+    proxy = DocumentsFilterProxy()
+    proxy.setSourceModel(model)
+    started = time.perf_counter()
+    proxy.sort(DocumentsModel.TITLE, Qt.SortOrder.DescendingOrder)
+    sorted_in = time.perf_counter() - started
+    assert proxy.index(0, 0).data() == "Document 09999"
+    assert sorted_in < 3.0, f"sorting 10,000 documents took {sorted_in:.2f} s"
+    started = time.perf_counter()
+    proxy.set_text("document 0999")
+    assert proxy.rowCount() == 10
+    assert time.perf_counter() - started < 1.0
+
+
+def test_excerpts_model(qtmodeltester, sample_case):
+    model = ExcerptsModel()
+    model.set_case(sample_case)
+    assert model.rowCount() == 12
+    qtmodeltester.check(model, force_py=True)
+    doc_id = model.excerpt(0).document_id
+    model.set_document(doc_id)
+    assert {model.excerpt(r).document_id for r in range(model.rowCount())} == {doc_id}
+    qtmodeltester.check(model, force_py=True)
+
+
+def test_import_items_model(qtmodeltester, case, tmp_path):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "good.txt").write_text("fine", encoding="utf-8")
+    (tmp_path / "in" / "bad.xyz").write_bytes(b"what")
+    report = importing.import_paths(case, [tmp_path / "in"])
+    model = ImportItemsModel(report.items)
+    qtmodeltester.check(model, force_py=True)
+    assert model.rowCount() == 2
+    assert {model.index(r, 1).data() for r in range(2)} == {"imported", "unsupported"}
+
+
+def test_navigator_model(qtmodeltester, sample_case):
+    model = NavigatorModel()
+    model.rebuild(sample_case)
+    qtmodeltester.check(model, force_py=True)
+    labels = [model.index(r, 0).data() for r in range(model.rowCount())]
+    assert [label.split(" (")[0] for label in labels] == [
+        "Documents", "Actors", "Claims", "Findings", "Imports"]
+    groups = browse.document_groups(sample_case)
+    assert labels[0] == f"Documents ({sum(n for _, n in groups['kind'])})"
+
+
+def test_search_hits_model(qtmodeltester, sample_case, tmp_path):
+    index = CaseIndex(sample_case, tmp_path / "ix")
+    index.ensure()
+    results = searching.run(index, "plate", limit=50)
+    model = SearchHitsModel()
+    model.set_hits(results.hits)
+    assert model.rowCount() == len(results.hits) > 0
+    qtmodeltester.check(model, force_py=True)
+    markup = model.index(0, 3).data(Qt.ItemDataRole.UserRole)
+    assert "<b" in markup
+    index.close()

@@ -1,0 +1,96 @@
+"""Search from the window: results with snippets and facets, hits open at their page."""
+
+from __future__ import annotations
+
+import threading
+
+from PySide6.QtCore import Qt
+
+from tests.ui.helpers import wait_idle, write_pdf
+from workbench.core import documents
+
+
+def _search(window, qtbot, text: str) -> None:
+    window.search_box.clear()
+    with qtbot.waitSignal(window.search_panel.results_shown, timeout=20000):
+        window.search_action.trigger()
+        qtbot.keyClicks(window.search_box, text)
+
+
+def test_search_and_open_a_hit_at_its_page(window, case_path, tmp_path, qtbot):
+    assert window.open_case(case_path)
+    wait_idle(qtbot, window)
+    write_pdf(tmp_path / "release.pdf", ["Cover", "Nothing to see", "Nothing at all",
+                                         "The agent asked for a tailgate search", "End"])
+    job = window.start_import([str(tmp_path / "release.pdf")], origin="FOIA", summary=False)
+    with qtbot.waitSignal(job.ended, timeout=60000):
+        pass
+    wait_idle(qtbot, window)
+    _search(window, qtbot, "tailgate")
+    panel = window.search_panel
+    assert window.tabs.currentWidget() is panel
+    assert panel.model.rowCount() == 1
+    hit = panel.model.hit(0)
+    assert (hit.kind, hit.page) == ("page", 4)
+    assert "tailgate" in panel.model.index(0, 3).data(Qt.ItemDataRole.UserRole)
+    qtbot.mouseClick(panel.view.viewport(), Qt.MouseButton.LeftButton,
+                     pos=panel.view.visualRect(panel.model.index(0, 0)).center())
+    reader = window.reader
+    assert reader.document.id == documents.list_all(window.session.reader)[0].id
+    assert reader.page_no == 4
+    hits = reader.text_view.layer_ranges("terms")
+    assert [reader.text_view.text[s:e] for s, e in hits] == ["tailgate"]
+
+
+def test_facets_narrow_and_bad_queries_say_why(sample_window, qtbot):
+    _search(sample_window, qtbot, "plate")
+    panel = sample_window.search_panel
+    total = panel.results.total
+    kinds = dict(panel.results.facets.kinds)
+    assert total > 1 and len(kinds) > 1
+    combo = panel.kind_combo
+    assert combo.count() == len(kinds) + 1
+    kind = "page" if "page" in kinds else next(iter(kinds))
+    combo.setCurrentIndex(combo.findData(kind))
+    with qtbot.waitSignal(panel.results_shown, timeout=20000):
+        combo.activated.emit(combo.currentIndex())
+    assert panel.results.total == kinds[kind]
+    assert {h.kind for h in panel.results.hits} == {kind}
+    assert combo.currentData() == kind  # the choice survives new facet counts
+    panel.search('"unclosed')
+    qtbot.waitUntil(lambda: "closing quote" in panel.status.text(), timeout=10000)
+    assert panel.model.rowCount() == 0
+
+
+def test_search_answers_while_the_writer_is_busy(sample_window, qtbot):
+    """Searching reads on its own thread: it never waits for an import to finish."""
+    release = threading.Event()
+
+    def long_write(case, progress):  # stands in for a long import
+        while not release.wait(0.05):
+            progress.check()
+    job = sample_window.session.jobs.run("Long work", long_write, cancellable=True)
+    try:
+        _search(sample_window, qtbot, "plate")
+        assert job in sample_window.session.jobs.pending  # no waiting for the writer
+        assert sample_window.search_panel.results.total > 0
+    finally:
+        release.set()
+        wait_idle(qtbot, sample_window)
+
+
+def test_new_excerpt_is_found_by_search(sample_window, qtbot):
+    case = sample_window.session.reader
+    doc = next(d for d in documents.list_all(case) if d.kind == "text")
+    text = documents.page(case, doc.id, 1).text
+    word = "FICTIONAL"
+    start = text.index(word)
+    job = sample_window.add_excerpt(doc.id, 1, start, start + len(word) + 7,
+                                    note="zanzibarian marker")
+    with qtbot.waitSignal(job.ended, timeout=10000):
+        pass
+    wait_idle(qtbot, sample_window)
+    _search(sample_window, qtbot, "zanzibarian")
+    hits = sample_window.search_panel.results.hits
+    # The note is indexed with its excerpt's document and page, so the hit opens there.
+    assert hits and hits[0].table == "excerpts" and (hits[0].doc_id, hits[0].page) == (doc.id, 1)
