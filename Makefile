@@ -4,6 +4,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 SAMPLE ?= build/sample.wbcase
+SAMPLE_REPORT ?= build/sample-report.pdf
 STAMP := $(VENV)/.installed
 
 # Debian packages: Qt's runtime libraries (offscreen and on a desktop), PDF and OCR tools,
@@ -15,9 +16,17 @@ APT_PACKAGES := libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 \
 
 .PHONY: run test system-deps venv lint clean installer installer-test
 
+# Opens the window on the sample case (written first if missing). With no display, says
+# so and does the job headless: writes the sample case and exports its (draft) report.
 run: $(STAMP)
-	@test -f $(SAMPLE) || $(BIN)/workbench demo $(SAMPLE)
-	$(BIN)/workbench info $(SAMPLE)
+	@test -f $(SAMPLE) || $(BIN)/workbench demo $(SAMPLE) >/dev/null
+	@if [ -z "$$DISPLAY$$WAYLAND_DISPLAY" ] || [ "$$QT_QPA_PLATFORM" = offscreen ]; then \
+		echo "No display (DISPLAY and WAYLAND_DISPLAY are unset): writing the sample case and its report instead of opening the window."; \
+		$(BIN)/workbench export --draft --output $(SAMPLE_REPORT) $(SAMPLE) >/dev/null && \
+		echo "Case:   $(SAMPLE)" && echo "Report: $(SAMPLE_REPORT)"; \
+	else \
+		$(BIN)/workbench gui $(SAMPLE); \
+	fi
 
 test: $(STAMP)
 	$(BIN)/lint-imports
