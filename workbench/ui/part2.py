@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QWidget
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QToolBar, QWidget
 
 from workbench.core import claims, excerpts, statements
 from workbench.core.errors import WorkbenchError
@@ -30,6 +30,10 @@ DOCKS = (("board", "Reconciliation board", "boardDock", "Ctrl+Shift+B"),
          ("actors", "Actors", "actorsDock", "Ctrl+Shift+A"),
          ("responses", "Responses", "responsesDock", "Ctrl+Shift+R"),
          ("readiness", "Readiness", "readinessDock", "Ctrl+Shift+G"))
+
+
+ICONS = {"board": "board", "findings": "findings", "actors": "actors",
+         "responses": "statement", "readiness": "readiness"}
 
 
 class Part2(QObject):
@@ -64,6 +68,9 @@ class Part2(QObject):
                                                      self.undo.redo_action])
             window.addAction(self.undo.undo_action)
             window.addAction(self.undo.redo_action)
+        self.undo.undo_action.setIcon(refs.icon("undo", window))
+        self.undo.redo_action.setIcon(refs.icon("redo", window))
+        self._build_toolbar()
         for signal, slot in (("case_opened", self._case_opened),
                              ("case_closed", self._case_closed)):
             if hasattr(window, signal):
@@ -104,8 +111,11 @@ class Part2(QObject):
             bar.addMenu(menu)
         return menu
 
-    def _action(self, text: str, slot, shortcut: str | None, tip: str) -> QAction:
+    def _action(self, text: str, slot, shortcut: str | None, tip: str,
+                icon: str | None = None) -> QAction:
         action = QAction(text, self.window)
+        if icon:
+            action.setIcon(refs.icon(icon, self.window))
         if shortcut:
             action.setShortcut(QKeySequence(shortcut))
         action.setToolTip(f"{tip} ({shortcut})" if shortcut else tip)
@@ -117,10 +127,10 @@ class Part2(QObject):
     def _build_actions(self) -> None:
         self.export_action = self._action(
             "&Export report…", self.open_export, "Ctrl+Shift+E",
-            "Export the report of findings as PDF, Markdown or ClaimReview")
+            "Export the report of findings as PDF, Markdown or ClaimReview", "export")
         self.statement_action = self._action(
             "Record &statement…", self.record_statement, "Ctrl+Shift+T",
-            "Record what an actor said on the record, or that it did not respond")
+            "Record what an actor said on the record, or that it did not respond", "statement")
         self.actor_from_selection_action = self._action(
             "Add &actor from selection…", self.add_actor_from_selection, "Ctrl+Shift+Y",
             "Add an actor named by the text selected in the reader")
@@ -138,11 +148,24 @@ class Part2(QObject):
         self.reconcile_menu = self._menu("&Reconcile")
         for attr, title, _name, key in DOCKS:
             action = self._action(title, lambda _=False, a=attr: self.show_panel(a), key,
-                                  f"Show the {title.lower()}")
+                                  f"Show the {title.lower()}", ICONS[attr])
             self.show_actions[attr] = action
             self.reconcile_menu.addAction(action)
         self.reconcile_menu.addSeparator()
         self.reconcile_menu.addAction(self.export_action)
+
+    def _build_toolbar(self) -> None:
+        bar = QToolBar("Reconcile", self.window)
+        bar.setObjectName("reconcileToolbar")
+        bar.setMovable(False)
+        for action in (self.undo.undo_action, self.undo.redo_action):
+            bar.addAction(action)
+        bar.addSeparator()
+        for attr in ("board", "findings", "readiness"):
+            bar.addAction(self.show_actions[attr])
+        bar.addAction(self.export_action)
+        self.window.addToolBar(bar)
+        self.toolbar = bar
 
     def _route(self) -> None:
         for widget in (self.actors, self.responses, self.board, self.findings):

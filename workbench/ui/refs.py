@@ -336,3 +336,35 @@ class ChangeWatcher(QObject):
             return
         batch, self._batch = self._batch, []
         self.slot(merge_changes(batch))
+
+
+# -- icons -----------------------------------------------------------------------------
+
+
+def icon(name: str, widget: QWidget | None = None):
+    """An action icon from ``resources/icons/actions``, drawn in the palette's text colour
+    (so it reads on a light and on a dark palette). An empty icon if it is missing."""
+    from PySide6.QtCore import QByteArray
+    from PySide6.QtGui import QIcon, QPainter, QPixmap
+    from PySide6.QtSvg import QSvgRenderer
+
+    from workbench.core.resources import resource_dir
+
+    path = resource_dir() / "icons" / "actions" / f"{name}.svg"
+    if not path.exists():
+        return QIcon()
+    palette = widget.palette() if widget is not None else QApplication.palette()
+    out = QIcon()
+    for role, mode in ((QPalette.ColorRole.WindowText, QIcon.Mode.Normal),
+                       (QPalette.ColorRole.PlaceholderText, QIcon.Mode.Disabled)):
+        svg = path.read_text(encoding="utf-8").replace("currentColor",
+                                                       palette.color(role).name())
+        renderer = QSvgRenderer(QByteArray(svg.encode("utf-8")))
+        for size in (16, 24, 32, 48):
+            pixmap = QPixmap(size, size)
+            pixmap.fill(Qt.GlobalColor.transparent)
+            painter = QPainter(pixmap)
+            renderer.render(painter)
+            painter.end()
+            out.addPixmap(pixmap, mode)
+    return out
