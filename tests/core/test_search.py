@@ -154,6 +154,7 @@ def test_date_ranges(sample_case):
     ("from: kessler", "needs a value"),
     ("date:[2019-01-01 TO", "not closed"),
     ("date:[yesterday TO today]", "not a date"),
+    ("date:soon", "not a date"),
     ("title:[a TO b]", "dates only"),
     ("plate AND", "both sides"),
     ("OR plate", "both sides"),
@@ -292,3 +293,15 @@ def test_exact_phrases_agree_with_whooshs_phrase_query(sample_case):
         ours = {searcher.stored_fields(d)["uid"]
                 for d in searcher.docs_for_query(ExactPhrase("body", words))}
         assert ours == plain, words
+
+
+@pytest.mark.parametrize("query", ["plate", "shar*", "kesler~", "plate reader", '"read only"',
+                                   "date:[2019-01-01 TO 2019-12-31]", "cameras -sheriff",
+                                   "(vendor OR sheriff) plate"])
+def test_totals_count_every_match(sample_case, query):
+    from workbench.core.search.query import parse
+
+    results = search.search(sample_case, query, limit=1, facets=False)
+    searcher = search.open_index(sample_case).searcher()
+    assert results.total == len(list(searcher.docs_for_query(parse(query)))) > 0
+    assert search.search(sample_case, query, limit=1).total == results.total

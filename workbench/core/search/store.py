@@ -49,6 +49,9 @@ META = "workbench-index.json"
 CATCH_UP_LIMIT = 20_000
 #: Memory whoosh may use for sorting postings while writing a large index.
 LIMIT_MB = 256
+# Writers use ``compound=False``: opening a segment packed in a compound file copies
+# each part (the term index: tens of MB) into memory, which made opening the index
+# and every incremental update take hundreds of milliseconds on a large case.
 
 
 def index_root() -> Path:
@@ -230,9 +233,10 @@ class CaseIndex:
         if procs > 1:
             # Each process writes its own segment; they are not merged (merging is
             # single-threaded and would take back most of the gain).
-            writer = ix.writer(procs=procs, multisegment=True, limitmb=LIMIT_MB // procs)
+            writer = ix.writer(procs=procs, multisegment=True, limitmb=LIMIT_MB // procs,
+                               compound=False)
         else:
-            writer = ix.writer(limitmb=LIMIT_MB)
+            writer = ix.writer(limitmb=LIMIT_MB, compound=False)
         count = 0
         try:
             progress.update(0.0, "Indexing pages")
@@ -291,7 +295,7 @@ class CaseIndex:
             return 0
         ctx = entries_.Context.load(self.case)
         new = list(entries_.build(ctx, uids))
-        writer = ix.writer(timeout=10.0)
+        writer = ix.writer(timeout=10.0, compound=False)
         try:
             for uid in uids:
                 writer.delete_by_term("uid", uid)
