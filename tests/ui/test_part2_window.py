@@ -188,3 +188,63 @@ def test_part2_follows_the_windows_case(window, sample_path, qtbot):
     window.close_case()
     assert p.session is None and not p.board.isEnabled()
     assert not window.undo_action.isEnabled()
+
+
+def test_in_the_window_alone_reconcile_write_pass_the_gate_and_export(part2, sample_window,
+                                                                      qtbot, tmp_path):
+    """The issue's "done when", step by step through the part-2 widgets."""
+    import io
+
+    import pypdf
+
+    w = sample_window
+    case = w.session.reader
+    board, editor, readiness = part2.board, part2.findings, part2.readiness
+    # Reconcile a contested claim: the vendor lists Cedar Falls as sharing; it says no.
+    part2.show_actions["board"].trigger()
+    claim_id = 2
+    board.select_claim(claim_id)
+    assert board.contested_label.isVisible()
+    board.verdict_combo.setCurrentIndex(board.verdict_combo.findData("refuted"))
+    board.rationale_edit.setPlainText("Cedar Falls runs no cameras; what its account holds "
+                                      "comes from the sheriff.")
+    board.save_verdict()
+    wait_idle(qtbot, w)
+    assert claims.verdict(case, claim_id).status == "refuted"
+    # Write a sourced finding with two citations, and make the draft finding checked.
+    part2.show_actions["findings"].trigger()
+    editor.add_finding("Cedar Falls has no cameras of its own")
+    wait_idle(qtbot, w)
+    editor.text_edit.setPlainText("The vendor lists Cedar Falls as sharing. The department "
+                                  "says it has no cameras.")
+    editor.insert_citation(("excerpt", 2), at=len("The vendor lists Cedar Falls as sharing."))
+    wait_idle(qtbot, w)
+    editor.insert_citation(("statement", 3), at=len(editor.text_edit.toPlainText()))
+    wait_idle(qtbot, w)
+    editor.status_combo.setCurrentIndex(editor.status_combo.findData("ready"))
+    editor.save()
+    wait_idle(qtbot, w)
+    editor.select_finding(3)
+    editor.status_combo.setCurrentIndex(editor.status_combo.findData("checked"))
+    editor.save()
+    wait_idle(qtbot, w)
+    # Undo a step along the way, and redo it: the gate follows.
+    qtbot.waitUntil(lambda: readiness.passed is True, timeout=20000)
+    w.undo_action.trigger()
+    wait_idle(qtbot, w)
+    qtbot.waitUntil(lambda: readiness.passed is False, timeout=20000)
+    w.redo_action.trigger()
+    wait_idle(qtbot, w)
+    qtbot.waitUntil(lambda: readiness.passed is True, timeout=20000)
+    # Export the final PDF from File > Export report.
+    part2.export_action.trigger()
+    dialog = part2.export_dialog
+    dialog.final_radio.setChecked(True)
+    dialog.path_edit.setText(str(tmp_path / "report.pdf"))
+    dialog.start()
+    qtbot.waitUntil(lambda: dialog.result is not None, timeout=60000)
+    assert not dialog.result.refused
+    text = "\n".join(p.extract_text() for p in pypdf.PdfReader(
+        io.BytesIO((tmp_path / "report.pdf").read_bytes())).pages)
+    assert "Cedar Falls has no cameras of its own" in text and "DRAFT" not in text
+    dialog.close()

@@ -497,6 +497,12 @@ class BoardPanel(QWidget):
         unlink.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         unlink.triggered.connect(lambda: self._unlink_current(column))
         column.view.addAction(unlink)
+        note = QAction("Edit note", column.view)
+        note.setShortcut(QKeySequence("F2"))
+        note.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        note.triggered.connect(lambda: (lambda it: it and self._edit_note(it))(
+            column.model.item(column.view.currentIndex().row())))
+        column.view.addAction(note)
         for n, relation in enumerate(("supports", "contradicts", "context"), start=1):
             move = QAction(f"Move to {RELATION_TITLES[relation].lower()}", column.view)
             move.setShortcut(QKeySequence(f"Ctrl+{n}"))
@@ -746,7 +752,7 @@ class BoardPanel(QWidget):
                 menu.addAction(f"Move to {RELATION_TITLES[relation].lower()}\tCtrl+{n}",
                                lambda r=relation: self.link_evidence(
                                    r, [(it.kind, it.target_id)]))
-        menu.addAction("Edit note…", lambda: self._edit_note(it))
+        menu.addAction("Edit note…\tF2", lambda: self._edit_note(it))
         menu.addSeparator()
         menu.addAction("Unlink from claim\tDel", lambda: self.unlink(it.link_id))
         menu.popup(column.view.viewport().mapToGlobal(pos))

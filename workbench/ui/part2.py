@@ -202,6 +202,11 @@ class Part2(QObject):
         dock = self.docks[attr]
         dock.show()
         dock.raise_()
+        if not dock.isFloating() and attr != "readiness":
+            # A bottom dock opens at about half the window's height, room for two columns.
+            want = int(self.window.height() * 0.5)
+            if dock.height() < want:
+                self.window.resizeDocks([dock], [want], Qt.Orientation.Vertical)
         widget = getattr(self, attr)
         widget.setFocus(Qt.FocusReason.ShortcutFocusReason)
         focus = {"board": self.board.claims_view, "findings": self.findings.list_view,
