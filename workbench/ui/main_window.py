@@ -98,6 +98,7 @@ class MainWindow(QMainWindow):
 
         self.search_panel = SearchPanel(self)
         self.search_panel.hit_opened.connect(self._hit_opened)
+        self.search_panel.record_opened.connect(self._record_chosen)
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("listTabs")
         self.tabs.addTab(documents_tab, "Documents")
@@ -197,6 +198,7 @@ class MainWindow(QMainWindow):
         self.search_box.setObjectName("searchBox")
         self.search_box.setPlaceholderText("Search the case (Ctrl+F)")
         self.search_box.setClearButtonEnabled(True)
+        self.search_box.setMinimumWidth(280)
         self.search_box.setMaximumWidth(420)
         self.search_box.textChanged.connect(self._search_typed)
         self.search_box.returnPressed.connect(self._search_typed)
@@ -282,6 +284,8 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{session.title} — Workbench")
         self._set_case_actions(True)
         self._refresh_counts()
+        if self.documents_proxy.rowCount():  # something to read straight away
+            self.documents_view.selectRow(0)
         self.case_opened.emit(str(session.path))
 
     def close_case(self) -> None:

@@ -165,6 +165,7 @@ class SearchPanel(QWidget):
     """Results of the search box, narrowed by facets; opening a hit opens its page."""
 
     hit_opened = Signal(int, int, tuple)  # document, page, words to highlight
+    record_opened = Signal(str, int)      # an actor, claim or finding without a page
     results_shown = Signal(int)           # how many hits in all
 
     def __init__(self, parent=None) -> None:
@@ -327,6 +328,11 @@ class SearchPanel(QWidget):
     # -- opening ----------------------------------------------------------------------------
     def _open(self, index) -> None:
         hit = self.model.hit(index.row())
-        if hit is None or hit.doc_id is None:
+        if hit is None:
+            return
+        if hit.doc_id is None:
+            kind = {"actors": "actor", "claims": "claim", "findings": "finding"}.get(hit.table)
+            if kind:
+                self.record_opened.emit(kind, hit.id)
             return
         self.hit_opened.emit(hit.doc_id, hit.page or 1, tuple(dict.fromkeys(hit.snippet.matched)))
