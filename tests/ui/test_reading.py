@@ -169,3 +169,48 @@ def test_edit_document_details(sample_window, qtbot):
     row = sample_window.documents_model.row_of(doc.id)
     assert sample_window.documents_model.index(row, 0).data() == "Cover letter (renamed)"
     assert sample_window.documents_model.index(row, 6).data() == "foia, key"
+
+
+def _eml(path, *, subject, msg_id, reply_to=None, attachment=None):
+    from email.message import EmailMessage
+
+    msg = EmailMessage()
+    msg["From"] = "Agent <agent@ofba.example.gov>"
+    msg["To"] = "Detective <det@cedarfalls.example.org>"
+    msg["Subject"] = subject
+    msg["Date"] = "Tue, 12 Feb 2019 09:14:00 -0800"
+    msg["Message-ID"] = msg_id
+    if reply_to:
+        msg["In-Reply-To"] = reply_to
+        msg["References"] = reply_to
+    msg.set_content(f"Body of {subject}")
+    if attachment:
+        msg.add_attachment(attachment.encode(), maintype="text", subtype="plain",
+                           filename="plates.txt")
+    path.write_bytes(bytes(msg))
+
+
+def test_email_thread_and_attachment_links(window, case_path, tmp_path, qtbot):
+    assert window.open_case(case_path)
+    wait_idle(qtbot, window)
+    folder = tmp_path / "mail"
+    folder.mkdir()
+    _eml(folder / "a.eml", subject="plate lookup", msg_id="<a@ofba.example.gov>",
+         attachment="7XKD-214")
+    _eml(folder / "b.eml", subject="RE: plate lookup", msg_id="<b@cf.example.org>",
+         reply_to="<a@ofba.example.gov>")
+    job = window.start_import([str(folder)], summary=False)
+    with qtbot.waitSignal(job.ended, timeout=30000):
+        pass
+    case = window.session.reader
+    mails = {d.title: d for d in documents.list_all(case) if d.kind == "email"}
+    first = next(d for t, d in mails.items() if not t.startswith("RE"))
+    reply = next(d for t, d in mails.items() if t.startswith("RE"))
+    window.open_document(reply.id)
+    header = window.reader.header.text()
+    assert "Thread:" in header and f'href="doc:{first.id}"' in header
+    window.reader.header.linkActivated.emit(f"doc:{first.id}")  # a click on the link
+    assert window.reader.document.id == first.id
+    header = window.reader.header.text()
+    attached = [d for d in documents.list_all(case) if d.parent_id == first.id]
+    assert attached and "Attachments:" in header and f'href="doc:{attached[0].id}"' in header
