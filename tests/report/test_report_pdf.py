@@ -211,3 +211,18 @@ def test_a_page_renders_to_png(sample_pdf, tmp_path):
     assert len(pngs) == 1
     data = pngs[0].read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 10_000
+
+
+def test_progress_is_reported_and_cancelling_leaves_no_file(publishable_path, tmp_path):
+    from workbench.core.progress import Cancelled, Progress
+    with Case.open(publishable_path) as case:
+        snap = snapshot.build(case, date=DATE)
+    seen: list[float] = []
+    render_pdf(snap, tmp_path / "ok.pdf", progress=Progress(lambda f, _s: seen.append(f)))
+    assert seen and seen == sorted(seen) and seen[-1] > 0.9
+    out = tmp_path / "cancelled.pdf"
+    out.write_bytes(b"previous export")
+    with pytest.raises(Cancelled):
+        render_pdf(snap, out, progress=Progress(is_cancelled=lambda: len(seen) > 0))
+    assert out.read_bytes() == b"previous export"
+    assert list(tmp_path.glob(".*.partial")) == []

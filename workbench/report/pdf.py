@@ -23,6 +23,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Frame, NextPageTemplate, PageBreak
 from reportlab.platypus import PageTemplate
 
+from workbench.core.progress import NO_PROGRESS, Progress
 from workbench.core.snapshot import ReportSnapshot
 from workbench.report import fonts, sections
 from workbench.report.styles import Styles
@@ -189,8 +190,28 @@ def story(snap: ReportSnapshot, styles: Styles, width: float) -> list:
     return flow
 
 
-def render_pdf(snap: ReportSnapshot, path: str | Path, *, reproducible: bool = False) -> Path:
-    """Write the report to ``path`` (replaced only once the PDF is complete)."""
+def _progress_callback(progress: Progress) -> Callable[[str, int], None]:
+    """Adapt reportlab's build progress (flowables laid out) to a core Progress."""
+    total, done = [1], [0]
+
+    def report(kind: str, value: int) -> None:
+        if kind == "SIZE_EST":
+            total[0] = max(1, value)
+        elif kind == "PROGRESS":
+            progress.check()  # raises Cancelled: the partial file is removed
+            done[0] = max(done[0], value)  # a split flowable goes back on the queue
+            progress.update(done[0] / total[0], "Laying out the report")
+
+    return report
+
+
+def render_pdf(snap: ReportSnapshot, path: str | Path, *, reproducible: bool = False,
+               progress: Progress = NO_PROGRESS) -> Path:
+    """Write the report to ``path`` (replaced only once the PDF is complete).
+
+    ``progress`` hears how far the layout is and may cancel it; the file at ``path`` is
+    then left as it was.
+    """
     path = Path(path)
     styles = Styles()
     tmp = str(path.with_name(f".{path.name}.partial"))
@@ -198,6 +219,7 @@ def render_pdf(snap: ReportSnapshot, path: str | Path, *, reproducible: bool = F
     rl_config.useA85 = 0  # binary streams: ASCII85-encoding them costs ~10% of the export
     try:
         doc = ReportDocument(tmp, snap, styles, reproducible=reproducible)
+        doc.setProgressCallBack(_progress_callback(progress))
         pdf_date = "D:" + snap.date.replace("-", "") + "000000+00'00'" if reproducible \
             else None
         doc.build(story(snap, styles, doc.width), canvasmaker=_canvas_maker(pdf_date))
