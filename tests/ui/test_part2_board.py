@@ -174,3 +174,28 @@ def test_new_claim_by_keyboard(qtbot, session, monkeypatch):
     settle(qtbot, session)
     assert board.claim_label.text() == "Brookfield buys plate data."
     assert board.columns["supports"].view.isEnabled()
+
+
+def test_context_menus_offer_the_actions(qtbot, session):
+    from PySide6.QtWidgets import QApplication, QMenu
+
+    board = _board(qtbot, session)
+    board.select_claim(1)
+
+    def menu_texts(open_menu) -> list[str]:
+        open_menu()
+        menu = next(w for w in QApplication.topLevelWidgets()
+                    if isinstance(w, QMenu) and w.isVisible())
+        texts = [a.text() for a in menu.actions() if a.text()]
+        menu.close()
+        return texts
+
+    column = board.columns["contradicts"]
+    pos = column.view.visualRect(column.model.index(0)).center()
+    texts = menu_texts(lambda: board._evidence_menu(column, pos))
+    assert any(t.startswith("Move to evidence for") for t in texts)
+    assert any(t.startswith("Unlink") for t in texts)
+    source = board.source_view
+    pos = source.visualRect(source.model().index(0, source.modelColumn())).center()
+    texts = menu_texts(lambda: board._source_menu(pos))
+    assert any(t.startswith("Add to claim as evidence against") for t in texts)
