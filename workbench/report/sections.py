@@ -155,17 +155,19 @@ def _evidence_cell(e: Evidence | None, s: Styles) -> list[Flowable]:
         label = esc(e.label)
         if e.source is not None:
             label += " \u2014 " + _source_ref(e.source, s)
-    out: list[Flowable] = [Paragraph(label, s.cell_head)]
+    parts = [f"<b>{label}</b>"]
     if e.withheld:
-        out.append(Paragraph("Quotation withheld to protect a confidential source.", s.quote))
+        parts.append("<i>Quotation withheld to protect a confidential source.</i>")
     elif e.quote:
         text = e.quote
         if len(text) > CELL_QUOTE_LIMIT:
             text = text[:CELL_QUOTE_LIMIT].rsplit(" ", 1)[0] + " [\u2026]"
-        out.append(Paragraph(quoted(text), s.quote))
+        parts.append(f"<i>{quoted(text)}</i>")
     if e.note:
-        out.append(Paragraph(esc(e.note), s.small))
-    return out
+        parts.append(f'<font size="{s.small.fontSize}" color="{s.muted.hexval()}">'
+                     f"{esc(e.note)}</font>")
+    # One paragraph per item: label, quotation and note (each Paragraph costs a parse).
+    return [Paragraph("<br/>".join(parts), s.cell)]
 
 
 def _claim(number: int, c: Claim, s: Styles, width: float) -> list[Flowable]:
