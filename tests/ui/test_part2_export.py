@@ -93,3 +93,15 @@ def test_export_refuses_to_overwrite_the_case(qtbot, session):
     settle(qtbot, session)
     assert job.error and "case file" in job.error
     assert "failed" in dialog.status_label.text()
+
+
+def test_cancel_leaves_no_report(qtbot, session, tmp_path):
+    dialog = ExportDialog(session, folder=tmp_path)
+    qtbot.addWidget(dialog)
+    dialog.path_edit.setText(str(tmp_path / "cancelled.pdf"))
+    job = dialog.start()
+    job.cancel()
+    settle(qtbot, session)
+    assert job.was_cancelled and not (tmp_path / "cancelled.pdf").exists()
+    assert dialog.export_button.isEnabled()
+    assert "cancelled" in dialog.status_label.text()

@@ -75,7 +75,7 @@ def export(case: Case, request: ExportRequest, progress: Progress) -> ExportResu
     preview: tuple[QImage, ...] = ()
     text_preview = ""
     if request.fmt == "pdf":
-        render_pdf(snap, request.path)
+        render_pdf(snap, request.path, progress=progress.child(0.5, 0.9))
         progress.update(0.9, "Rendering a preview")
         preview = render_preview(request.path)
     else:
@@ -290,7 +290,10 @@ class ExportDialog(QDialog):
         self.export_button.setEnabled(True)
 
     def _failed(self, message: str) -> None:
-        self._say(f"The export failed: {message}", problem=True)
+        if self.job is not None and self.job.was_cancelled:
+            self._say("Export cancelled; no file was written.")
+        else:
+            self._say(f"The export failed: {message}", problem=True)
         self.export_failed.emit(message)
 
     def _finished(self, result: ExportResult) -> None:
