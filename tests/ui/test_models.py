@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import time
 
+import pytest
+
 from PySide6.QtCore import Qt
 
 from workbench.core import browse, documents, importing
@@ -68,6 +70,7 @@ def test_documents_model_edits_are_requests(qtbot, sample_case):
     assert blocker.args[1] == {"confidential": True}
 
 
+@pytest.mark.slow
 def test_documents_model_10000_rows_is_fast(qtmodeltester, case, tmp_path):
     # 10,000 small documents written straight through core (import would be slower).
     with case.action("bulk"):
@@ -87,7 +90,9 @@ def test_documents_model_10000_rows_is_fast(qtmodeltester, case, tmp_path):
     proxy.sort(DocumentsModel.TITLE, Qt.SortOrder.DescendingOrder)
     sorted_in = time.perf_counter() - started
     assert proxy.index(0, 0).data() == "Document 09999"
-    assert sorted_in < 3.0, f"sorting 10,000 documents took {sorted_in:.2f} s"
+    assert sorted_in < 1.0, f"sorting 10,000 documents took {sorted_in:.2f} s"
+    print(f"\n10,000 documents: opened in {opened * 1000:.0f} ms, sorted in "
+          f"{sorted_in * 1000:.0f} ms")
     started = time.perf_counter()
     proxy.set_text("document 0999")
     assert proxy.rowCount() == 10

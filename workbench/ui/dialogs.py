@@ -158,10 +158,14 @@ class ImportSummaryDialog(QDialog):
 
     def __init__(self, report: ImportReport, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Import finished" if report.status == "done"
-                            else f"Import {report.status}")
-        self.setMinimumSize(640, 300)
-        lines = [f"<b>{report.imported}</b> imported ({report.pages} pages"
+        heading = ("Import finished" if report.status == "done"
+                   else f"Import {report.status}")
+        self.setWindowTitle(heading)
+        self.setMinimumWidth(640)
+        if report.problems:
+            self.setMinimumHeight(300)
+        lines = [f"<h3>{heading}{f' ({report.origin})' if report.origin else ''}</h3>"
+                 f"<b>{report.imported}</b> imported ({report.pages} pages"
                  + (f", {report.ocr_pages} by OCR" if report.ocr_pages else "") + ")",
                  f"<b>{report.duplicates}</b> already in the case",
                  f"<b>{report.failed}</b> could not be imported"]
@@ -181,6 +185,8 @@ class ImportSummaryDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
         layout.addWidget(table, 1)
+        if not report.problems:
+            layout.addStretch(0)
         layout.addWidget(buttons)
 
 

@@ -226,11 +226,15 @@ class JobRunner(QObject):
         for job in list(self.pending):
             job.cancel()
 
-    def shutdown(self, timeout_ms: int = 30000) -> None:
-        """Cancel what can be cancelled, let the writer finish, and stop its thread."""
+    def shutdown(self) -> None:
+        """Cancel what can be cancelled, let the writer finish its job, stop its thread.
+
+        Waits without a limit: closing the case under a running write would be worse
+        than a wait (jobs check for cancellation between files and pages).
+        """
         self.cancel_all()
         self._thread.quit()
-        self._thread.wait(timeout_ms)
+        self._thread.wait()
 
     def wait_idle(self, timeout_ms: int = 30000) -> bool:
         """Process events until no job is pending (for tests and closing)."""

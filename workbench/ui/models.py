@@ -110,6 +110,39 @@ class DocumentsModel(QAbstractTableModel):
                 self.dataChanged.emit(self.index(row, 0),
                                       self.index(row, len(self.COLUMNS) - 1))
 
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sort in Python on the raw values, in one pass.
+
+        A ``QSortFilterProxyModel`` would call :meth:`data` twice per comparison (about
+        300,000 calls for 10,000 rows, seconds of frozen window); this fetches the rows
+        once and sorts the ids.
+        """
+        if self.case is None or not 0 <= column < len(self.COLUMNS):
+            return
+        missing = [d for d in self.ids if d not in self._cache]
+        for r in browse.document_rows(self.case, missing):
+            self._cache[r.id] = r
+        self.layoutAboutToBeChanged.emit()
+        before = list(self.ids)
+        self.ids.sort(key=lambda d: self._sort_key(self._cache.get(d), column),
+                      reverse=order == Qt.SortOrder.DescendingOrder)
+        self._row_of = {d: n for n, d in enumerate(self.ids)}
+        old = self.persistentIndexList()
+        new = [self.index(self._row_of[before[i.row()]], i.column()) for i in old]
+        self.changePersistentIndexList(old, new)
+        self.layoutChanged.emit()
+
+    def _sort_key(self, row: browse.DocumentRow | None, column: int):
+        if row is None:
+            return (1, "")
+        if column == self.PAGES:
+            return (0, row.page_count)
+        if column == self.CONFIDENTIAL:
+            return (0, int(row.confidential))
+        if column == self.DATE:
+            return (0, row.received or row.imported_at or "")
+        return (0, str(self._display(row, column) or "").lower(), row.id)
+
     # -- Qt model interface ----------------------------------------------------------
     def rowCount(self, parent: _Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.ids)
@@ -218,7 +251,15 @@ class DocumentsModel(QAbstractTableModel):
 
 
 class DocumentsFilterProxy(QSortFilterProxyModel):
-    """Sorts on raw values and filters on title, origin, file name, kind and tags."""
+    """Filters on title, origin, file name, kind and tags; sorting is the model's own
+    (:meth:`DocumentsModel.sort`, fast on 10,000 rows), passed through."""
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        source = self.sourceModel()
+        if isinstance(source, DocumentsModel):
+            source.sort(column, order)
+        else:
+            super().sort(column, order)
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)

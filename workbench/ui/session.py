@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QGuiApplication
 
 from workbench.core.casefile import Case
 from workbench.ui.jobs import JobRunner
@@ -40,7 +41,7 @@ class CaseSession(QObject):
             case.add_listener(index.apply)
             self.index = index
             return state
-        return self.jobs.run("Preparing search", prepare)
+        return self.jobs.run("Preparing search", prepare, cancellable=True)
 
     @classmethod
     def open(cls, path: str | Path, parent: QObject | None = None) -> "CaseSession":
@@ -66,7 +67,11 @@ class CaseSession(QObject):
 
     def close(self) -> None:
         """Cancel running jobs, wait for the writer to stop, close both connections."""
-        self.jobs.shutdown()
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            self.jobs.shutdown()
+        finally:
+            QGuiApplication.restoreOverrideCursor()
         if self.index is not None:
             self.index.close()
             self.index = None

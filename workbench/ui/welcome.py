@@ -22,8 +22,10 @@ class WelcomePage(QWidget):
         open_.clicked.connect(window.open_case_dialog)
         self.recent_list = QListWidget(self)
         self.recent_list.setObjectName("recentList")
-        self.recent_list.setMaximumWidth(560)
-        self.recent_list.itemActivated.connect(lambda item: window.open_case(item.text()))
+        self.recent_list.setMinimumWidth(480)
+        self.recent_list.setMaximumSize(640, 200)
+        self.recent_list.itemActivated.connect(lambda item: window.open_case(
+            item.data(Qt.ItemDataRole.UserRole) or item.text()))
         self.recent_label = QLabel("Recent cases (double-click to open):")
         layout = QVBoxLayout(self)
         layout.addStretch(1)
@@ -42,6 +44,9 @@ class WelcomePage(QWidget):
             self.recent_list.addItem(p)
             if not Path(p).exists():
                 item = self.recent_list.item(self.recent_list.count() - 1)
+                item.setText(f"{p}  (missing)")
+                item.setData(Qt.ItemDataRole.UserRole, p)
+                item.setForeground(Qt.GlobalColor.gray)
                 item.setToolTip("This file is no longer there")
         self.recent_label.setVisible(bool(paths))
         self.recent_list.setVisible(bool(paths))
