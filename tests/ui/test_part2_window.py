@@ -248,3 +248,25 @@ def test_in_the_window_alone_reconcile_write_pass_the_gate_and_export(part2, sam
         io.BytesIO((tmp_path / "report.pdf").read_bytes())).pages)
     assert "Cedar Falls has no cameras of its own" in text and "DRAFT" not in text
     dialog.close()
+
+
+def test_dock_layout_is_remembered(qtbot, settings, sample_path):
+    from workbench.ui.main_window import MainWindow
+
+    first = MainWindow(settings)
+    qtbot.addWidget(first)
+    p = install_part2(first)
+    first.show()
+    p.docks["findings"].show()
+    first._save_layout()
+    first.close()
+    second = MainWindow(settings)
+    qtbot.addWidget(second)
+    p2 = install_part2(second)
+    second.show()
+    assert p2.docks["findings"].isHidden()  # no case open yet: the welcome page
+    assert second.open_case(sample_path)
+    wait_idle(qtbot, second)
+    assert not p2.docks["findings"].isHidden()
+    assert p2.docks["board"].isHidden()
+    second.close_case()

@@ -54,6 +54,7 @@ class Part2(QObject):
         self.export_dialog: ExportDialog | None = None
         self.last_source: tuple | None = None  # what was last asked to open (for tests)
         self.docks: dict[str, QDockWidget] = {}
+        self._shown_docks: set[str] = set()
         self.show_actions: dict[str, QAction] = {}
         self._build_docks()
         self._build_actions()
@@ -71,6 +72,7 @@ class Part2(QObject):
         self.undo.undo_action.setIcon(refs.icon("undo", window))
         self.undo.redo_action.setIcon(refs.icon("redo", window))
         self._build_toolbar()
+        self._restore_docks()
         for signal, slot in (("case_opened", self._case_opened),
                              ("case_closed", self._case_closed)):
             if hasattr(window, signal):
@@ -167,6 +169,15 @@ class Part2(QObject):
         self.window.addToolBar(bar)
         self.toolbar = bar
 
+    def _restore_docks(self) -> None:
+        """Put the docks back where they were last time (the window saved its state, docks
+        included, but restored it before these docks existed)."""
+        from PySide6.QtCore import QByteArray
+        settings = getattr(self.window, "settings", None)
+        value = settings.value("window_state") if hasattr(settings, "value") else None
+        if isinstance(value, QByteArray) and not value.isEmpty():
+            self.window.restoreState(value)
+
     def _route(self) -> None:
         for widget in (self.actors, self.responses, self.board, self.findings):
             widget.source_requested.connect(self.open_source)
@@ -187,9 +198,17 @@ class Part2(QObject):
         for action in (self.export_action, self.statement_action,
                        self.actor_from_selection_action, *self.show_actions.values()):
             action.setEnabled(session is not None)
+        # Without a case the docks step aside (the window shows its welcome page); they
+        # come back as they were when a case opens.
         if session is None:
+            shown = {a for a, d in self.docks.items() if not d.isHidden()}
+            if shown:
+                self._shown_docks = shown
             for dock in self.docks.values():
                 dock.hide()
+        else:
+            for attr in self._shown_docks:
+                self.docks[attr].show()
 
     def _case_opened(self, *_args) -> None:
         self.set_session(getattr(self.window, "session", None))
