@@ -199,3 +199,12 @@ def test_context_menus_offer_the_actions(qtbot, session):
     pos = source.visualRect(source.model().index(0, source.modelColumn())).center()
     texts = menu_texts(lambda: board._source_menu(pos))
     assert any(t.startswith("Add to claim as evidence against") for t in texts)
+
+
+def test_the_claim_says_where_it_came_from(qtbot, session):
+    board = _board(qtbot, session)
+    board.select_claim(1)
+    assert "From:" in board.about_label.text() and "page 1" in board.about_label.text()
+    with qtbot.waitSignal(board.source_requested) as blocker:
+        board.about_label.linkActivated.emit("excerpt:1")
+    assert blocker.args == ["excerpt", 1]

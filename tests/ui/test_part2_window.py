@@ -270,3 +270,16 @@ def test_dock_layout_is_remembered(qtbot, settings, sample_path):
     assert not p2.docks["findings"].isHidden()
     assert p2.docks["board"].isHidden()
     second.close_case()
+
+
+def test_panels_open_from_the_keyboard(part2, sample_window, qtbot):
+    from PySide6.QtCore import Qt
+
+    sample_window.activateWindow()
+    qtbot.waitUntil(sample_window.isActiveWindow, timeout=5000)
+    mods = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    for key, attr in ((Qt.Key.Key_B, "board"), (Qt.Key.Key_N, "findings"),
+                      (Qt.Key.Key_G, "readiness")):
+        qtbot.keyClick(sample_window.documents_view, key, mods)
+        assert not part2.docks[attr].isHidden(), attr
+    assert part2.readiness.view.hasFocus()  # the opened panel takes the keyboard

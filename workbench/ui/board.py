@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFrame, QHBoxLayout
                                QMenu, QPlainTextEdit, QPushButton, QSplitter, QTableView,
                                QVBoxLayout, QWidget)
 
-from workbench.core import claims, reconcile
+from workbench.core import claims, documents, excerpts, reconcile
 from workbench.core.casefile import Case
 from workbench.core.changes import Changes
 from workbench.core.schema import VERDICT_STATUSES
@@ -153,6 +153,10 @@ class BoardPanel(QWidget):
         self.claim_label.setFont(font)
         self.about_label = QLabel("", self)
         self.about_label.setWordWrap(True)
+        self.about_label.setTextFormat(Qt.TextFormat.RichText)
+        self.about_label.setToolTip("Who the claim is about, and where it came from "
+                                    "(the link opens the source at its page)")
+        self.about_label.linkActivated.connect(self._about_link)
         self.contested_label = QLabel("", self)
         self.contested_label.setObjectName("contestedFlag")
         self.contested_label.setWordWrap(True)
@@ -386,7 +390,20 @@ class BoardPanel(QWidget):
         self.claim_label.setText(rec.claim.text)
         from workbench.core import actors
         names = [actors.get(self.session.reader, a).name for a in rec.claim.actor_ids]
-        self.about_label.setText(("About: " + ", ".join(names)) if names else "")
+        parts = [f"About: {html.escape(', '.join(names))}"] if names else []
+        claim = rec.claim
+        if claim.origin_excerpt_id is not None:
+            ex = excerpts.get(self.session.reader, claim.origin_excerpt_id)
+            title = documents.get(self.session.reader, ex.document_id).title
+            parts.append(f"From: <a href='excerpt:{ex.id}'>{html.escape(title)}, page "
+                         f"{ex.page_no}</a>")
+        elif claim.origin_document_id is not None:
+            title = documents.get(self.session.reader, claim.origin_document_id).title
+            parts.append(f"From: <a href='document:{claim.origin_document_id}'>"
+                         f"{html.escape(title)}</a>")
+        if claim.origin_note:
+            parts.append(html.escape(claim.origin_note))
+        self.about_label.setText(" · ".join(parts))
         for relation, items in (("supports", rec.supports), ("contradicts", rec.contradicts),
                                 ("context", rec.context)):
             self.columns[relation].model.set_items(claim_id, items)
@@ -503,6 +520,11 @@ class BoardPanel(QWidget):
         it = column.model.item(index.row())
         if it is not None:
             self.source_requested.emit(it.kind, it.target_id)
+
+    def _about_link(self, link: str) -> None:
+        ref = refs.parse_ref(link)
+        if ref is not None:
+            self.source_requested.emit(*ref)
 
     def _open_citable(self, index) -> None:
         c = self.citables.citable(self.citables_filter.mapToSource(index).row())
