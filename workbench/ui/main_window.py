@@ -9,20 +9,19 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QAbstractItemView, QFileDialog, QHeaderView, QInputDialog,
                                QLabel, QLineEdit, QMainWindow, QMessageBox, QProgressBar,
                                QSplitter, QStackedWidget, QTableView, QTabWidget,
                                QVBoxLayout, QWidget)
 
 from workbench import __version__
-from workbench.core import actors, browse, documents, excerpts, importing, overview, tags
+from workbench.core import overview
 from workbench.core.changes import Changes
 from workbench.core.errors import WorkbenchError
-from workbench.core.importing import ImportOptions
 from workbench.ui import dialogs
 from workbench.ui.app import Settings
 from workbench.ui.jobs import Job
+from workbench.ui.menus import MenusMixin
 from workbench.ui.models import DocumentsFilterProxy, DocumentsModel, IdRole
 from workbench.ui.navigator import NavigatorView
 from workbench.ui.reader import ReaderWidget
@@ -31,9 +30,10 @@ from workbench.ui.search_panel import SearchPanel
 from workbench.ui.session import CaseSession
 from workbench.ui.side_panel import SidePanel
 from workbench.ui.welcome import WelcomePage
+from workbench.ui.writes import WritesMixin
 
 
-class MainWindow(QMainWindow):
+class MainWindow(WritesMixin, MenusMixin, QMainWindow):
     case_opened = Signal(str)
     case_closed = Signal()
 
@@ -129,80 +129,6 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(self.welcome)
         self.stack.addWidget(self.main_splitter)
         self.setCentralWidget(self.stack)
-
-    def _action(self, text: str, slot, shortcut=None, *, tip: str = "") -> QAction:
-        action = QAction(text, self)
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-        if tip:
-            action.setStatusTip(tip)
-            action.setToolTip(tip)
-        action.triggered.connect(slot)
-        self.addAction(action)
-        return action
-
-    def _build_actions(self) -> None:
-        K = QKeySequence.StandardKey
-        a = self._action
-        self.new_action = a("&New case…", self.new_case, K.New)
-        self.open_action = a("&Open case…", self.open_case_dialog, K.Open)
-        self.save_copy_action = a("Save a &copy…", self.save_copy, "Ctrl+Shift+S",
-                                  tip="Write a consistent copy of the case (safe while open)")
-        self.close_action = a("&Close case", self.close_case, K.Close)
-        self.quit_action = a("&Quit", self.close, K.Quit)
-        self.import_action = a("&Import…", self.import_dialog, "Ctrl+I",
-                               tip="Import files or folders (or drop them on the window)")
-        self.search_action = a("&Search", self.focus_search, K.Find,
-                               tip="Search the whole case")
-        self.find_action = a("&Find in document", self.focus_find, "Ctrl+Shift+F")
-        self.excerpt_action = a("&Excerpt selection…", self.reader.request_excerpt, "Ctrl+E",
-                                tip="Make an excerpt of the text selected on the page")
-        # Placeholders: part 2 (workbench.ui.undo_actions) takes these two actions over
-        # and wires them to the core undo stack.
-        self.undo_action = a("&Undo", lambda: None, K.Undo)
-        self.redo_action = a("&Redo", lambda: None, "Ctrl+Shift+Z")
-        for action in (self.undo_action, self.redo_action):
-            action.setEnabled(False)
-            action.setToolTip("Undo and redo come with part 2 of the window (issue 7)")
-        self.recent_menu = None
-
-        menu = self.menuBar().addMenu("&File")
-        for action in (self.new_action, self.open_action):
-            menu.addAction(action)
-        self.recent_menu = menu.addMenu("Open &recent")
-        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
-        menu.addSeparator()
-        menu.addAction(self.import_action)
-        menu.addAction(self.save_copy_action)
-        menu.addSeparator()
-        menu.addAction(self.close_action)
-        menu.addAction(self.quit_action)
-        menu = self.menuBar().addMenu("&Edit")
-        for action in (self.undo_action, self.redo_action):
-            menu.addAction(action)
-        menu.addSeparator()
-        menu.addAction(self.excerpt_action)
-        menu.addSeparator()
-        menu.addAction(self.search_action)
-        menu.addAction(self.find_action)
-        menu = self.menuBar().addMenu("&Help")
-        menu.addAction(self._action("&About Workbench", self._about))
-
-        toolbar = self.addToolBar("Main")
-        toolbar.setObjectName("mainToolbar")
-        toolbar.setMovable(False)
-        for action in (self.open_action, self.import_action, self.excerpt_action):
-            toolbar.addAction(action)
-        toolbar.addSeparator()
-        self.search_box = QLineEdit(self)
-        self.search_box.setObjectName("searchBox")
-        self.search_box.setPlaceholderText("Search the case (Ctrl+F)")
-        self.search_box.setClearButtonEnabled(True)
-        self.search_box.setMinimumWidth(280)
-        self.search_box.setMaximumWidth(420)
-        self.search_box.textChanged.connect(self._search_typed)
-        self.search_box.returnPressed.connect(self._search_typed)
-        toolbar.addWidget(self.search_box)
 
     def _build_status_bar(self) -> None:
         self.counts_label = QLabel("")
@@ -418,107 +344,6 @@ class MainWindow(QMainWindow):
         hits = self.reader.text_view.layer_ranges("terms")
         if hits:
             self.reader.text_view.scroll_to(hits[0][0])
-
-    def edit_document(self, document_id: int, values: dict) -> Job | None:
-        """Write an edit of a document (title, origin, confidential, tags) as one action."""
-        if self.session is None:
-            return None
-        values = dict(values)
-        wanted_tags = values.pop("tags", None)
-
-        def edit(case, _progress):
-            with case.action("Edit document"):
-                if values:
-                    documents.update(case, document_id, **values)
-                if wanted_tags is not None:
-                    have = set(tags.of(case, "document", document_id))
-                    for name in sorted(set(wanted_tags) - have):
-                        tags.add(case, "document", document_id, name)
-                    for name in sorted(have - set(wanted_tags)):
-                        tags.remove(case, "document", document_id, name)
-        job = self.session.jobs.run("Editing document", edit)
-        job.failed.connect(lambda msg: dialogs.show_error(self, "Cannot change document", msg))
-        self.last_job = job
-        return job
-
-    # -- excerpting ---------------------------------------------------------------------------
-    def _excerpt_requested(self, document_id: int, page: int, start: int, end: int) -> None:
-        if self.session is None:
-            return
-        text = self.reader.text_view.text
-        quote = text[start:end]
-        doc = self.reader.document
-        where = f"{doc.title}, page {page}" if doc else f"page {page}"
-        people = [(a.id, a.name) for a in actors.list_all(self.session.reader)]
-        dialog = dialogs.ExcerptDialog(quote, where, people, self)
-        dialog.setObjectName("excerptDialog")
-        dialog.accepted.connect(lambda: self.add_excerpt(
-            document_id, page, start, end, note=dialog.note, actor_id=dialog.actor_id))
-        dialog.open()
-
-    def add_excerpt(self, document_id: int, page: int, start: int, end: int, *,
-                    note: str | None = None, actor_id: int | None = None) -> Job | None:
-        if self.session is None:
-            return None
-        job = self.session.jobs.run("Adding excerpt", lambda case, _p: excerpts.add_range(
-            case, document_id=document_id, page=page, start=start, end=end, note=note,
-            actor_id=actor_id))
-        job.finished.connect(lambda changes: self._excerpt_added(changes.id))
-        job.failed.connect(lambda msg: dialogs.show_error(self, "Cannot add excerpt", msg))
-        self.last_job = job
-        return job
-
-    def _excerpt_added(self, excerpt_id: int) -> None:
-        self.statusBar().showMessage(f"Excerpt {excerpt_id} added", 5000)
-        ex = excerpts.get(self.session.reader, excerpt_id)
-        self.reader.focus = (ex.start, ex.end)
-        self.reader.refresh_highlights()
-
-    # -- importing ------------------------------------------------------------------------------
-    def import_dialog(self, paths: list[str] = ()) -> dialogs.ImportDialog | None:
-        if self.session is None:
-            return None
-        origins = [o for o, _ in browse.document_groups(self.session.reader)["origin"] if o]
-        dialog = dialogs.ImportDialog(list(paths), origins, self)
-        dialog.setObjectName("importDialog")
-        dialog.accepted.connect(lambda: self.start_import(
-            dialog.paths, origin=dialog.origin, confidential=dialog.confidential,
-            ocr=dialog.ocr))
-        dialog.open()
-        return dialog
-
-    def start_import(self, paths: list[str], *, origin: str | None = None,
-                     confidential: bool = False, ocr: str = "auto",
-                     summary: bool = True) -> Job | None:
-        if self.session is None or not paths:
-            return None
-        options = ImportOptions(ocr=ocr)
-        job = self.session.jobs.run(
-            "Importing", lambda case, progress: importing.import_paths(
-                case, paths, origin=origin, confidential=confidential, options=options,
-                progress=progress),
-            cancellable=True, show_progress=True)
-        if summary:
-            job.finished.connect(self._import_finished)
-        job.failed.connect(lambda msg: dialogs.show_error(self, "Import stopped", msg))
-        self.last_job = job
-        return job
-
-    def _import_finished(self, report) -> None:
-        dialog = dialogs.ImportSummaryDialog(report, self)
-        dialog.setObjectName("importSummary")
-        dialog.open()
-        self.import_summary = dialog
-
-    def dragEnterEvent(self, event) -> None:
-        if self.session is not None and event.mimeData().hasUrls():
-            event.acceptProposedAction()
-
-    def dropEvent(self, event) -> None:
-        paths = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
-        if paths:
-            event.acceptProposedAction()
-            self.import_dialog(paths)
 
     # -- search -------------------------------------------------------------------------------
     def focus_search(self) -> None:
