@@ -7,6 +7,7 @@ which never imports Qt (so commands start fast and run on machines without a dis
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -37,8 +38,20 @@ def main(argv: list[str] | None = None) -> None:
         from workbench.cli.main import main as cli_main
         cli_main(argv)
         return
+    if _no_display():
+        print("workbench: no display to open the window on (DISPLAY and WAYLAND_DISPLAY "
+              "are unset); the command line works without one: workbench --help",
+              file=sys.stderr)
+        raise SystemExit(1)
     from workbench.ui.app import run
     raise SystemExit(run(str(Path(path)) if path else None))
+
+
+def _no_display() -> bool:
+    """True on Linux without X11 or Wayland (Qt would abort with a core dump)."""
+    if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM"):
+        return False
+    return not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
 if __name__ == "__main__":

@@ -169,6 +169,8 @@ def test_edit_document_details(sample_window, qtbot):
     row = sample_window.documents_model.row_of(doc.id)
     assert sample_window.documents_model.index(row, 0).data() == "Cover letter (renamed)"
     assert sample_window.documents_model.index(row, 6).data() == "foia, key"
+    assert sample_window.reader.title_label.text() == "Cover letter (renamed)"
+    assert "Confidential" in sample_window.reader.header.text()
 
 
 def _eml(path, *, subject, msg_id, reply_to=None, attachment=None):

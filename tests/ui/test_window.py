@@ -149,3 +149,20 @@ def test_launcher_arguments():
     assert _gui_target(["info", "b.wbcase"]) == (False, None)
     assert _gui_target(["--help"]) == (False, None)
 
+
+
+def test_launcher_without_a_display_says_so(tmp_path, sample_path):
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    run = subprocess.run([sys.executable, "-m", "workbench", "gui", str(sample_path)],
+                         env=env, capture_output=True, text=True, timeout=60)
+    assert run.returncode == 1
+    assert "no display" in run.stderr and len(run.stderr.strip().splitlines()) == 1
+    # Everything else is the command line, which needs no display.
+    run = subprocess.run([sys.executable, "-m", "workbench", "info", str(sample_path)],
+                         env=env, capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0 and "documents" in run.stdout

@@ -396,8 +396,10 @@ class MainWindow(WritesMixin, MenusMixin, QMainWindow):
         self.side_panel.apply_changes(changes)
         self.search_panel.apply_changes(changes)
         doc = self.reader.document
-        if doc is not None and ("excerpts" in changes.tables()
-                                or doc.id in changes.touched("documents")):
+        if doc is not None and doc.id in changes.touched("documents"):
+            self.reader.reload_header()
+        if self.reader.document is not None and (
+                "excerpts" in changes.tables() or doc.id in changes.touched("documents")):
             self.reader.refresh_highlights()
         if not self._counts_timer.isActive():
             self._counts_timer.start()

@@ -50,6 +50,7 @@ class ReaderWidget(QWidget):
     def _build(self) -> None:
         self.title_label = QLabel("No document open")
         self.title_label.setObjectName("readerTitle")
+        self.title_label.setTextFormat(Qt.TextFormat.PlainText)
         self.title_label.setStyleSheet("font-weight: 600; font-size: 11pt;")
         self.title_label.setSizePolicy(QSizePolicy.Policy.Ignored,
                                        QSizePolicy.Policy.Preferred)
@@ -179,7 +180,7 @@ class ReaderWidget(QWidget):
         changed = self.document is None or self.document.id != doc.id
         self.document = doc
         self.terms = tuple(terms)
-        self.title_label.setText(html.escape(doc.title))
+        self.title_label.setText(doc.title)
         self.title_label.setToolTip(doc.title)
         self.header.setText(self._header_html(doc))
         self.page_count_label.setText(f"of {doc.page_count}")
@@ -193,6 +194,19 @@ class ReaderWidget(QWidget):
         self.page_spin.setMaximum(max(1, doc.page_count))
         self.page_spin.blockSignals(False)
         self._open_page(max(1, min(page, doc.page_count or 1)), focus=focus)
+
+    def reload_header(self) -> None:
+        """The open document's description changed (title, origin, confidential)."""
+        if self.document is None or self.case is None:
+            return
+        try:
+            self.document = documents.get(self.case, self.document.id)
+        except WorkbenchError:  # deleted: nothing left to show
+            self.show_nothing()
+            return
+        self.title_label.setText(self.document.title)
+        self.title_label.setToolTip(self.document.title)
+        self.header.setText(self._header_html(self.document))
 
     def show_page(self, page: int) -> None:
         if self.document is not None and page != self.page_no:
