@@ -133,3 +133,30 @@ def test_problems_come_in_the_order_of_the_publishable_list(sample_case):
     assert got == sorted(got, key=gate.KINDS.index)
     assert {"no-citation", "no-response", "draft"} <= set(got)
     assert fid
+
+
+# -- source protection (workbench.core.redaction) ---------------------------------------
+
+def test_redactor_scrubs_every_identifying_string_and_records_where(sample_case):
+    from workbench.core.redaction import Redactor, Where
+    secrets = add_secrets(sample_case)
+    r = Redactor(sample_case)
+    where = Where("finding", 1, "text")
+    text = (f"{secrets.actor_name.upper()} wrote {secrets.file_name}; hash "
+            f"{secrets.sha256[:16]}; {secrets.alias.replace(' ', '  ')} again.")
+    out = r.scrub(text, where)
+    for secret in (secrets.actor_name, secrets.file_name, secrets.sha256[:12], "informant"):
+        assert secret.lower() not in out.lower()
+    assert out.count("Confidential source") == 4
+    assert {leak.what for leak in r.leaks} == {"name", "file name", "SHA-256", "alias"}
+    assert all(leak.where == where for leak in r.leaks)
+    assert r.scrub("in a quote: " + secrets.actor_name, where, quote=True).endswith(
+        "[Confidential source 1]")
+
+
+def test_an_origin_shared_with_open_documents_is_not_identifying(sample_case):
+    from workbench.core.redaction import Redactor, Where
+    r = Redactor(sample_case)  # the sample's confidential notes share "Reporting, 2019-04"
+    assert r.scrub("Reporting, 2019-04", Where("report", None, "title")) == "Reporting, 2019-04"
+    assert r.scrub("Source notes (confidential)", Where("report", None, "title")) == \
+        "Confidential source 1"
