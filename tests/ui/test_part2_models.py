@@ -96,3 +96,22 @@ def test_problems_model(qtmodeltester, session):
     assert model.rowCount(model.index(0)) == 0
     assert not model.index(5).isValid() or model.index(5).data() is None
     assert model.index(0, 0, QModelIndex()).isValid()
+
+
+def test_actor_dossier_in_one_view(qtbot, session):
+    from workbench.ui.actors_panel import ActorsPanel, read_dossier
+
+    d = read_dossier(session.reader, 5)  # Brookfield
+    assert [s.stance for s in d.statements] == ["denies"]
+    assert [r.claim.id for r in d.claims] == [1]
+    assert {m.page_no for m in d.mentions} == {1} and len(d.mentions) == 3
+    panel = ActorsPanel(session)
+    qtbot.addWidget(panel)
+    with qtbot.waitSignal(panel.dossier_shown, timeout=20000):
+        panel.select_actor(5)
+    text = panel.dossier.toPlainText()
+    assert "Statements (1)" in text and "Claims about Brookfield" in text
+    assert "Pages that name it (3)" in text
+    with qtbot.waitSignal(panel.page_requested) as blocker:
+        panel._link(__import__("PySide6.QtCore", fromlist=["QUrl"]).QUrl("page:3:1"))
+    assert blocker.args == [3, 1]

@@ -283,3 +283,18 @@ def test_panels_open_from_the_keyboard(part2, sample_window, qtbot):
         qtbot.keyClick(sample_window.documents_view, key, mods)
         assert not part2.docks[attr].isHidden(), attr
     assert part2.readiness.view.hasFocus()  # the opened panel takes the keyboard
+
+
+def test_dossier_reads_the_windows_search_index(part2, sample_window, qtbot):
+    from workbench.core.search.store import CaseIndex
+    from workbench.ui.actors_panel import read_dossier
+
+    index = CaseIndex(sample_window.session.reader)
+    assert index.check().fresh  # the window keeps it; the dossier only reads it
+    index.close()
+    d = read_dossier(sample_window.session.reader, 5)
+    assert len(d.mentions) == 3 and all("«" in m.snippet for m in d.mentions)
+    part2.show_panel("actors")
+    with qtbot.waitSignal(part2.actors.dossier_shown, timeout=20000):
+        part2.actors.select_actor(5)
+    assert "Pages that name it (3)" in part2.actors.dossier.toPlainText()

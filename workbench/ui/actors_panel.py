@@ -248,6 +248,51 @@ def add_actor_from_text(session, text: str, parent: QWidget | None = None, *,
     return dialog
 
 
+def read_dossier(case: Case, actor_id: int) -> reconcile.Dossier:
+    """An actor's dossier, reading the search index without ever writing it.
+
+    ``reconcile.dossier`` opens the index for the Case it is given and brings it up to
+    date, which from a second connection would race the writer thread that keeps the
+    index. Here the index is only read, and only when it is in step with the case;
+    otherwise the pages are scanned directly (same answer, slower).
+    """
+    from workbench.core import claims, statements
+
+    actor = actors.get(case, actor_id)
+    parent = actors.get(case, actor.parent_id) if actor.parent_id is not None else None
+    about = [c.id for c in claims.list_all(case, actor_id=actor_id)]
+    return reconcile.Dossier(
+        actor=actor, parent=parent,
+        claims=tuple(reconcile.reconcile_all(case, about)) if about else (),
+        statements=tuple(statements.list_all(case, actor_id=actor_id)),
+        mentions=tuple(_mentions(case, actor)))
+
+
+def _mentions(case: Case, actor: actors.Actor) -> list[reconcile.Mention]:
+    try:
+        from workbench.core.search.mentions import find
+        from workbench.core.search.store import CaseIndex
+    except ImportError:
+        return reconcile.scan_mentions(case, actor.names)
+    index = None
+    try:
+        index = CaseIndex(case)
+        if index.check().fresh:
+            out = []
+            for hit in find(index, actor.id):
+                snippet = hit.snippet.marked() if hasattr(hit.snippet, "marked") \
+                    else str(hit.snippet)
+                out.append(reconcile.Mention(hit.document_id, hit.title, hit.page_no,
+                                             hit.count, snippet))
+            return out
+    except Exception:  # noqa: BLE001 - the index is a cache: fall back to the pages
+        pass
+    finally:
+        if index is not None:
+            index.close()
+    return reconcile.scan_mentions(case, actor.names)
+
+
 def dossier_html(d: reconcile.Dossier, widget: QWidget | None = None) -> str:
     """The dossier as rich text with links: page:DOC:PAGE, claim:ID, statement:ID."""
     from PySide6.QtGui import QPalette
@@ -426,7 +471,7 @@ class ActorsPanel(QWidget):
                 self.dossier_shown.emit(actor_id)
 
         refs.background_reader(self.session).submit(
-            lambda case: reconcile.dossier(case, actor_id), shown,
+            lambda case: read_dossier(case, actor_id), shown,
             lambda msg: self.dossier.setPlainText(msg), key="dossier")
 
     def _link(self, url: QUrl) -> None:
