@@ -83,5 +83,5 @@ class RenderThread:
 
     def stop(self) -> None:
         self.thread.quit()
-        self.thread.wait(10000)
+        self.thread.wait()  # one page at most; closing under it would crash
         self.renderer.close()

@@ -223,7 +223,7 @@ class SearchPanel(QWidget):
         if self.thread is not None:
             self.worker.latest = -1
             self.thread.quit()
-            self.thread.wait(10000)
+            self.thread.wait()  # one query at most
             self.worker.close()
             self.thread = self.worker = None
         self.session = session
