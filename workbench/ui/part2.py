@@ -24,7 +24,8 @@ from workbench.ui.readiness import ReadinessPanel
 from workbench.ui.responses import ResponsesPanel, record_statement
 from workbench.ui.undo_actions import UndoActions
 
-#: (attribute, title, object name, shortcut, area)
+#: (attribute, title, object name, shortcut); readiness docks on the right, the rest
+#: tabbed together at the bottom.
 DOCKS = (("board", "Reconciliation board", "boardDock", "Ctrl+Shift+B"),
          ("findings", "Findings", "findingsDock", "Ctrl+Shift+N"),
          ("actors", "Actors", "actorsDock", "Ctrl+Shift+A"),
