@@ -105,3 +105,13 @@ def test_cancel_leaves_no_report(qtbot, session, tmp_path):
     assert job.was_cancelled and not (tmp_path / "cancelled.pdf").exists()
     assert dialog.export_button.isEnabled()
     assert "cancelled" in dialog.status_label.text()
+
+
+def test_an_unwritable_path_is_explained(qtbot, session, tmp_path):
+    dialog = ExportDialog(session, folder=tmp_path)
+    qtbot.addWidget(dialog)
+    (tmp_path / "taken.pdf").mkdir()
+    dialog.path_edit.setText(str(tmp_path / "taken.pdf"))
+    job = dialog.start()
+    settle(qtbot, session)
+    assert job.error and job.error.startswith("cannot write") and "internal" not in job.error

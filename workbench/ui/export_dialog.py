@@ -74,14 +74,18 @@ def export(case: Case, request: ExportRequest, progress: Progress) -> ExportResu
     progress.update(0.5, "Writing the report")
     preview: tuple[QImage, ...] = ()
     text_preview = ""
-    if request.fmt == "pdf":
-        render_pdf(snap, request.path, progress=progress.child(0.5, 0.9))
-        progress.update(0.9, "Rendering a preview")
-        preview = render_preview(request.path)
-    else:
-        text = render_markdown(snap) if request.fmt == "md" else render_claimreview(snap)
-        request.path.write_text(text, encoding="utf-8")
-        text_preview = text[:6000]
+    try:
+        if request.fmt == "pdf":
+            render_pdf(snap, request.path, progress=progress.child(0.5, 0.9))
+            progress.update(0.9, "Rendering a preview")
+            preview = render_preview(request.path)
+        else:
+            text = render_markdown(snap) if request.fmt == "md" else render_claimreview(snap)
+            request.path.write_text(text, encoding="utf-8")
+            text_preview = text[:6000]
+    except OSError as exc:  # a folder, no permission, a full disk: say so in one line
+        raise ValidationError(f"cannot write {request.path}: "
+                              f"{exc.strerror or exc}") from exc
     progress.update(1.0, "Done")
     return ExportResult(request.path, (), len(snap.findings), len(snap.notes),
                         len(snap.sources), preview, text_preview)
@@ -130,6 +134,7 @@ class ExportDialog(QDialog):
         self.job = None
         self.result: ExportResult | None = None
         self.open_requested_path: Path | None = None
+        self.running: ExportRequest | None = None
         title = session.reader.info.title
         folder = Path(folder) if folder else session.path.parent
         self.title_edit = QLineEdit(title, self)
@@ -258,6 +263,7 @@ class ExportDialog(QDialog):
         if self.job is not None:
             return None
         request = self.request()
+        self.running = request
         if not self.path_edit.text().strip():
             self._say("Choose where to save the report.")
             return None
@@ -308,7 +314,7 @@ class ExportDialog(QDialog):
                                                       for p in result.refused))
             self.problems_view.show()
         else:
-            kind = "Final report" if not self.request().draft else "Draft report"
+            kind = "Draft report" if self.running.draft else "Final report"
             self._say(f"{kind} written to {result.path} ({result.findings} findings, "
                       f"{result.citations} citations, {result.sources} sources). "
                       "Open it?")
