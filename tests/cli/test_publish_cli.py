@@ -116,3 +116,10 @@ def test_export_as_a_real_process(sample_path, tmp_path):
     run = subprocess.run([sys.executable, "-m", "workbench", "check", str(sample_path)],
                          capture_output=True, text=True, timeout=120)
     assert run.returncode == 1
+
+
+def test_an_unwritable_output_is_one_line(sample_path, tmp_path, run_cli):
+    result = run_cli("export", sample_path, "-o", tmp_path / "no-such-folder" / "r.pdf",
+                     "--draft")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: cannot write") and "\n" not in result.stderr.strip()

@@ -11,7 +11,7 @@ from workbench.cli.main import cli
 from workbench.cli.output import emit_json, fields, open_case, table, to_plain
 from workbench.cli.record_commands import actor
 from workbench.core import gate, reconcile, snapshot, validate
-from workbench.core.errors import ValidationError
+from workbench.core.errors import ValidationError, WorkbenchError
 from workbench.report import render_claimreview, render_markdown, render_pdf
 
 CASE = click.argument("case", type=click.Path(dir_okay=False))
@@ -160,14 +160,18 @@ def export_cmd(case: str, output: str | None, fmt: str, draft: bool, report_date
                    err=True)
         _print_problems(problems, err=True)
         sys.exit(1)
-    if fmt == "pdf":
-        render_pdf(snap, output, reproducible=report_date is not None)  # type: ignore[arg-type]
-    else:
-        text = render_markdown(snap) if fmt == "md" else render_claimreview(snap)
-        if not output:
-            click.echo(text, nl=False)
-            return
-        Path(output).write_text(text, encoding="utf-8")
+    try:
+        if fmt == "pdf":
+            render_pdf(snap, output,  # type: ignore[arg-type]
+                       reproducible=report_date is not None)
+        else:
+            text = render_markdown(snap) if fmt == "md" else render_claimreview(snap)
+            if not output:
+                click.echo(text, nl=False)
+                return
+            Path(output).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise WorkbenchError(f"cannot write {output}: {exc.strerror or exc}") from None
     kind = "Draft report" if draft else "Report"
     click.echo(f"{kind} written to {output} ({len(snap.findings)} findings, "
                f"{len(snap.notes)} citations, {len(snap.sources)} sources).")
