@@ -47,3 +47,28 @@ def test_no_stall_during_a_300_page_import(window, case_path, tmp_path, qtbot):
           f"over {ticks[-1] - ticks[0]:.1f} s ({len(ticks)} ticks)")
     assert worst_ms < MAX_STALL_MS, f"the window froze for {worst_ms:.0f} ms"
     window.import_summary.accept()
+
+
+def test_opening_a_case_keeps_painting(window, sample_path, qtbot, monkeypatch):
+    """Opening checks the whole file (seconds for a large one): off the GUI thread."""
+    from workbench.ui.session import CaseSession
+
+    real = CaseSession.open_files
+
+    def slow(path):
+        time.sleep(0.6)  # stands in for the integrity check of a large case file
+        return real(path)
+    monkeypatch.setattr(CaseSession, "open_files", staticmethod(slow))
+    ticks: list[float] = []
+    heartbeat = QTimer()
+    heartbeat.setInterval(10)
+    heartbeat.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    heartbeat.start()
+    started = time.perf_counter()
+    assert window.open_case(sample_path)
+    heartbeat.stop()
+    during = [t for t in ticks if t >= started]
+    assert len(during) > 20  # the event loop ran while the file was being checked
+    gaps = [b - a for a, b in zip(during, during[1:])]
+    assert max(gaps) * 1000 < MAX_STALL_MS
+    wait_idle(qtbot, window)

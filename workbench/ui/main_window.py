@@ -6,9 +6,11 @@ through the session's reading connection and refreshes what a job's changes name
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QEventLoop, Qt, QTimer, Signal
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (QAbstractItemView, QFileDialog, QHeaderView, QInputDialog,
                                QLabel, QLineEdit, QMainWindow, QMessageBox, QProgressBar,
                                QSplitter, QStackedWidget, QTableView, QTabWidget,
@@ -175,7 +177,7 @@ class MainWindow(WritesMixin, MenusMixin, QMainWindow):
         """Open a case file; a refusal is shown in a dialog and the window stays as it was."""
         path = Path(path)
         try:
-            session = CaseSession.open(path, self)
+            session = CaseSession.open(path, self, run=self._off_thread)
         except (WorkbenchError, OSError) as exc:
             if isinstance(exc, OSError):
                 exc = WorkbenchError(f"{path}: {exc.strerror or exc}")
@@ -189,6 +191,30 @@ class MainWindow(WritesMixin, MenusMixin, QMainWindow):
         self.close_case()
         self._attach(session)
         return True
+
+    def _off_thread(self, fn):
+        """Run ``fn`` on a helper thread; the window keeps painting (but takes no input)
+        until it returns, and its result or exception comes back here."""
+        box: dict = {}
+
+        def work() -> None:
+            try:
+                box["value"] = fn()
+            except BaseException as exc:  # handed back to the caller below
+                box["error"] = exc
+        thread = threading.Thread(target=work, name="open-case", daemon=True)
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            thread.start()
+            loop = QEventLoop()
+            while thread.is_alive():
+                QTimer.singleShot(15, loop.quit)
+                loop.exec(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents)
+        finally:
+            QGuiApplication.restoreOverrideCursor()
+        if "error" in box:
+            raise box["error"]
+        return box["value"]
 
     def _attach(self, session: CaseSession) -> None:
         self.session = session

@@ -43,9 +43,12 @@ class CaseSession(QObject):
             return state
         return self.jobs.run("Preparing search", prepare, cancellable=True)
 
-    @classmethod
-    def open(cls, path: str | Path, parent: QObject | None = None) -> "CaseSession":
-        """Open ``path``; raises CaseFileError (file untouched) when it cannot be."""
+    @staticmethod
+    def open_files(path: str | Path) -> tuple[Path, Case, Case]:
+        """Open the writing and the reading connection. No Qt: runs on any thread.
+
+        Raises CaseFileError (file untouched) when the file cannot be opened.
+        """
         path = Path(path).resolve()
         writer = Case.open(path)
         try:
@@ -53,7 +56,15 @@ class CaseSession(QObject):
         except Exception:
             writer.close()
             raise
-        return cls(path, writer, reader, parent)
+        return path, writer, reader
+
+    @classmethod
+    def open(cls, path: str | Path, parent: QObject | None = None, *,
+             run=None) -> "CaseSession":
+        """Open ``path``. ``run(fn)`` may run the file checks elsewhere (off the GUI
+        thread: a large file's integrity check takes seconds)."""
+        opened = (run or (lambda fn: fn()))(lambda: cls.open_files(path))
+        return cls(*opened, parent)
 
     @classmethod
     def create(cls, path: str | Path, title: str,
