@@ -57,6 +57,15 @@ def test_facets_narrow_and_bad_queries_say_why(sample_window, qtbot):
     assert panel.results.total == kinds[kind]
     assert {h.kind for h in panel.results.hits} == {kind}
     assert combo.currentData() == kind  # the choice survives new facet counts
+    combo.setCurrentIndex(0)
+    with qtbot.waitSignal(panel.results_shown, timeout=20000):
+        combo.activated.emit(0)
+    actors = panel.actor_combo
+    first = panel.results.facets.actors[0]
+    actors.setCurrentIndex(actors.findData(first.name))
+    with qtbot.waitSignal(panel.results_shown, timeout=20000):
+        actors.activated.emit(actors.currentIndex())
+    assert panel.results.total == first.count
     panel.search('"unclosed')
     qtbot.waitUntil(lambda: "closing quote" in panel.status.text(), timeout=10000)
     assert panel.model.rowCount() == 0

@@ -202,7 +202,8 @@ class JobRunner(QObject):
         dialog = QProgressDialog(job.label, "Cancel" if job.cancellable else "",
                                  0, 1000, self.dialog_parent)
         dialog.setWindowTitle(job.label)
-        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        # Not modal: the user keeps reading and searching while an import runs.
+        dialog.setWindowModality(Qt.WindowModality.NonModal)
         dialog.setMinimumDuration(500)
         dialog.setAutoClose(False)
         dialog.setAutoReset(False)

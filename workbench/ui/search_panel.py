@@ -269,7 +269,7 @@ class SearchPanel(QWidget):
             parts.append(f"kind:{kind}")
         actor = self.actor_combo.currentData()
         if actor:
-            parts.append(f'actor:"{actor}"')
+            parts.append('actor:"{}"'.format(actor.replace('"', " ")))
         year = self.year_combo.currentData()
         if year:
             parts.append(f"year:{year}")
