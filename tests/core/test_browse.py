@@ -1,0 +1,60 @@
+"""Listings for the window: rows in bulk, groups, email threads, find in a document."""
+
+from __future__ import annotations
+
+from email.message import EmailMessage
+
+from workbench.core import browse, documents, importing, tags
+
+
+def _mail(path, subject, msg_id, reply_to=None):
+    msg = EmailMessage()
+    msg["From"], msg["To"], msg["Subject"] = "a@example.org", "b@example.org", subject
+    msg["Message-ID"] = msg_id
+    if reply_to:
+        msg["In-Reply-To"] = reply_to
+    msg.set_content(subject)
+    path.write_bytes(bytes(msg))
+
+
+def test_rows_carry_tags_ocr_state_and_flags(sample_case):
+    ids = documents.ids(sample_case)
+    rows = {r.id: r for r in browse.document_rows(sample_case, ids + [999_999])}
+    assert set(rows) == set(ids)  # unknown ids are left out
+    for doc in documents.list_all(sample_case):
+        row = rows[doc.id]
+        assert (row.title, row.kind, row.origin, row.page_count, row.confidential) == (
+            doc.title, doc.kind, doc.origin, doc.page_count, doc.confidential)
+        assert list(row.tags) == tags.of(sample_case, "document", doc.id)
+        assert row.ocr == documents.ocr_state(sample_case, doc.id)
+
+
+def test_ids_and_groups(sample_case):
+    groups = browse.document_groups(sample_case)
+    assert sum(n for _, n in groups["origin"]) == sum(n for _, n in groups["kind"]) == len(
+        documents.ids(sample_case))
+    origin, count = groups["origin"][0]
+    assert len(browse.document_ids(sample_case, origin=origin)) == count
+    kind, count = groups["kind"][0]
+    assert browse.document_ids(sample_case, kind=kind) == [
+        d.id for d in documents.list_all(sample_case, kind=kind)]
+
+
+def test_email_thread_both_ways(case, tmp_path):
+    _mail(tmp_path / "1.eml", "first", "<1@x>")
+    _mail(tmp_path / "2.eml", "second", "<2@x>", reply_to="<1@x>")
+    _mail(tmp_path / "3.eml", "third", "<3@x>", reply_to="<2@x>")
+    _mail(tmp_path / "4.eml", "other", "<4@x>")
+    report = importing.import_paths(case, sorted(tmp_path.glob("*.eml")))
+    first, second, third, other = (i.document_id for i in report.items)
+    assert [d for d, _ in browse.email_thread(case, first)] == [second, third]
+    assert [d for d, _ in browse.email_thread(case, third)] == [first, second]
+    assert browse.email_thread(case, other) == []
+
+
+def test_find_in_document(case, tmp_path):
+    f = tmp_path / "pages.txt"
+    f.write_text("Plate one\fnothing\fplate PLATE", encoding="utf-8")
+    doc_id = importing.import_paths(case, [f]).items[0].document_id
+    assert browse.find_in_document(case, doc_id, "plate") == [(1, 1), (3, 2)]
+    assert browse.find_in_document(case, doc_id, "") == []
