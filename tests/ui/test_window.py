@@ -166,3 +166,17 @@ def test_launcher_without_a_display_says_so(tmp_path, sample_path):
     run = subprocess.run([sys.executable, "-m", "workbench", "info", str(sample_path)],
                          env=env, capture_output=True, text=True, timeout=60)
     assert run.returncode == 0 and "documents" in run.stdout
+
+
+def test_f6_moves_between_panes(sample_window, qtbot):
+    w = sample_window
+    w.activateWindow()
+    w.documents_view.setFocus()
+    order = []
+    for _ in range(4):
+        w.next_pane_action.trigger()
+        order.append(w.focusWidget())
+    assert order == [w.reader.text_view, w.side_panel.excerpts_view, w.navigator,
+                     w.documents_view]
+    w.previous_pane_action.trigger()
+    assert w.focusWidget() is w.navigator

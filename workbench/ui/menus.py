@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLineEdit
 
@@ -10,8 +11,20 @@ class MenusMixin:
     """Builds File, Edit and Help, the toolbar and its search box.
 
     Standard shortcuts: Ctrl+N, Ctrl+O, Ctrl+W, Ctrl+Q, Ctrl+I (import), Ctrl+F (search),
-    Ctrl+Shift+F (find in document), Ctrl+E (excerpt), Ctrl+Z / Ctrl+Shift+Z.
+    Ctrl+Shift+F (find in document), Ctrl+E (excerpt), Ctrl+Z / Ctrl+Shift+Z, F6 and
+    Shift+F6 (next and previous pane, as in mail clients).
     """
+
+    def cycle_panes(self, step: int) -> None:
+        """Move the keyboard focus to the next (or previous) pane."""
+        list_view = (self.search_panel.view if self.tabs.currentWidget() is self.search_panel
+                     else self.documents_view)
+        panes = [self.navigator, list_view, self.reader.text_view,
+                 self.side_panel.excerpts_view]
+        focused = self.focusWidget()
+        here = next((n for n, p in enumerate(panes)
+                     if focused is not None and (focused is p or p.isAncestorOf(focused))), -1)
+        panes[(here + step) % len(panes)].setFocus(Qt.FocusReason.TabFocusReason)
 
     def _action(self, text: str, slot, shortcut=None, *, tip: str = "") -> QAction:
         action = QAction(text, self)
@@ -38,6 +51,10 @@ class MenusMixin:
         self.search_action = a("&Search", self.focus_search, K.Find,
                                tip="Search the whole case")
         self.find_action = a("&Find in document", self.focus_find, "Ctrl+Shift+F")
+        self.next_pane_action = a("Next pane", lambda: self.cycle_panes(+1), "F6",
+                                  tip="Move between navigator, list, page text and excerpts")
+        self.previous_pane_action = a("Previous pane", lambda: self.cycle_panes(-1),
+                                      "Shift+F6")
         self.excerpt_action = a("&Excerpt selection…", self.reader.request_excerpt, "Ctrl+E",
                                 tip="Make an excerpt of the text selected on the page")
         # Placeholders: part 2 (workbench.ui.undo_actions) takes these two actions over
@@ -68,6 +85,9 @@ class MenusMixin:
         menu.addSeparator()
         menu.addAction(self.search_action)
         menu.addAction(self.find_action)
+        menu.addSeparator()
+        menu.addAction(self.next_pane_action)
+        menu.addAction(self.previous_pane_action)
         menu = self.menuBar().addMenu("&Help")
         menu.addAction(self._action("&About Workbench", self._about))
 
