@@ -271,10 +271,15 @@ def test_batch_search_reports_every_hit_and_bad_queries(sample_case, tmp_path):
 def test_fast_indexing_path_matches_the_tokenizer(text):
     from whoosh.formats import Positions
 
-    fast = {w: (n, v) for w, n, _, v in analysis.WordPositions().word_values(
+    ours = analysis.WordPositions()
+    fast = {w: (n, ours.decode_positions(v)) for w, n, _, v in ours.word_values(
         text, analysis.ANALYZER)}
-    slow = {w: (n, v) for w, n, _, v in Positions().word_values(text, analysis.ANALYZER)}
-    assert fast == slow  # same words, counts and encoded positions
+    plain = Positions()
+    slow = {w: (n, plain.decode_positions(v))
+            for w, n, _, v in plain.word_values(text, analysis.ANALYZER)}
+    assert fast == slow  # same words, counts and positions
+    assert all(ours.decode_frequency(v) == n
+               for _, n, _, v in ours.word_values(text, analysis.ANALYZER))
     assert list(fast) == list(dict.fromkeys(analysis.terms(text)))
 
 
