@@ -354,17 +354,15 @@ def icon(name: str, widget: QWidget | None = None):
     if not path.exists():
         return QIcon()
     palette = widget.palette() if widget is not None else QApplication.palette()
-    out = QIcon()
-    for role, mode in ((QPalette.ColorRole.WindowText, QIcon.Mode.Normal),
-                       (QPalette.ColorRole.PlaceholderText, QIcon.Mode.Disabled)):
-        svg = path.read_text(encoding="utf-8").replace("currentColor",
-                                                       palette.color(role).name())
-        renderer = QSvgRenderer(QByteArray(svg.encode("utf-8")))
-        for size in (16, 24, 32, 48):
-            pixmap = QPixmap(size, size)
-            pixmap.fill(Qt.GlobalColor.transparent)
-            painter = QPainter(pixmap)
-            renderer.render(painter)
-            painter.end()
-            out.addPixmap(pixmap, mode)
+    out = QIcon()  # the style greys it out itself when its action is disabled
+    svg = path.read_text(encoding="utf-8").replace(
+        "currentColor", palette.color(QPalette.ColorRole.WindowText).name())
+    renderer = QSvgRenderer(QByteArray(svg.encode("utf-8")))
+    for size in (16, 24, 32, 48):
+        pixmap = QPixmap(size, size)
+        pixmap.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(pixmap)
+        renderer.render(painter)
+        painter.end()
+        out.addPixmap(pixmap)
     return out
