@@ -203,3 +203,14 @@ def test_undo_and_history(built, run_cli):
     history = ok(run_cli("history", path, "--json"))
     assert history[0]["reverts"] == second["id"]
     refused(run_cli("undo", path, "--action", 9999), "no action with id 9999")
+
+
+def test_a_closed_pipe_is_not_an_error(sample_path):
+    proc = subprocess.Popen([sys.executable, "-m", "workbench", "audit", str(sample_path),
+                             "--limit", "5000"], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE)
+    proc.stdout.readline()
+    proc.stdout.close()  # like `| head -1`
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) == 0
+    assert "error" not in err.lower()

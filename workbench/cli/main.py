@@ -7,6 +7,7 @@ click's own usage errors exit 2. A bug prints one line too, unless WORKBENCH_DEB
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 import sys
@@ -31,6 +32,10 @@ class WorkbenchGroup(click.Group):
             raise
         except KeyboardInterrupt:
             raise click.Abort() from None
+        except BrokenPipeError:
+            # The reader went away (``workbench documents CASE | head``): not an error.
+            _silence_stdout()
+            sys.exit(0)
         except Exception as exc:
             if os.environ.get("WORKBENCH_DEBUG"):
                 raise
@@ -47,6 +52,13 @@ def cli() -> None:
     A case file (CASE, ending .wbcase) holds one investigation: documents and their
     pages, excerpts, actors, statements, claims, evidence, verdicts and findings.
     """
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so Python's exit flush cannot fail on the closed pipe."""
+    with contextlib.suppress(OSError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
 
 
 def main(argv: list[str] | None = None) -> None:
