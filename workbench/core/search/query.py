@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from whoosh import qparser
 from whoosh import query as wq
+from whoosh.matching import ListMatcher, NullMatcher
 
 from workbench.core.errors import WorkbenchError
 from workbench.core.search.analysis import term
@@ -114,6 +115,25 @@ def day_number(date: str, *, last: bool = False) -> int:
     return year * 10000 + month * 100 + day
 
 
+class DayRange(wq.NumericRange):
+    """A range of day numbers matched as one set of documents.
+
+    whoosh matches a numeric range through a tree of union matchers over its trie
+    terms, advancing it one document at a time; reading each term's postings straight
+    into a set is several times faster for a range covering months.
+    """
+
+    def matcher(self, searcher, context=None):
+        reader = searcher.reader()
+        ids: set[int] = set()
+        for fieldname, text in self._compile_query(reader).existing_terms(reader,
+                                                                          expand=True):
+            ids.update(reader.postings(fieldname, text).all_ids())
+        if not ids:
+            return NullMatcher()
+        return ListMatcher(sorted(ids), all_weights=self.boost)
+
+
 def _dates(q: wq.Query) -> wq.Query:
     """Dates as ranges of day numbers: ``date:2019`` is the whole year, and a range
     ending ``2019-06`` includes all of June. A numeric range is a handful of trie
@@ -122,13 +142,13 @@ def _dates(q: wq.Query) -> wq.Query:
         text = q.text.rstrip("-")
         if not _DATE.match(text):
             raise QueryError(f'"{q.text}" is not a date: use YYYY, YYYY-MM or YYYY-MM-DD')
-        return wq.NumericRange("day", day_number(text), day_number(text, last=True),
-                               boost=q.boost, constantscore=True)
+        return DayRange("day", day_number(text), day_number(text, last=True),
+                        boost=q.boost, constantscore=True)
     if isinstance(q, wq.TermRange) and q.fieldname == "date":
         start = day_number(q.start) if q.start else None
         end = day_number(q.end, last=True) if q.end else None
-        return wq.NumericRange("day", start, end, q.startexcl, q.endexcl, boost=q.boost,
-                               constantscore=True)
+        return DayRange("day", start, end, q.startexcl, q.endexcl, boost=q.boost,
+                        constantscore=True)
     if q.is_leaf():
         return q
     return q.apply(_dates)
