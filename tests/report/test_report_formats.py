@@ -70,3 +70,19 @@ def test_claimreview_for_each_claim_with_a_verdict(publishable_path):
     assert brookfield["itemReviewed"]["appearance"]["name"].startswith("PlateStream customer")
     mixed = [r for r in reviews if r["reviewRating"]["alternateName"] == "Mixed"]
     assert mixed[0]["reviewRating"]["ratingValue"] == 3
+
+
+def test_citation_marks_in_finding_text_become_footnotes(publishable_path):
+    with Case.open(publishable_path) as case:
+        second = findings.list_all(case)[1]
+        findings.update(case, second.id, text="An agent asked for a plate search [1], "
+                        "which OFBA did not address [2]. See also [9].")
+    snap = build(publishable_path)
+    f = snap.findings[1]
+    first, last = f.notes[0].number, f.notes[1].number
+    text = render_markdown(snap)
+    assert (f"An agent asked for a plate search[^{first}], which OFBA did not address"
+            f"[^{last}]. See also \\[9\\]." in text)
+    assert f.unmarked_notes == ()
+    # every note is printed once as a footnote
+    assert text.count(f"[^{first}]:") == 1

@@ -226,3 +226,17 @@ def test_progress_is_reported_and_cancelling_leaves_no_file(publishable_path, tm
         render_pdf(snap, out, progress=Progress(is_cancelled=lambda: len(seen) > 0))
     assert out.read_bytes() == b"previous export"
     assert list(tmp_path.glob(".*.partial")) == []
+
+
+def test_citation_marks_in_finding_text_print_as_linked_note_numbers(publishable_path,
+                                                                      tmp_path):
+    with Case.open(publishable_path) as case:
+        second = findings.list_all(case)[1]
+        findings.update(case, second.id, text="An agent asked for a plate search [2] "
+                        "and OFBA answered [1]. Unrelated [7] stays.")
+    snap, path = export(publishable_path, tmp_path / "marks.pdf")
+    f = snap.findings[1]
+    text = " ".join(page_texts(path))
+    assert "[2]" not in text and "[1]" not in text and "Unrelated [7] stays." in text
+    n1, n2 = f.notes[0].number, f.notes[1].number
+    assert re.search(rf"plate search ?{n2} and OFBA answered ?{n1}\.", text)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -12,6 +13,14 @@ from workbench.core.errors import NotFound, ValidationError
 from workbench.core.schema import FINDING_STATUSES
 
 CITABLE = ("excerpt", "statement")
+
+#: A citation mark in a finding's text: ``[n]`` is the finding's citation at position n.
+CITATION_MARK = re.compile(r"\[(\d{1,3})\]")
+
+
+def marked_positions(text: str) -> list[int]:
+    """The citation positions marked in ``text``, in order of appearance."""
+    return [int(m.group(1)) for m in CITATION_MARK.finditer(text)]
 
 
 @dataclass(frozen=True)

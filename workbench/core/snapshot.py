@@ -72,11 +72,24 @@ class Withheld:
 
 @dataclass(frozen=True)
 class Finding:
+    """A finding as printed. Its text may carry citation marks ``[k]`` (see
+    :data:`workbench.core.findings.CITATION_MARK`): ``notes[k - 1]`` is the note of the
+    citation at position k. Renderers print a mark as that note's number; notes marked
+    nowhere in the text follow the last paragraph."""
+
     number: int
     title: str
     paragraphs: tuple[str, ...]
     status: str
     notes: tuple[Note, ...]
+
+    def note_at(self, position: int) -> Note | None:
+        return self.notes[position - 1] if 1 <= position <= len(self.notes) else None
+
+    @property
+    def unmarked_notes(self) -> tuple[Note, ...]:
+        marked = {k for p in self.paragraphs for k in findings.marked_positions(p)}
+        return tuple(n for k, n in enumerate(self.notes, start=1) if k not in marked)
 
 
 @dataclass(frozen=True)

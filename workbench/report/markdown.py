@@ -8,15 +8,35 @@ from __future__ import annotations
 
 import re
 
-from workbench.core.snapshot import Evidence, Note, ReportSnapshot, Source
+from workbench.core.findings import CITATION_MARK
+from workbench.core.snapshot import Evidence, Finding, Note, ReportSnapshot, Source
 from workbench.report.text import CHANNELS, STANCES, VERDICTS, clean
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|!])")
 
 
+def _escape(text: str) -> str:
+    return _SPECIAL.sub(r"\\\1", text)
+
+
 def md(text: str | None) -> str:
     """User text safe inside a Markdown paragraph (one line)."""
-    return _SPECIAL.sub(r"\\\1", " ".join(clean(text).split()))
+    return _escape(" ".join(clean(text).split()))
+
+
+def _with_marks(f: Finding, text: str) -> str:
+    """Escaped paragraph text with each citation mark ``[k]`` as its footnote."""
+    text = " ".join(clean(text).split())
+    out, last = [], 0
+    for m in CITATION_MARK.finditer(text):
+        note = f.note_at(int(m.group(1)))
+        if note is None:
+            continue
+        # A mark belongs to the word before it, as a footnote number does.
+        out += [_escape(text[last:m.start()].rstrip(" ")), f"[^{note.number}]"]
+        last = m.end()
+    out.append(_escape(text[last:]))
+    return "".join(out)
 
 
 def _src(src: Source | None) -> str | None:
@@ -73,8 +93,8 @@ def render_markdown(snap: ReportSnapshot) -> str:
     footnotes: list[str] = []
     for f in snap.findings:
         out += [f"### {f.number}. {md(f.title)}", ""]
-        marks = "".join(f"[^{n.number}]" for n in f.notes)
-        paragraphs = [md(p) for p in f.paragraphs] or [""]
+        marks = "".join(f"[^{n.number}]" for n in f.unmarked_notes)
+        paragraphs = [_with_marks(f, p) for p in f.paragraphs] or [""]
         paragraphs[-1] += marks
         for p in paragraphs:
             out += [p, ""]

@@ -15,6 +15,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Paragraph, Spacer, Table
 from reportlab.platypus import TableStyle
 
+from workbench.core.findings import CITATION_MARK
 from workbench.core.snapshot import (ActorResponses, Claim, Evidence, Finding, Note,
                                      ReportSnapshot, Response, Source)
 from workbench.report import fonts
@@ -84,9 +85,23 @@ def title_page(snap: ReportSnapshot, s: Styles) -> list[Flowable]:
 
 # -- findings ---------------------------------------------------------------------------
 
-def _marks(f: Finding, s: Styles) -> str:
-    links = [_link(f"note-{n.number}", str(n.number), s) for n in f.notes]
+def _marks(notes: tuple[Note, ...], s: Styles) -> str:
+    links = [_link(f"note-{n.number}", str(n.number), s) for n in notes]
     return f"<super>{', '.join(links)}</super>" if links else ""
+
+
+def _with_marks(f: Finding, text: str, s: Styles) -> str:
+    """Escaped paragraph text with each citation mark ``[k]`` as its linked note number."""
+    out, last = [], 0
+    for m in CITATION_MARK.finditer(text):
+        note = f.note_at(int(m.group(1)))
+        if note is None:
+            continue  # not a citation of this finding: printed as written
+        # A mark belongs to the word before it, as a footnote number does.
+        out += [esc(text[last:m.start()].rstrip(" ")), _marks((note,), s)]
+        last = m.end()
+    out.append(esc(text[last:]))
+    return "".join(out)
 
 
 def _note(n: Note, s: Styles) -> list[Flowable]:
@@ -128,9 +143,10 @@ def findings(snap: ReportSnapshot, s: Styles) -> list[Flowable]:
         out.append(CondPageBreak(40 * mm))
         out.append(heading(title, s.h2, f"finding-{f.number}", 1))
         paragraphs = list(f.paragraphs) or [""]
+        trailing = _marks(f.unmarked_notes, s)
         for i, text in enumerate(paragraphs):
-            marks = _marks(f, s) if i == len(paragraphs) - 1 else ""
-            out.append(Paragraph(esc(text) + marks, s.body))
+            marks = trailing if i == len(paragraphs) - 1 else ""
+            out.append(Paragraph(_with_marks(f, text, s) + marks, s.body))
         if f.status == "draft":
             out.append(Paragraph("Marked draft by its author.", s.small))
         if f.notes:

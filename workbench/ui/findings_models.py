@@ -18,7 +18,7 @@ from workbench.ui.citables import Citable
 
 IdRole = Qt.ItemDataRole.UserRole + 1
 _Index = QModelIndex | QPersistentModelIndex
-MARK = re.compile(r"\[(\d{1,3})\]")
+MARK = findings.CITATION_MARK
 STATUS_HUES = {"draft": "#808080", "checked": "#3b7dd8", "ready": "#2e9e44"}
 
 
