@@ -276,15 +276,20 @@ def run(args: argparse.Namespace, work: Path) -> None:
         timings[changes.action] = (time.perf_counter() - started) * 1000
     case.remove_listener(original_apply)
     case.add_listener(timed_apply)
-    extra = make_corpus(20, seed=99)[0]
-    t = time.perf_counter()
-    new_doc = documents.add(case, data=f"extra document {time.time()}".encode(), title="Late memo",
-                            kind="text", pages=extra["pages"]).id
-    add_ms = (time.perf_counter() - t) * 1000
-    update_ms = next(v for k, v in timings.items() if k.startswith("Add document"))
+    updates, adds = [], []
+    for n, extra in enumerate(make_corpus(100, seed=99)[:5]):
+        t = time.perf_counter()
+        new_doc = documents.add(case, data=f"extra document {n} {time.time()}".encode(),
+                                title="Late memo", kind="text", pages=extra["pages"]).id
+        adds.append((time.perf_counter() - t) * 1000)
+        updates.append((next(v for k, v in timings.items() if k.startswith("Add document")),
+                        len(extra["pages"])))
+        timings.clear()
+    update_ms = statistics.median(u for u, _ in updates)
+    add_ms = statistics.median(adds)
+    pages_new = len(extra["pages"])
     documents.update(case, new_doc, title="Late memo, retitled")
     retitle_ms = timings["Edit document"]
-    pages_new = len(extra["pages"])
     assert search.search(case, f'doc:{new_doc} "late memo retitled"').total == pages_new
     case.remove_listener(timed_apply)
     search.close_index(case)
@@ -324,8 +329,10 @@ def run(args: argparse.Namespace, work: Path) -> None:
     print(f"entries indexed: {entries:,} ({n_pages:,} pages and the case's records), "
           f"{writer_processes(n_pages)} writer process(es)")
     print(f"slowest queries (median ms): " + "; ".join(f"{q} {ms:.0f}" for ms, q in worst))
-    print(f"index update after adding a {pages_new}-page document: {update_ms:.0f} ms "
-          f"(the whole add, case file included: {add_ms:.0f} ms; target < 200 ms)")
+    print(f"index update after adding one document (5 documents of "
+          f"{', '.join(str(p) for _, p in updates)} pages): median {update_ms:.0f} ms, max "
+          f"{max(u for u, _ in updates):.0f} ms (the whole add, case file included: median "
+          f"{add_ms:.0f} ms; target < 200 ms)")
     print(f"index update after retitling it (all {pages_new} pages re-indexed): "
           f"{retitle_ms:.0f} ms")
     print(f"opening the index of an open case (check it is in step, open a searcher): "
