@@ -1,17 +1,30 @@
 """Import speed against poppler's pdftotext and plain Tesseract, measured in one run.
 
     .venv/bin/python bench/import_bench.py [--pages 1800] [--ocr-pages 8] [--rounds 3]
-                                           [--dir DIR]
+                                           [--dir DIR] [--pdf-dir DIR ...]
 
-1. Text-layer PDFs (built with reportlab, at least ``--pages`` pages in all): pages per
-   second of our import (extraction + storage in a new case file; with PDFs extracted
-   in one worker process per core, and all in-process) next to ``pdftotext`` on the
-   same files, and the ratio; pypdfium2's extraction alone for scale; and the import
-   followed by building the search index. Each is run ``--rounds`` times, interleaved,
-   and the best round counts (the machine is shared; the best round is the least
-   disturbed one). Our import runs in a child process so its peak memory
-   (``ru_maxrss``, of the importing process and, separately, of its largest worker)
-   is its own.
+1. Text-layer PDFs, in several corpora, because the ratio to ``pdftotext`` depends a
+   great deal on how the PDFs were made:
+
+   * ``dense Helvetica``: reportlab ``canvas.drawString`` pages in non-embedded
+     Helvetica, 48 dense lines a page, files of 50 pages (at least ``--pages`` pages).
+     PDFium is comparatively slow on this kind of page, poppler fast.
+   * ``born-digital records``: reportlab platypus documents in embedded TrueType fonts
+     (DejaVu): headings, justified paragraphs, tables, page headers and footers,
+     varied text like agency letters, contracts and reports; files of 10-60 pages (at
+     least ``--pages`` pages in all).
+   * ``real PDFs``: every PDF found under ``/usr/share/doc`` and in each ``--pdf-dir``,
+     each distinct file once (importing the same bytes twice is deduplicated, so they
+     are not repeated to make up a page count: the sample is whatever size it is).
+
+   For each: pages per second of our import (extraction + storage in a new case file;
+   as shipped, with PDFs extracted in one worker process per core, and all in-process)
+   next to ``pdftotext`` on the same files, and the ratio; pypdfium2's extraction alone
+   for scale; and the import followed by building the search index. Each is run
+   ``--rounds`` times, interleaved across corpora, and the best round counts (the
+   machine is shared; the best round is the least disturbed one). Our import runs in
+   a child process so its peak memory (``ru_maxrss``, of the importing process and,
+   separately, of its largest worker) is its own.
 2. Image-only PDF pages: pages per second of our import with OCR next to one
    single-threaded Tesseract process per core on the same pages, pre-rendered (the
    baseline does no rendering at all, so the ratio also carries our rendering cost).
@@ -22,6 +35,7 @@ Not a test: figures depend on the machine; the ratios are what to compare.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import random
@@ -43,8 +57,9 @@ WORDS = ("agency police department plate reader camera data broker contract fede
          "the of and to in a for on with by that is was as at from").split()
 
 
-def build_text_pdfs(folder: Path, pages: int, per_file: int = 50) -> list[Path]:
-    """Files of ``per_file`` pages of report-like text, enough for ``pages`` in all."""
+def build_dense_pdfs(folder: Path, pages: int, per_file: int = 50) -> list[Path]:
+    """Files of ``per_file`` pages of 48 dense ``drawString`` lines in non-embedded
+    Helvetica, enough for ``pages`` in all."""
     from reportlab.lib.pagesizes import letter
     from reportlab.pdfgen import canvas
 
@@ -65,6 +80,153 @@ def build_text_pdfs(folder: Path, pages: int, per_file: int = 50) -> list[Path]:
                              " ".join(rng.choice(WORDS) for _ in range(14)))
             c.showPage()
         c.save()
+    return files
+
+
+AGENCIES = ("County Sheriff's Office", "City Police Department",
+            "State Department of Transportation", "Office of the Inspector General",
+            "Department of Homeland Security", "Port Authority", "Regional Transit District",
+            "Board of Supervisors", "Municipal Court", "Regional Fusion Center")
+VENDORS = ("Flock Safety", "Vigilant Solutions", "Motorola Solutions", "Axon Enterprise",
+           "SoundThinking Inc.", "Clearview AI", "LexisNexis Risk", "Thomson Reuters",
+           "Palantir Technologies")
+PEOPLE = ("Maria González", "James O'Connor", "Aisha Rahman", "Daniel Kowalski", "Li Wei",
+          "Sarah Thompson", "Jürgen Müller", "Chloé Martin", "Rafael Ortiz",
+          "Emily Nakamura")
+NOUNS = ("contract amendment invoice retention schedule data sharing agreement audit "
+         "hotlist alert license plate reader camera network access request subpoena "
+         "warrant disclosure exemption vendor procurement budget appropriation oversight "
+         "committee complaint investigation finding recommendation policy training").split()
+VERBS = ("shall provide retain disclose review approve terminate renew notify certify "
+         "maintain transmit indemnify audit comply assess request deny grant").split()
+FILLER = ("the of and to in a for on with by that is was as at from under pursuant "
+          "within each any all such this its their not be").split()
+RECORD_KINDS = ("Public Records Response", "Services Agreement", "Audit Report",
+                "Memorandum of Understanding", "Internal Affairs Report", "Budget Request",
+                "Board Meeting Minutes", "Letter")
+MONTHS = ("January February March April May June July August September October "
+          "November December").split()
+
+
+def _sentence(rng: random.Random) -> str:
+    words = []
+    for _ in range(rng.randint(8, 26)):
+        r = rng.random()
+        words.append(rng.choice(NOUNS) if r < 0.35 else
+                     rng.choice(VERBS) if r < 0.5 else rng.choice(FILLER))
+    for chance, choices in ((0.3, AGENCIES), (0.15, PEOPLE), (0.1, VENDORS)):
+        if rng.random() < chance:
+            words.insert(rng.randrange(len(words)), rng.choice(choices))
+    if rng.random() < 0.2:
+        words.insert(rng.randrange(len(words)), f"${rng.randint(1000, 2_000_000):,}")
+    text = " ".join(words)
+    return text[0].upper() + text[1:] + "."
+
+
+def _paragraph(rng: random.Random) -> str:
+    return " ".join(_sentence(rng) for _ in range(rng.randint(2, 7)))
+
+
+def build_records_pdfs(folder: Path, pages: int) -> list[Path]:
+    """Born-digital records made with reportlab platypus, enough for ``pages`` in all.
+
+    Embedded TrueType fonts (DejaVu), a title, headings, justified paragraphs, a
+    quoted line, tables, a header and footer on every page; files of 10-60 pages.
+    """
+    import pypdfium2 as pdfium
+    from reportlab.lib import colors
+    from reportlab.lib.enums import TA_JUSTIFY
+    from reportlab.lib.pagesizes import letter
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.lib.units import inch
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+    fonts = ROOT / "resources" / "fonts"
+    for name, file in (("DejaVu", "DejaVuSans.ttf"), ("DejaVu-Bold", "DejaVuSans-Bold.ttf"),
+                       ("DejaVu-Oblique", "DejaVuSans-Oblique.ttf")):
+        pdfmetrics.registerFont(TTFont(name, str(fonts / file)))
+    body = ParagraphStyle("body", fontName="DejaVu", fontSize=10, leading=13.5,
+                          alignment=TA_JUSTIFY, spaceAfter=6)
+    title_style = ParagraphStyle("title", fontName="DejaVu-Bold", fontSize=15, leading=19,
+                                 spaceAfter=10)
+    heading = ParagraphStyle("heading", fontName="DejaVu-Bold", fontSize=11.5, leading=15,
+                             spaceBefore=8, spaceAfter=4)
+    quote = ParagraphStyle("quote", parent=body, fontName="DejaVu-Oblique", leftIndent=24)
+    cell = ParagraphStyle("cell", fontName="DejaVu", fontSize=8.5, leading=10.5)
+    table_style = TableStyle([("FONT", (0, 0), (-1, -1), "DejaVu", 8.5),
+                              ("FONT", (0, 0), (-1, 0), "DejaVu-Bold", 8.5),
+                              ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
+                              ("BACKGROUND", (0, 0), (-1, 0), colors.lightgrey),
+                              ("VALIGN", (0, 0), (-1, -1), "TOP")])
+    folder.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(4321)
+    files: list[Path] = []
+    total = 0
+    while total < pages:
+        path = folder / f"record-{len(files):03}.pdf"
+        # Two sections make about a page: files of about 10-60 pages.
+        sections = 2 * rng.randint(11, 52)
+        kind, agency = rng.choice(RECORD_KINDS), rng.choice(AGENCIES)
+        ref = f"{rng.choice('ABCDEFG')}{rng.randint(100, 999)}-{rng.randint(2019, 2026)}"
+        dated = f"{rng.randint(1, 28)} {rng.choice(MONTHS)} {rng.randint(2019, 2026)}"
+        story = [Paragraph(f"{kind}: {rng.choice(VENDORS)} and the {agency}", title_style),
+                 Paragraph(f"Reference {ref}. Prepared by {rng.choice(PEOPLE)}, {dated}.",
+                           quote)]
+        for section in range(sections):
+            story.append(Paragraph(f"{section + 1}. {_sentence(rng)[:60].rstrip('. ')}",
+                                   heading))
+            story += [Paragraph(_paragraph(rng), body) for _ in range(rng.randint(1, 4))]
+            if rng.random() < 0.12:
+                rows = [["Item", "Vendor", "Period", "Amount", "Notes"]]
+                rows += [[f"{rng.randint(1, 99):02}", rng.choice(VENDORS),
+                          f"FY{rng.randint(2019, 2026)}", f"${rng.randint(500, 900_000):,}.00",
+                          Paragraph(_sentence(rng), cell)]
+                         for _ in range(rng.randint(4, 14))]
+                table = Table(rows, repeatRows=1, colWidths=[
+                    0.5 * inch, 1.5 * inch, 0.7 * inch, 1.1 * inch, 2.7 * inch])
+                table.setStyle(table_style)
+                story += [Spacer(1, 6), table, Spacer(1, 6)]
+
+        def furniture(c, doc, kind=kind, agency=agency, ref=ref) -> None:
+            c.saveState()
+            c.setFont("DejaVu", 8)
+            top, right = letter[1] - 0.6 * inch, letter[0] - inch
+            c.drawString(inch, top, f"{agency} — {kind}")
+            c.drawRightString(right, top, f"Ref. {ref}")
+            c.drawString(inch, 0.55 * inch,
+                         "Released under the public records act — do not redistribute")
+            c.drawRightString(right, 0.55 * inch, f"Page {doc.page}")
+            c.restoreState()
+
+        if not path.exists():
+            SimpleDocTemplate(str(path), pagesize=letter, invariant=1, topMargin=inch,
+                              bottomMargin=inch, title=f"{kind} {ref}", author=agency
+                              ).build(story, onFirstPage=furniture, onLaterPages=furniture)
+        files.append(path)
+        total += len(pdfium.PdfDocument(str(path)))
+    return files
+
+
+def collect_real_pdfs(folder: Path, sources: list[Path]) -> list[Path]:
+    """Copies of every distinct PDF under ``sources``, each once (by content)."""
+    shutil.rmtree(folder, ignore_errors=True)  # a reused --dir may hold another set
+    folder.mkdir(parents=True)
+    seen: set[str] = set()
+    files = []
+    for source in sources:
+        for found in sorted(source.rglob("*")) if source.is_dir() else []:
+            if found.suffix.lower() != ".pdf" or not found.is_file():
+                continue
+            data = found.read_bytes()
+            digest = hashlib.sha256(data).hexdigest()
+            if digest in seen or b"%PDF-" not in data[:1024]:
+                continue
+            seen.add(digest)
+            path = folder / f"{len(files):03}-{found.name}"
+            path.write_bytes(data)
+            files.append(path)
     return files
 
 
@@ -172,6 +334,8 @@ def main() -> None:
     parser.add_argument("--ocr-pages", type=int, default=8)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--dir", type=Path, help="Keep the built PDFs here (reused).")
+    parser.add_argument("--pdf-dir", type=Path, action="append", default=[],
+                        help="More real PDFs to measure (each distinct file once).")
     parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -179,59 +343,96 @@ def main() -> None:
         return
     work = args.dir or Path(tempfile.mkdtemp(prefix="import-bench-"))
     try:
-        run(work, args.pages, args.ocr_pages, args.rounds)
+        run(work, args.pages, args.ocr_pages, args.rounds, args.pdf_dir)
     finally:
         if args.dir is None:
             shutil.rmtree(work, ignore_errors=True)
 
 
-def run(work: Path, pages: int, ocr_pages: int, rounds: int) -> None:
+#: Import modes measured on every corpus (see :func:`import_in_child`).
+MODES = ("auto", "workers", "serial", "index")
+#: Below this many pages a corpus's figures are mostly fixed costs and noise.
+SMALL_SAMPLE = 500
+
+
+def run(work: Path, pages: int, ocr_pages: int, rounds: int,
+        pdf_dirs: list[Path]) -> None:
     from workbench.core.importing import ocr
     from workbench.core.importing.pdf import render_page
 
     workers = ocr.workers()
-    print(f"Building {pages} text-layer pages in {work} ...", flush=True)
-    files = build_text_pdfs(work / "text", pages)
-    total = page_count(files)
-    size = sum(f.stat().st_size for f in files) / 1024 / 1024
-    print(f"{len(files)} files, {total} pages, {size:.1f} MB; {workers} cores\n")
+    print(f"Building the corpora in {work} ...", flush=True)
+    corpora: dict[str, list[Path]] = {
+        "dense Helvetica": build_dense_pdfs(work / "dense-helvetica", pages),
+        "born-digital records": build_records_pdfs(work / "records", pages),
+    }
+    real = collect_real_pdfs(work / "real", [Path("/usr/share/doc"), *pdf_dirs])
+    if real:
+        corpora["real PDFs"] = real
+    else:
+        print("No real PDFs found (/usr/share/doc, --pdf-dir): that corpus is skipped.")
+    totals = {name: page_count(files) for name, files in corpora.items()}
+    for name, files in corpora.items():
+        size = sum(f.stat().st_size for f in files) / 1024 / 1024
+        print(f"  {name}: {len(files)} files, {totals[name]} pages, {size:.1f} MB"
+              + ("".join(f"\n      {f.name}" for f in files) if name == "real PDFs" else ""))
+    print(f"{workers} cores; best of {rounds} interleaved rounds\n", flush=True)
 
-    best: dict[str, float] = {}
-    runs: dict[str, list[dict]] = {"auto": [], "workers": [], "serial": [], "index": []}
+    best: dict[str, dict[str, float]] = {name: {} for name in corpora}
+    runs: dict[str, dict[str, list[dict]]] = {
+        name: {mode: [] for mode in MODES} for name in corpora}
 
-    def keep(name: str, seconds: float) -> None:
-        best[name] = min(best.get(name, float("inf")), seconds)
+    def keep(corpus: str, what: str, seconds: float) -> None:
+        best[corpus][what] = min(best[corpus].get(what, float("inf")), seconds)
 
     for n in range(rounds):
-        keep("pdftotext", time_pdftotext(files))
-        keep("pypdfium2 alone, 1 process", time_pdfium_alone(files))
-        for mode in runs:
-            result = import_in_child(work / "text", mode)
-            runs[mode].append(result)
-            if mode == "index":
-                keep("import + search index", result["seconds"] + result["index_seconds"])
-            else:
-                keep(f"workbench import, {mode}", result["seconds"])
-        print(f"  round {n + 1}: pdftotext {total / best['pdftotext']:.0f} pages/s so far, "
-              f"import {total / best['workbench import, auto']:.0f}; load average "
-              f"{os.getloadavg()[0]:.1f}", flush=True)
-    rate = {name: total / seconds for name, seconds in best.items()}
-    print(f"\n{'text-layer PDFs, best of ' + str(rounds):<34}{'pages/s':>10}")
-    for name, value in rate.items():
-        print(f"  {name:<32}{value:>10.0f}")
-    ours = runs["auto"][-1]
-    ratio = rate["workbench import, auto"] / rate["pdftotext"]
-    print(f"  ratio import / pdftotext        {ratio:>10.2f}  (target >= 2.0)")
-    for mode in ("workers", "serial"):
-        other = rate[f"workbench import, {mode}"] / rate["pdftotext"]
-        print(f"  ratio, {mode + ' only':<25}{other:>10.2f}")
-    alone = rate["pypdfium2 alone, 1 process"] / rate["pdftotext"]
-    print(f"  ratio pypdfium2 alone/pdftotext {alone:>10.2f}  (the ceiling per core)")
-    rss = max(r["max_rss_mb"] for rs in runs.values() for r in rs)
-    worker = max(r["worker_rss_mb"] for r in runs["workers"])
-    print(f"  peak memory of the import       {rss:>10.0f} MB (target < 500)")
-    print(f"  peak memory of one worker       {worker:>10.0f} MB")
-    print(f"  case file size                  {ours['file_mb']:>10.1f} MB\n")
+        for name, files in corpora.items():
+            folder = files[0].parent
+            keep(name, "pdftotext", time_pdftotext(files))
+            keep(name, "pypdfium2", time_pdfium_alone(files))
+            for mode in MODES:
+                result = import_in_child(folder, mode)
+                assert result["pages"] == totals[name], (name, result)
+                runs[name][mode].append(result)
+                keep(name, mode, result["seconds"] + result["index_seconds"])
+        print(f"  round {n + 1} done; load average {os.getloadavg()[0]:.1f}; import / "
+              "pdftotext so far: " + ", ".join(
+                  f"{name} {best[name]['pdftotext'] / best[name]['auto']:.2f}"
+                  for name in corpora), flush=True)
+
+    rate = {name: {what: totals[name] / seconds for what, seconds in figures.items()}
+            for name, figures in best.items()}
+    width = max(len(name) for name in corpora) + 2
+    print(f"\nText-layer PDFs, pages/s, best of {rounds} rounds (ours = our import as "
+          "shipped: extraction + storage)")
+    print(f"{'corpus':<{width}}{'pages':>6}{'ours':>7}{'pdfium':>8}{'pdftotext':>10}"
+          f"{'ours/ptt':>10}{'pdfium/ptt':>11}{'ours/pdfium':>12}  target ours/ptt >= 2")
+    for name in corpora:
+        r = rate[name]
+        ratio = r["auto"] / r["pdftotext"]
+        verdict = "met" if ratio >= 2.0 else "NOT met"
+        if totals[name] < SMALL_SAMPLE:
+            verdict += f" (only {totals[name]} pages: indicative)"
+        print(f"{name:<{width}}{totals[name]:>6}{r['auto']:>7.0f}{r['pypdfium2']:>8.0f}"
+              f"{r['pdftotext']:>10.0f}{ratio:>10.2f}{r['pypdfium2'] / r['pdftotext']:>11.2f}"
+              f"{r['auto'] / r['pypdfium2']:>12.2f}  {verdict}")
+    print("(ours: a fresh child process, so its fixed costs, about 30-50 ms, count; pdfium: "
+          "pypdfium2's extraction alone,\n in this already warm process; pdftotext: one "
+          "process per file; ptt = pdftotext)")
+    print("\nImport modes, pages/s (ours/pdftotext in brackets); memory of the import")
+    print(f"{'corpus':<{width}}{'as shipped':>14}{'workers':>14}{'one process':>14}"
+          f"{'+ index':>14}{'peak MB':>9}{'worker MB':>10}{'case MB':>9}")
+    for name in corpora:
+        r = rate[name]
+        cells = "".join(f"{r[mode]:>6.0f} ({r[mode] / r['pdftotext']:.2f})".rjust(14)
+                        for mode in ("auto", "workers", "serial", "index"))
+        rss = max(x["max_rss_mb"] for results in runs[name].values() for x in results)
+        worker = max(x["worker_rss_mb"] for x in runs[name]["workers"])
+        file_mb = runs[name]["auto"][-1]["file_mb"]
+        print(f"{name:<{width}}{cells}{rss:>9.0f}{worker:>10.0f}{file_mb:>9.1f}")
+    peak = max(x["max_rss_mb"] for modes in runs.values() for results in modes.values()
+               for x in results)
+    print(f"peak memory of any import: {peak:.0f} MB (target < 500)\n")
 
     if shutil.which("tesseract") is None:
         print("OCR: tesseract is not installed; skipped.")

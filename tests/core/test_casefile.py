@@ -196,3 +196,22 @@ def test_sqlite3_shell_reads_the_tables(sample_path):
                           "SELECT title FROM documents ORDER BY id LIMIT 1;"],
                          capture_output=True, text=True, check=True).stdout
     assert "Records release cover letter" in out
+
+
+def test_every_page_of_an_added_document_has_its_own_audit_row(tmp_path):
+    import json
+
+    from workbench.core import documents
+    with Case.create(tmp_path / "a.wbcase", title="Audit") as case:
+        changes = documents.add(case, data=b"three pages", title="Letter", kind="text",
+                                pages=["one", "two é", "three"])
+        pages = case.rows("SELECT id, page_no FROM pages WHERE document_id = ? "
+                          "ORDER BY page_no", (changes.id,))
+        audit = case.rows("SELECT * FROM audit WHERE table_name = 'pages' ORDER BY id")
+        assert [a["row_id"] for a in audit] == [str(p["id"]) for p in pages]
+        assert {a["action_id"] for a in audit} == {changes.action_id}
+        assert all(a["operation"] == "insert" and a["before"] is None for a in audit)
+        after = json.loads(audit[1]["after"])
+        assert after == {"id": pages[1]["id"], "document_id": changes.id, "page_no": 2,
+                         "text": {"bytes": len("two é".encode())}, "ocr": "none",
+                         "ocr_confidence": None}

@@ -129,19 +129,30 @@ class Action:
         return row_id
 
     def insert_many(self, table: str, rows: list[dict]) -> None:
-        """Insert many rows of one shape (pages of a document); each is audited."""
+        """Insert many rows of one shape (pages of a document); each is audited.
+
+        The audit rows are the same as :meth:`insert` writes, one per row, but written
+        in one ``executemany`` with one timestamp (the log has whole seconds anyway).
+        """
         if not rows:
             return
         cols = list(rows[0])
         sql = (f"INSERT INTO [{table}] ({', '.join(f'[{c}]' for c in cols)}) "
                f"VALUES ({', '.join('?' for _ in cols)})")
         conn = self.case.conn
+        execute, add, created = conn.execute, self.collector.add, "created"
+        row_ids = []
         for row in rows:
-            cur = conn.execute(sql, [row[c] for c in cols])
-            after = dict(row)
-            after.setdefault("id", cur.lastrowid)
-            self._audit("insert", table, cur.lastrowid, None, after)
-            self.collector.add("created", Ref(table, cur.lastrowid))
+            row_id = execute(sql, [row[c] for c in cols]).lastrowid
+            row_ids.append(row_id)
+            add(created, Ref(table, row_id))
+        action_id, now = self.action_id, utcnow()
+        conn.executemany(
+            "INSERT INTO audit (action_id, at, operation, table_name, row_id, before, after)"
+            " VALUES (?, ?, 'insert', ?, ?, NULL, ?)",
+            [(action_id, now, table, str(row_id),
+              _audit_json(table, {**row, "id": row.get("id", row_id)}, inserted=True))
+             for row, row_id in zip(rows, row_ids)])
 
     def update(self, table: str, row_id: int | str, values: dict, *, pk: str = "id",
                kind: str | None = None) -> bool:
