@@ -62,6 +62,21 @@ unpack() {
 }
 step "unpack the tarball" unpack
 step "no dangling links in the bundle" bash -c "! find '$BUNDLE' -xtype l | grep ."
+same_resources() {  # resources/ of the checkout, file for file (a missing icon is silent)
+    diff <(cd "$REPO/resources" && find . -type f ! -name '*.pyc' | sort) \
+        <(cd "$BUNDLE/_internal/resources" && find . -type f | sort)
+}
+step "resources/ complete in the bundle" same_resources
+qt_modules() {  # every Qt module the app imports (some only inside functions) is there
+    local missing=0 module
+    for module in $(grep -rhE --include='*.py' '^\s*(from|import) PySide6\.Qt' "$REPO/workbench" |
+                    grep -oE 'PySide6\.Qt[A-Za-z]+' | sort -u); do
+        ls "$BUNDLE/_internal/PySide6/${module#PySide6.}".*so >/dev/null 2>&1 ||
+            { echo "missing: $module"; missing=1; }
+    done
+    return $missing
+}
+step "every Qt module the app imports is bundled" qt_modules
 version() {
     local want
     want=$(sed -n 's/^__version__ = "\(.*\)"/\1/p' "$REPO/workbench/__init__.py")
