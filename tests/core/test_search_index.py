@@ -275,3 +275,36 @@ def test_two_writer_processes_build_the_same_index(sample_case, monkeypatch):
     assert {q: hits(sample_case, q) for q in expected} == expected
     monkeypatch.delenv("WORKBENCH_INDEX_PROCS")
     assert store.writer_processes(100) == 1  # small cases: one process
+
+
+def test_a_batched_import_is_indexed_in_few_commits(case, tmp_path, monkeypatch):
+    index = search.open_index(case)
+    no_rebuild(monkeypatch)
+    folder = tmp_path / "release"
+    folder.mkdir()
+    for n in range(40):
+        (folder / f"memo-{n:02}.txt").write_text(f"Memo {n}: plate 7XKD-{n:03} was queried.",
+                                                 encoding="utf-8")
+    commits = []
+    real_update = CaseIndex.update
+    monkeypatch.setattr(CaseIndex, "update",
+                        lambda self, refs: commits.append(len(refs)) or real_update(self, refs))
+    from workbench.core import importing
+    with index.batched():
+        importing.import_paths(case, [folder])
+        assert commits == [], "nothing is indexed before the batch ends"
+    assert len(commits) == 1
+    assert len(hits(case, "7XKD-000")) == 1 and len(hits(case, "7XKD-039")) == 1
+    # After the batch, actions are indexed one by one again.
+    add_doc(case, "Later", "plate 5ZZZ-999")
+    assert len(commits) == 2 and len(hits(case, "5ZZZ-999")) == 1
+
+
+def test_a_long_batch_flushes_as_it_goes(case, monkeypatch):
+    index = search.open_index(case)
+    monkeypatch.setattr(store, "BATCH_FLUSH_REFS", 10)
+    with index.batched():
+        for n in range(6):
+            add_doc(case, f"Doc {n}", f"word{n}x")
+        assert len(hits(case, "word0x")) == 1, "an early flush made the first files findable"
+    assert len(hits(case, "word5x")) == 1

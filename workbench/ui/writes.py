@@ -6,6 +6,8 @@ the job's signals and the case's changes, never by reading back right away.
 
 from __future__ import annotations
 
+from contextlib import nullcontext
+
 from workbench.core import actors, browse, documents, excerpts, importing, tags
 from workbench.core.importing import ImportOptions
 from workbench.ui import dialogs
@@ -89,11 +91,17 @@ class WritesMixin:
         if self.session is None or not paths:
             return None
         options = ImportOptions(ocr=ocr)
-        job = self.session.jobs.run(
-            "Importing", lambda case, progress: importing.import_paths(
-                case, paths, origin=origin, confidential=confidential, options=options,
-                progress=progress),
-            cancellable=True, show_progress=True)
+        session = self.session
+
+        def run_import(case, progress):
+            # The search index takes the whole import in few commits, not one a file.
+            batch = session.index.batched() if session.index is not None else nullcontext()
+            with batch:
+                return importing.import_paths(case, paths, origin=origin,
+                                              confidential=confidential, options=options,
+                                              progress=progress)
+        job = self.session.jobs.run("Importing", run_import, cancellable=True,
+                                    show_progress=True)
         if summary:
             job.finished.connect(self._import_finished)
         job.failed.connect(lambda msg: dialogs.show_error(self, "Import stopped", msg))

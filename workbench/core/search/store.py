@@ -47,6 +47,8 @@ ENV_PROCS = "WORKBENCH_INDEX_PROCS"
 META = "workbench-index.json"
 #: Behind by more audit rows than this, a rebuild is quicker than catching up.
 CATCH_UP_LIMIT = 20_000
+#: Rows a batched update collects before it indexes them (see CaseIndex.batched).
+BATCH_FLUSH_REFS = 5_000
 #: Memory whoosh may use for sorting postings while writing a large index.
 LIMIT_MB = 256
 # Writers use ``compound=False``: opening a segment packed in a compound file copies
@@ -112,6 +114,8 @@ class CaseIndex:
         self.last_repair = "none"
         #: The case revision the index was last known to match (-1: not yet).
         self.revision_seen = -1
+        #: Changed rows waiting for one update, while :meth:`batched` is in force.
+        self._pending: set | None = None
 
     # -- state ----------------------------------------------------------------------
     def _read_meta(self) -> dict | None:
@@ -269,11 +273,44 @@ class CaseIndex:
             refs = set(changes.created | changes.updated | changes.deleted)
             if changes.action_id is not None:
                 refs |= refs_of_action(self.case, changes.action_id)
+            if self._pending is not None:
+                self._pending |= refs
+                if len(self._pending) >= BATCH_FLUSH_REFS:
+                    refs, self._pending = self._pending, set()
+                    self.update(refs)
+                return
             self.update(refs)
         except Exception:
             log.exception("search index update failed; it will be rebuilt")
             self._forget_meta()
             self._release()
+
+    @contextlib.contextmanager
+    def batched(self):
+        """Index the changes of many actions together, when the block ends (an import).
+
+        Each whoosh commit writes a segment, so indexing file by file made an import of
+        many small files about ten times slower than the import itself. Inside the block
+        :meth:`apply` collects what changed and indexes it in one commit every
+        :data:`BATCH_FLUSH_REFS` rows (so a long import becomes searchable as it goes)
+        and at the end. Should the process die first, the stale index catches up from
+        the audit log when next opened.
+        """
+        if self._pending is not None:  # already batching: the outer block flushes
+            yield self
+            return
+        self._pending = set()
+        try:
+            yield self
+        finally:
+            refs, self._pending = self._pending, None
+            if refs:
+                try:
+                    self.update(refs)
+                except Exception:
+                    log.exception("search index update failed; it will be rebuilt")
+                    self._forget_meta()
+                    self._release()
 
     def update(self, refs) -> int:
         """Refresh the entries that the changed rows ``refs`` affect; returns how many."""
