@@ -252,6 +252,13 @@ def build_scan_pdf(path: Path, pages: int) -> Path:
     return path
 
 
+def _drop_stale(folder: Path, files: list[Path]) -> list[Path]:
+    """Remove PDFs left in a reused ``--dir`` by a run with more pages."""
+    for stale in set(folder.glob("*.pdf")) - set(files):
+        stale.unlink()
+    return files
+
+
 def page_count(files: list[Path]) -> int:
     import pypdfium2 as pdfium
     return sum(len(pdfium.PdfDocument(str(f))) for f in files)
@@ -296,6 +303,10 @@ def child(folder: str, case_path: str, mode: str) -> None:
         workers.MIN_FILES = sys.maxsize
     elif mode == "workers":
         workers.idle_cores = lambda: float(workers.workers())
+    decided: list[bool] = []  # whether the import chose worker processes
+    wanted = workers.ExtractPool.wanted
+    workers.ExtractPool.wanted = staticmethod(
+        lambda names: decided.append(wanted(names)) or decided[-1])
     with Case.create(case_path, title="bench") as case:
         started = time.perf_counter()
         report = import_paths(case, [folder], options=ImportOptions(ocr="auto"))
@@ -310,7 +321,7 @@ def child(folder: str, case_path: str, mode: str) -> None:
             search.close_index(case)
     print(json.dumps({
         "seconds": seconds, "index_seconds": index_seconds, "pages": report.pages,
-        "ocr_pages": report.ocr_pages,
+        "ocr_pages": report.ocr_pages, "used_workers": any(decided),
         "max_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "worker_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
         "file_mb": os.path.getsize(case_path) / 1024 / 1024}))
@@ -363,8 +374,10 @@ def run(work: Path, pages: int, ocr_pages: int, rounds: int,
     workers = ocr.workers()
     print(f"Building the corpora in {work} ...", flush=True)
     corpora: dict[str, list[Path]] = {
-        "dense Helvetica": build_dense_pdfs(work / "dense-helvetica", pages),
-        "born-digital records": build_records_pdfs(work / "records", pages),
+        "dense Helvetica": _drop_stale(work / "dense-helvetica",
+                                       build_dense_pdfs(work / "dense-helvetica", pages)),
+        "born-digital records": _drop_stale(work / "records",
+                                            build_records_pdfs(work / "records", pages)),
     }
     real = collect_real_pdfs(work / "real", [Path("/usr/share/doc"), *pdf_dirs])
     if real:
@@ -429,7 +442,9 @@ def run(work: Path, pages: int, ocr_pages: int, rounds: int,
         rss = max(x["max_rss_mb"] for results in runs[name].values() for x in results)
         worker = max(x["worker_rss_mb"] for x in runs[name]["workers"])
         file_mb = runs[name]["auto"][-1]["file_mb"]
-        print(f"{name:<{width}}{cells}{rss:>9.0f}{worker:>10.0f}{file_mb:>9.1f}")
+        chose = sum(x["used_workers"] for x in runs[name]["auto"])
+        print(f"{name:<{width}}{cells}{rss:>9.0f}{worker:>10.0f}{file_mb:>9.1f}"
+              f"   as shipped chose workers in {chose} of {rounds} rounds")
     peak = max(x["max_rss_mb"] for modes in runs.values() for results in modes.values()
                for x in results)
     print(f"peak memory of any import: {peak:.0f} MB (target < 500)\n")
