@@ -180,3 +180,29 @@ def test_f6_moves_between_panes(sample_window, qtbot):
                      w.documents_view]
     w.previous_pane_action.trigger()
     assert w.focusWidget() is w.navigator
+
+
+def test_closing_while_a_case_opens_waits_for_it(window, sample_path, qtbot, monkeypatch):
+    """A close that arrives while the case is being opened (the opening runs off the GUI
+    thread under a nested event loop) takes effect once the case is open, so no thread
+    of the case starts in a window that has already gone."""
+    import time
+
+    from PySide6.QtCore import QTimer
+
+    from workbench.ui.session import CaseSession
+
+    slow = CaseSession.open_files
+
+    def open_slowly(path):
+        time.sleep(0.4)
+        return slow(path)
+    monkeypatch.setattr(CaseSession, "open_files", staticmethod(open_slowly))
+    # If the search index is still being prepared, the user agrees to stop it and quit.
+    monkeypatch.setattr(QMessageBox, "question",
+                        staticmethod(lambda *a, **k: QMessageBox.StandardButton.Yes))
+    QTimer.singleShot(100, window.close)
+    assert window.open_case(sample_path)
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=10000)
+    assert window.session is None, "the case was closed with the window"
+    assert window.settings.last_case == str(sample_path.resolve())

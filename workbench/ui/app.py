@@ -87,6 +87,8 @@ def run(path: str | None = None, *, settings: Settings | None = None) -> int:
         pass
     else:
         install_part2(window)
+    # However the event loop ends, the case's threads stop before Python tears down.
+    app.aboutToQuit.connect(window.close_case)
     window.show()
     target = start_case(settings, path)
     if target:

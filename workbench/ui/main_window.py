@@ -45,6 +45,11 @@ class MainWindow(WritesMixin, MenusMixin, QMainWindow):
         self.session: CaseSession | None = None
         self.render_thread: RenderThread | None = None
         self.last_job: Job | None = None
+        # A close asked for while a case is being opened waits for the opening to end:
+        # the nested event loop of _off_thread lets it through, and closing then would
+        # leave the case's threads starting in a quitting application.
+        self._opening = False
+        self._close_requested = False
         self.setWindowTitle("Workbench")
         self.setAcceptDrops(True)
         self.resize(1280, 800)
@@ -176,6 +181,7 @@ class MainWindow(WritesMixin, MenusMixin, QMainWindow):
     def open_case(self, path: str | Path) -> bool:
         """Open a case file; a refusal is shown in a dialog and the window stays as it was."""
         path = Path(path)
+        self._opening = True
         try:
             session = CaseSession.open(path, self, run=self._off_thread)
         except (WorkbenchError, OSError) as exc:
@@ -188,6 +194,11 @@ class MainWindow(WritesMixin, MenusMixin, QMainWindow):
         except Exception as exc:  # sqlite3 errors on a damaged file, among others
             dialogs.show_error(self, "Cannot open case", f"{path}: {exc}")
             return False
+        finally:
+            self._opening = False
+            if self._close_requested:
+                self._close_requested = False
+                QTimer.singleShot(0, self.close)
         self.close_case()
         self._attach(session)
         return True
@@ -312,6 +323,10 @@ class MainWindow(WritesMixin, MenusMixin, QMainWindow):
         return job
 
     def closeEvent(self, event) -> None:
+        if self._opening:
+            self._close_requested = True
+            event.ignore()
+            return
         if self.session is not None and self.session.jobs.busy:
             answer = QMessageBox.question(
                 self, "Work is running", "An import or another job is still running. "
