@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import (QAbstractTableModel, QModelIndex, QPersistentModelIndex,
+from PySide6.QtCore import (QModelIndex, QPersistentModelIndex,
                             QSortFilterProxyModel, Qt, QUrl, Signal)
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog,
@@ -23,16 +23,18 @@ from workbench.core.casefile import Case
 from workbench.core.changes import Changes
 from workbench.core.schema import ACTOR_TYPES
 from workbench.ui import refs
+from workbench.ui.table_model import ListTableModel
 
 IdRole = Qt.ItemDataRole.UserRole + 1
 _Index = QModelIndex | QPersistentModelIndex
 
 
-class ActorsModel(QAbstractTableModel):
+class ActorsModel(ListTableModel):
     """Every actor: name, type, aliases, parent organisation."""
 
     COLUMNS = ("Name", "Type", "Aliases", "Parent")
     NAME, TYPE, ALIASES, PARENT = range(4)
+    DRAGGABLE = True
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -69,24 +71,6 @@ class ActorsModel(QAbstractTableModel):
 
     def row_of(self, actor_id: int) -> int:
         return next((n for n, a in enumerate(self.rows) if a.id == actor_id), -1)
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
-                and 0 <= section < len(self.COLUMNS)):
-            return self.COLUMNS[section]
-        return None
-
-    def flags(self, index: _Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return (Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-                | Qt.ItemFlag.ItemIsDragEnabled)
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid() or not 0 <= index.row() < len(self.rows):

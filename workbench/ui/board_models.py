@@ -7,13 +7,14 @@ writes it through the writer thread.
 
 from __future__ import annotations
 
-from PySide6.QtCore import (QAbstractListModel, QAbstractTableModel, QModelIndex,
+from PySide6.QtCore import (QAbstractListModel, QModelIndex,
                             QPersistentModelIndex, Qt, Signal)
 
 from workbench.core import claims, reconcile
 from workbench.core.casefile import Case
 from workbench.core.changes import Changes
 from workbench.ui import refs
+from workbench.ui.table_model import ListTableModel
 
 IdRole = Qt.ItemDataRole.UserRole + 1
 _Index = QModelIndex | QPersistentModelIndex
@@ -31,11 +32,14 @@ def _short(text: str | None, width: int) -> str:
 
 # -- claims -----------------------------------------------------------------------------
 
-class ClaimsModel(QAbstractTableModel):
+class ClaimsModel(ListTableModel):
     """Claims with their verdict, how much evidence each side has, and a contested flag."""
 
     COLUMNS = ("Claim", "Verdict", "For", "Against", "")
     TEXT, VERDICT, FOR, AGAINST, FLAG = range(5)
+    HEADER_TIPS = dict(enumerate((
+        "The claim under test", "The current verdict", "Evidence supporting it",
+        "Evidence contradicting it", "⚑ contested: evidence on both sides")))
     FILTERS = ("all", "unresolved", "contested", "contested-unresolved")
 
     def __init__(self, parent=None) -> None:
@@ -90,22 +94,6 @@ class ClaimsModel(QAbstractTableModel):
 
     def row_of(self, claim_id: int) -> int:
         return next((n for n, r in enumerate(self.rows) if r.claim.id == claim_id), -1)
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self.COLUMNS):
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self.COLUMNS[section]
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return ("The claim under test", "The current verdict", "Evidence supporting it",
-                    "Evidence contradicting it", "⚑ contested: evidence on both sides")[section]
-        return None
 
     def flags(self, index: _Index) -> Qt.ItemFlag:
         if not index.isValid():

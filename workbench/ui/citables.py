@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import (QAbstractTableModel, QModelIndex, QPersistentModelIndex,
+from PySide6.QtCore import (QModelIndex, QPersistentModelIndex,
                             QSortFilterProxyModel, Qt)
 
 from workbench.core import actors, documents, excerpts, statements
 from workbench.core.casefile import Case
 from workbench.core.changes import Changes
 from workbench.ui import refs
+from workbench.ui.table_model import ListTableModel
 
 RefRole = Qt.ItemDataRole.UserRole + 5
 FilterRole = Qt.ItemDataRole.UserRole + 6
@@ -59,9 +60,10 @@ def read_citables(case: Case) -> list[Citable]:
     return out
 
 
-class CitablesModel(QAbstractTableModel):
+class CitablesModel(ListTableModel):
     COLUMNS = ("Kind", "Quote or statement", "Source", "Summary")
     KIND, TEXT, SOURCE, SUMMARY = range(4)  # SUMMARY: both lines, for a list view
+    DRAGGABLE = True
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -86,24 +88,6 @@ class CitablesModel(QAbstractTableModel):
 
     def row_of(self, ref: refs.Ref) -> int:
         return next((n for n, c in enumerate(self.rows) if c.ref == ref), -1)
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
-                and 0 <= section < len(self.COLUMNS)):
-            return self.COLUMNS[section]
-        return None
-
-    def flags(self, index: _Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return (Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-                | Qt.ItemFlag.ItemIsDragEnabled)
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid() or not 0 <= index.row() < len(self.rows):

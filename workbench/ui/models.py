@@ -15,6 +15,7 @@ from PySide6.QtGui import QBrush, QColor
 from workbench.core import actors, browse, documents, excerpts
 from workbench.core.casefile import Case
 from workbench.core.changes import Changes
+from workbench.ui.table_model import ListTableModel
 
 IdRole = Qt.ItemDataRole.UserRole + 1
 SortRole = Qt.ItemDataRole.UserRole + 2
@@ -284,7 +285,7 @@ class DocumentsFilterProxy(QSortFilterProxyModel):
         return self._needle in (index.data(FilterRole) or "")
 
 
-class ExcerptsModel(QAbstractTableModel):
+class ExcerptsModel(ListTableModel):
     """Excerpts of the case, or of one document.
 
     Excerpts are made by hand, so a case holds hundreds, not millions: the rows are
@@ -330,19 +331,6 @@ class ExcerptsModel(QAbstractTableModel):
     def excerpt(self, row: int) -> excerpts.Excerpt | None:
         return self.rows[row] if 0 <= row < len(self.rows) else None
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole):
-        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
-                and 0 <= section < len(self.COLUMNS)):
-            return self.COLUMNS[section]
-        return None
-
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid() or not 0 <= index.row() < len(self.rows):
             return None
@@ -359,32 +347,19 @@ class ExcerptsModel(QAbstractTableModel):
         return None
 
 
-class ImportItemsModel(QAbstractTableModel):
+class ImportItemsModel(ListTableModel):
     """The per-file outcomes of one import (the summary at its end)."""
 
     COLUMNS = ("File", "Outcome", "Reason")
 
     def __init__(self, items=(), parent=None) -> None:
         super().__init__(parent)
-        self.items = list(items)
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.items)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole):
-        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
-                and 0 <= section < len(self.COLUMNS)):
-            return self.COLUMNS[section]
-        return None
+        self.rows = list(items)
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or not 0 <= index.row() < len(self.items):
+        if not index.isValid() or not 0 <= index.row() < len(self.rows):
             return None
-        item = self.items[index.row()]
+        item = self.rows[index.row()]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return (item.path, item.outcome, item.reason or "")[index.column()]
         return None

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as _dt
 
-from PySide6.QtCore import (QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt,
+from PySide6.QtCore import (QModelIndex, QPersistentModelIndex, Qt,
                             QRegularExpression, Signal)
 from PySide6.QtGui import QAction, QKeySequence, QRegularExpressionValidator
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog,
@@ -23,6 +23,7 @@ from workbench.core.casefile import Case
 from workbench.core.changes import Changes
 from workbench.core.schema import CHANNELS, STANCES
 from workbench.ui import refs
+from workbench.ui.table_model import ListTableModel
 
 IdRole = Qt.ItemDataRole.UserRole + 1
 _Index = QModelIndex | QPersistentModelIndex
@@ -264,11 +265,12 @@ def save_statement(session, values: dict, statement_id: int | None = None, *,
                       reporter=reporter, done=done)
 
 
-class ResponsesModel(QAbstractTableModel):
+class ResponsesModel(ListTableModel):
     """Statements on record, optionally of one actor, in date order."""
 
     COLUMNS = ("Actor", "Stance", "Speaker", "Date", "Channel", "Statement")
     ACTOR, STANCE, SPEAKER, DATE, CHANNEL, TEXT = range(6)
+    DRAGGABLE = True
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -303,24 +305,6 @@ class ResponsesModel(QAbstractTableModel):
 
     def row_of(self, statement_id: int) -> int:
         return next((n for n, s in enumerate(self.rows) if s.id == statement_id), -1)
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
-                and 0 <= section < len(self.COLUMNS)):
-            return self.COLUMNS[section]
-        return None
-
-    def flags(self, index: _Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return (Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-                | Qt.ItemFlag.ItemIsDragEnabled)
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid() or not 0 <= index.row() < len(self.rows):

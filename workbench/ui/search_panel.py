@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import (QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex,
+from PySide6.QtCore import (QModelIndex, QObject, QPersistentModelIndex,
                             QRectF, QSize, Qt, QThread, QTimer, Signal, Slot)
 from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView,
@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeade
 
 from workbench.core.casefile import Case
 from workbench.ui.models import IdRole
+from workbench.ui.table_model import ListTableModel
 
 _Index = QModelIndex | QPersistentModelIndex
 PAGE_SIZE = 200
@@ -78,40 +79,26 @@ class SearchWorker(QObject):
         self.index = self.case = None
 
 
-class SearchHitsModel(QAbstractTableModel):
+class SearchHitsModel(ListTableModel):
     """The hits of one search (a page of them)."""
 
     COLUMNS = ("Title", "Page", "Kind", "Snippet")
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self.hits: list = []
 
     def set_hits(self, hits) -> None:
         self.beginResetModel()
-        self.hits = list(hits)
+        self.rows = list(hits)
         self.endResetModel()
 
     def hit(self, row: int):
-        return self.hits[row] if 0 <= row < len(self.hits) else None
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.hits)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole):
-        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
-                and 0 <= section < len(self.COLUMNS)):
-            return self.COLUMNS[section]
-        return None
+        return self.row_item(row)
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or not 0 <= index.row() < len(self.hits):
+        if not index.isValid() or not 0 <= index.row() < len(self.rows):
             return None
-        hit = self.hits[index.row()]
+        hit = self.rows[index.row()]
         col = index.column()
         if role == IdRole:
             return hit.doc_id
