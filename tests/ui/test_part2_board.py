@@ -208,3 +208,19 @@ def test_the_claim_says_where_it_came_from(qtbot, session):
     with qtbot.waitSignal(board.source_requested) as blocker:
         board.about_label.linkActivated.emit("excerpt:1")
     assert blocker.args == ["excerpt", 1]
+
+
+def test_delete_a_claim_and_undo_it(qtbot, session):
+    board = _board(qtbot, session)
+    undo = UndoActions(session, board)
+    settle(qtbot, session)
+    claim = claims.list_all(session.reader)[0]
+    links = claims.evidence(session.reader, claim.id)
+    board.select_claim(claim.id)
+    assert any(a.text() == "Delete claim" for a in board.claims_view.actions())
+    run(qtbot, session, board.delete_claim(board.claim_id))
+    settle(qtbot, session)
+    assert claim.id not in [c.id for c in claims.list_all(session.reader)]
+    run(qtbot, session, undo.undo())
+    assert claims.evidence(session.reader, claim.id) == links
+    assert claims.verdict(session.reader, claim.id).status != "unverified"

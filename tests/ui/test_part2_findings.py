@@ -136,3 +136,20 @@ def test_undo_and_redo_findings_and_citations(qtbot, session):
         run(qtbot, session, undo.redo())
     f = findings.get(session.reader, finding_id)
     assert f.title == "Renamed" and f.text == "Cited.[1]" and len(f.citations) == 1
+
+
+def test_delete_a_finding_with_the_delete_key_and_undo_it(qtbot, session):
+    editor = _editor(qtbot, session)
+    undo = UndoActions(session, editor)
+    settle(qtbot, session)
+    first = findings.list_all(session.reader)[0]
+    editor.select_finding(first.id)
+    editor.list_view.setFocus()
+    delete = next(a for a in editor.list_view.actions() if a.text() == "Delete finding")
+    run(qtbot, session, editor.delete_finding(editor.finding_id))
+    settle(qtbot, session)
+    assert first.id not in [f.id for f in findings.list_all(session.reader)]
+    assert delete.shortcut().toString() == "Del"
+    run(qtbot, session, undo.undo())
+    back = findings.get(session.reader, first.id)
+    assert back.citations == first.citations and back.title == first.title

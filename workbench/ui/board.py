@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFrame, QHBoxLayout
                                QMenu, QPlainTextEdit, QPushButton, QSplitter, QTableView,
                                QVBoxLayout, QWidget)
 
-from workbench.core import claims, documents, excerpts, reconcile
+from workbench.core import claims, deletion, documents, excerpts, reconcile
 from workbench.core.casefile import Case
 from workbench.core.changes import Changes
 from workbench.core.schema import VERDICT_STATUSES
@@ -121,6 +121,13 @@ class BoardPanel(QWidget):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
         self.claims_view.selectionModel().currentRowChanged.connect(self._claim_changed)
         self.claims_model.modelReset.connect(self._reselect)
+        delete = QAction("Delete claim", self.claims_view)
+        delete.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
+        delete.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        delete.setToolTip("Delete the claim with its evidence links and verdicts "
+                          "(Ctrl+Z brings it back)")
+        delete.triggered.connect(lambda: self.delete_claim(self.claim_id))
+        self.claims_view.addAction(delete)
         self.new_claim_button = QPushButton("&New claim…", self)
         self.new_claim_button.setToolTip("Add a proposition to verify")
         self.new_claim_button.clicked.connect(self.new_claim)
@@ -506,6 +513,14 @@ class BoardPanel(QWidget):
                           lambda case: claims.add(case, text.strip(), about=about),
                           reporter=self.reporter,
                           done=lambda changes: self.select_claim(changes.id))
+
+    def delete_claim(self, claim_id: int | None):
+        """Delete a claim and what it owns (evidence links, verdicts); undoable."""
+        if self.session is None or claim_id is None:
+            return None
+        return refs.write(self.session, "Delete claim",
+                          lambda case: deletion.delete(case, "claim", claim_id),
+                          reporter=self.reporter)
 
     def link_selected_sources(self, relation: str):
         rows = sorted({self.citables_filter.mapToSource(i).row()

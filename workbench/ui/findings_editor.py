@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QDialogBut
                                QLineEdit, QListView, QMenu, QPushButton, QSplitter,
                                QTableView, QTextEdit, QToolTip, QVBoxLayout, QWidget)
 
-from workbench.core import findings
+from workbench.core import deletion, findings
 from workbench.core.casefile import Case
 from workbench.core.changes import Changes
 from workbench.core.schema import FINDING_STATUSES
@@ -209,6 +209,12 @@ class FindingsEditor(QWidget):
             action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
             action.triggered.connect(lambda _=False, s=step: self._step(s))
             self.list_view.addAction(action)
+        delete = QAction("Delete finding", self.list_view)
+        delete.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
+        delete.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        delete.setToolTip("Delete the finding and its citations (Ctrl+Z brings it back)")
+        delete.triggered.connect(lambda: self.delete_finding(self.finding_id))
+        self.list_view.addAction(delete)
         self.new_button = QPushButton("&New finding…", self)
         self.new_button.setToolTip("Add a finding at the end of the report")
         self.new_button.clicked.connect(self.new_finding)
@@ -486,6 +492,14 @@ class FindingsEditor(QWidget):
                           lambda case: findings.add(case, title=title, text=text),
                           reporter=self.reporter,
                           done=lambda changes: self.select_finding(changes.id))
+
+    def delete_finding(self, finding_id: int | None):
+        """Delete a finding and its citations (never what they cite); undoable."""
+        if self.session is None or finding_id is None:
+            return None
+        return refs.write(self.session, "Delete finding",
+                          lambda case: deletion.delete(case, "finding", finding_id),
+                          reporter=self.reporter)
 
     def move_finding(self, finding_id: int, position: int):
         if self.session is None:
