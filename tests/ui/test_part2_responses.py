@@ -91,3 +91,28 @@ def test_responses_filter_by_actor_and_open_source(qtbot, session):
     with qtbot.waitSignal(panel.source_requested) as blocker:
         panel.view.doubleClicked.emit(panel.model.index(0, 0))
     assert blocker.args == ["statement", 2]
+
+
+def test_delete_a_statement_asks_when_it_is_used_and_undo_brings_all_back(qtbot, session):
+    from workbench.core import claims, findings
+
+    panel = ResponsesPanel(session)
+    qtbot.addWidget(panel)
+    quiet(panel)
+    undo = UndoActions(session, panel)
+    settle(qtbot, session)
+    panel.select_statement(2)  # Brookfield's denial: evidence on a claim, cited by finding 1
+    asked = []
+    assert panel.delete_current(confirm=lambda text: asked.append(text) or False) is None
+    assert "evidence link" in asked[0] and "finding" in asked[0]
+    assert statements.get(session.reader, 2)  # declined: nothing deleted
+    before = findings.get(session.reader, 1).citations
+    run(qtbot, session, panel.delete_current(confirm=lambda text: True))
+    settle(qtbot, session)
+    assert 2 not in [s.id for s in statements.list_all(session.reader)]
+    assert all(c.target_id != 2 or c.kind != "statement"
+               for c in findings.get(session.reader, 1).citations)
+    run(qtbot, session, undo.undo())
+    assert statements.get(session.reader, 2).stance == "denies"
+    assert findings.get(session.reader, 1).citations == before
+    assert any(e.statement_id == 2 for e in claims.evidence(session.reader, 1))

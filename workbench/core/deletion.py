@@ -19,6 +19,8 @@ KINDS = {"document": "documents", "excerpt": "excerpts", "actor": "actors",
          "evidence": "evidence", "citation": "citations"}
 _KIND_OF = {table: kind for kind, table in KINDS.items()}
 _PK = {"emails": "document_id"}
+#: How a kind reads in a sentence ("2 evidence links", not "2 evidences").
+_NOUN = {"evidence": "evidence link"}
 _KIND_OF.update({"pages": "page", "emails": "email header", "actor_aliases": "alias",
                  "document_names": "document name", "verdicts": "verdict",
                  "claim_actors": "claim subject", "taggings": "tag"})
@@ -81,7 +83,7 @@ def delete(case: Case, kind: str, row_id: int, *, cascade: bool = False) -> Chan
     _require(case, table, kind, row_id)
     used_by = users(case, kind, row_id)
     if used_by and not cascade:
-        raise InUseError(f"{kind} {row_id} is used by {_describe(used_by)}; "
+        raise InUseError(f"{kind} {row_id} is used by {describe(used_by)}; "
                          "delete with --cascade to remove or unlink those too", used_by)
     with case.action(f"Delete {kind}") as act:
         act.row_id = row_id
@@ -141,12 +143,14 @@ def _findings_through(case: Case, table: str, row_id: int) -> list[int]:
         f"SELECT DISTINCT c.finding_id FROM citations c WHERE {where} ORDER BY 1", params)]
 
 
-def _describe(used_by: list[tuple[str, int]]) -> str:
+def describe(used_by: list[tuple[str, int]]) -> str:
+    """"2 evidence links (4, 5), 1 finding (2)": what :func:`users` found, in words."""
     counts: dict[str, list[int]] = {}
     for kind, i in used_by:
         counts.setdefault(kind, []).append(i)
     parts = []
     for kind, ids in counts.items():
+        kind = _NOUN.get(kind, kind)
         plural = kind if len(ids) == 1 else (kind + "es" if kind.endswith("s") else kind + "s")
         shown = ", ".join(str(i) for i in ids[:5]) + (", ..." if len(ids) > 5 else "")
         parts.append(f"{len(ids)} {plural} ({shown})")

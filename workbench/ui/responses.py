@@ -15,10 +15,11 @@ from PySide6.QtCore import (QModelIndex, QPersistentModelIndex, Qt,
 from PySide6.QtGui import QAction, QKeySequence, QRegularExpressionValidator
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog,
                                QDialogButtonBox, QFormLayout, QHBoxLayout, QHeaderView,
-                               QLabel, QLineEdit, QMenu, QPlainTextEdit, QPushButton,
+                               QLabel, QLineEdit, QMenu, QMessageBox, QPlainTextEdit,
+                               QPushButton,
                                QTableView, QVBoxLayout, QWidget)
 
-from workbench.core import actors, documents, excerpts, statements
+from workbench.core import actors, deletion, documents, excerpts, statements
 from workbench.core.casefile import Case
 from workbench.core.changes import Changes
 from workbench.core.schema import CHANNELS, STANCES
@@ -396,6 +397,11 @@ class ResponsesPanel(QWidget):
         edit.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         edit.triggered.connect(self.edit_current)
         self.view.addAction(edit)
+        delete = QAction("Delete statement", self.view)
+        delete.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
+        delete.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        delete.triggered.connect(lambda: self.delete_current())
+        self.view.addAction(delete)
 
         top = QHBoxLayout()
         label = QLabel("Responses of:", self)
@@ -458,6 +464,29 @@ class ResponsesPanel(QWidget):
             return None
         return record_statement(self.session, self, actor_id=self.model.actor_id,
                                 reporter=self.reporter)
+
+    def delete_current(self, *, confirm=None):
+        """Delete the selected statement; undoable.
+
+        Evidence links and citations that use it would go too, so those are named and
+        the user is asked first. ``confirm(message) -> bool`` replaces the question box
+        (tests).
+        """
+        st = self.current_statement()
+        if st is None or self.session is None:
+            return None
+        used_by = deletion.users(self.session.reader, "statement", st.id)
+        if used_by:
+            message = (f"This statement is used by {deletion.describe(used_by)}. "
+                       "Delete it and remove it from those too? (Ctrl+Z brings all back.)")
+            ask = confirm or (lambda text: QMessageBox.question(
+                self, "Delete statement", text) == QMessageBox.StandardButton.Yes)
+            if not ask(message):
+                return None
+        return refs.write(self.session, "Delete statement",
+                          lambda case: deletion.delete(case, "statement", st.id,
+                                                       cascade=bool(used_by)),
+                          reporter=self.reporter)
 
     def edit_current(self) -> StatementDialog | None:
         st = self.current_statement()
