@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from workbench.core import documents
 from workbench.core.casefile import Case
 
 #: How many ids one query may carry (SQLite's default variable limit is 32766).
@@ -36,14 +37,8 @@ class DocumentRow:
 
 
 def _ocr(states: str | None) -> str:
-    found = set((states or "").split(",")) - {""}
-    if not found or found == {"none"}:
-        return "none"
-    if "needed" in found:
-        return "needed"
-    if "failed" in found:
-        return "failed"
-    return "done" if found <= {"done", "none"} else "partial"
+    """The document's OCR word from a ``group_concat`` of its pages' states."""
+    return documents.summarise_ocr(set((states or "").split(",")) - {""})
 
 
 def document_ids(case: Case, *, origin: str | None = None, kind: str | None = None,

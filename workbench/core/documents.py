@@ -295,8 +295,12 @@ def set_page_text(case: Case, document_id: int, page_no: int, page_text: PageTex
 
 def ocr_state(case: Case, document_id: int) -> str:
     """``none``, ``needed``, ``done``, ``failed`` or ``partial`` for a whole document."""
-    states = {r[0] for r in case.rows("SELECT DISTINCT ocr FROM pages WHERE document_id = ?",
-                                      (document_id,))}
+    return summarise_ocr({r[0] for r in case.rows(
+        "SELECT DISTINCT ocr FROM pages WHERE document_id = ?", (document_id,))})
+
+
+def summarise_ocr(states: set[str]) -> str:
+    """One word for a document from the OCR states of its pages (see :func:`ocr_state`)."""
     if not states or states == {"none"}:
         return "none"
     if "needed" in states:
