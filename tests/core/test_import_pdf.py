@@ -207,3 +207,12 @@ def test_worker_processes_only_when_cores_are_idle(monkeypatch):
     assert not workers.ExtractPool.wanted([n + ".txt" for n in names])
     monkeypatch.setattr(workers, "idle_cores", lambda: 0.7)
     assert not workers.ExtractPool.wanted(names)  # a busy machine
+
+
+def test_idle_cores_is_measured_now_not_over_the_last_minute():
+    from workbench.core.importing import workers
+    # Two processors, 300 ticks each between the readings: 150 idle in all.
+    assert workers.idle_from_ticks((1000, 5000), (1150, 5600), 2) == pytest.approx(0.5)
+    assert workers.idle_from_ticks((0, 0), (0, 0), 2) == 2.0  # no time passed
+    idle = workers.idle_cores()  # a real reading of this machine
+    assert 0.0 <= idle <= workers.workers()

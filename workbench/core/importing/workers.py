@@ -30,13 +30,53 @@ MIN_FILES = 8
 PARALLEL_SUFFIXES = (".pdf",)
 
 
+#: How long :func:`idle_cores` watches the processors before deciding.
+IDLE_SAMPLE_SECONDS = 0.1
+
+
+def _cpu_times() -> tuple[int, int] | None:
+    """(idle, total) clock ticks of all processors so far, from ``/proc/stat``."""
+    try:
+        with open("/proc/stat", encoding="ascii") as stat:
+            fields = stat.readline().split()
+    except OSError:
+        return None
+    if len(fields) < 5 or fields[0] != "cpu":
+        return None
+    ticks = [int(v) for v in fields[1:9]]  # user .. steal; guest time is inside user
+    return ticks[3] + ticks[4], sum(ticks)  # idle + iowait
+
+
+def idle_from_ticks(before: tuple[int, int], after: tuple[int, int], cores: int) -> float:
+    """Cores left idle between two :func:`_cpu_times` readings."""
+    idle, total = after[0] - before[0], after[1] - before[1]
+    if total <= 0:
+        return float(cores)
+    return cores * idle / total
+
+
 def idle_cores() -> float:
-    """Cores not kept busy by other work, from the last minute's load average."""
+    """Cores not kept busy by other work right now.
+
+    Linux: the share of processor time spent idle during a tenth of a second (this
+    process sleeps meanwhile, so it does not count itself). The load average used
+    before lagged by a minute: an import started right after other heavy work (or a
+    previous import) ran in one process although the machine was idle again.
+    Elsewhere: the last minute's load average.
+    """
+    cores = workers()
+    before = _cpu_times()
+    if before is not None:
+        time.sleep(IDLE_SAMPLE_SECONDS)
+        after = _cpu_times()
+        if after is not None:
+            online = os.cpu_count() or cores
+            return min(cores, idle_from_ticks(before, after, online))
     try:
         load = os.getloadavg()[0]
     except OSError:  # not available on this system: assume idle
         load = 0.0
-    return workers() - load
+    return cores - load
 
 
 def _watch_parent(parent: int) -> None:
