@@ -252,8 +252,9 @@ FILETIME_EPOCH = datetime(1601, 1, 1, tzinfo=timezone.utc)
 @dataclass(frozen=True)
 class Recipient:
     """One addressee. With ``exchange_dn`` the address is an Exchange one (type "EX")
-    and ``address`` is kept as its SMTP form, as Outlook does for colleagues."""
-    name: str
+    and ``address`` is kept as its SMTP form, as Outlook does for colleagues. Without a
+    ``name`` the recipient has no PR_DISPLAY_NAME, as in files some other programs write."""
+    name: str | None
     address: str
     kind: int = TO
     exchange_dn: str | None = None
@@ -272,7 +273,8 @@ class Message:
     """The properties of one message; None leaves a property out of the file.
 
     ``sent`` is the client submit time, ``received`` the delivery time (aware datetimes).
-    ``html`` given as text is stored as UTF-8 with that code page declared. Without
+    ``html`` given as text is stored as UTF-8 with that code page (65001) declared in
+    PR_INTERNET_CPID; given as bytes, it is declared only with ``html_codepage``. Without
     ``sender_exchange_dn`` the sender's address is of type SMTP and only in
     PR_SENDER_EMAIL_ADDRESS; with it, that property holds the Exchange name and the SMTP
     address goes to PR_SENDER_SMTP_ADDRESS.
@@ -280,6 +282,7 @@ class Message:
     subject: str | None = None
     body: str | None = None
     html: bytes | str | None = None
+    html_codepage: int | None = None
     sender_name: str | None = None
     sender_address: str | None = None
     sender_exchange_dn: str | None = None
@@ -386,9 +389,12 @@ def _attachment(attachment: Attachment) -> Tree:
 def message_tree(message: Message, *, embedded: bool = False) -> Tree:
     """The storage of one message: its properties, recipients and attachments."""
     def names(kind: int) -> str | None:
-        return "; ".join(r.name for r in message.recipients if r.kind == kind) or None
+        return "; ".join(r.name or r.address for r in message.recipients
+                         if r.kind == kind) or None
 
-    html = message.html.encode("utf-8") if isinstance(message.html, str) else message.html
+    html, code_page = message.html, message.html_codepage
+    if isinstance(html, str):
+        html, code_page = html.encode("utf-8"), 65001
     exchange = message.sender_exchange_dn is not None
     sender_type = None if message.sender_address is None else "EX" if exchange else "SMTP"
     sender_email = message.sender_exchange_dn if exchange else message.sender_address
@@ -413,7 +419,7 @@ def message_tree(message: Message, *, embedded: bool = False) -> Tree:
         (PR_TRANSPORT_MESSAGE_HEADERS, PT_UNICODE, message.transport_headers),
         (PR_BODY, PT_UNICODE, message.body),
         (PR_HTML, PT_BINARY, html),
-        (PR_INTERNET_CPID, PT_LONG, 65001 if isinstance(message.html, str) else None),
+        (PR_INTERNET_CPID, PT_LONG, code_page),
     ])
     recipients, attachments = len(message.recipients), len(message.attachments)
     # Next recipient id, next attachment id, recipient count, attachment count; the
