@@ -103,3 +103,30 @@ def test_new_excerpt_is_found_by_search(sample_window, qtbot):
     hits = sample_window.search_panel.results.hits
     # The note is indexed with its excerpt's document and page, so the hit opens there.
     assert hits and hits[0].table == "excerpts" and (hits[0].doc_id, hits[0].page) == (doc.id, 1)
+
+
+def test_scrolling_to_the_end_of_the_hits_fetches_the_next_page(window, case_path, qtbot):
+    from workbench.core.casefile import Case
+    from workbench.ui.search_panel import PAGE_SIZE
+
+    pages = [f"Ledger entry {n}: payment to the vendor." for n in range(2 * PAGE_SIZE + 50)]
+    with Case.open(case_path) as case:
+        documents.add(case, data=b"ledger", title="Payments ledger", kind="text",
+                      pages=pages)
+    assert window.open_case(case_path)
+    wait_idle(qtbot, window)
+    _search(window, qtbot, "ledger")
+    panel = window.search_panel
+    assert (panel.model.total, panel.model.rowCount()) == (len(pages), PAGE_SIZE)
+    assert "scroll down for more" in panel.status.text()
+    for expected in (2 * PAGE_SIZE, len(pages)):
+        panel.view.scrollToBottom()  # the view asks the model for more at its end
+        qtbot.waitUntil(lambda n=expected: panel.model.rowCount() == n, timeout=20000)
+    assert not panel.model.canFetchMore()
+    assert "scroll down" not in panel.status.text()
+    # Every page of the ledger once, in one list: no page shown twice, none missing.
+    assert sorted(panel.model.hit(r).page for r in range(len(pages))) == \
+        list(range(1, len(pages) + 1))
+    # A new search starts again from its first page.
+    _search(window, qtbot, "entry 7")
+    assert panel.model.rowCount() == panel.model.total < PAGE_SIZE

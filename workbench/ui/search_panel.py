@@ -4,6 +4,10 @@ Queries run on their own thread (:class:`SearchWorker`) against the case's whoos
 so typing never waits for a search, and a search never waits for an import: the writer
 thread keeps the index in step, this thread only reads it. Typing is debounced, and a
 result that arrives after a newer query was sent is dropped.
+
+Hits arrive a page at a time: scrolling to the end of the list asks for the next page
+(Qt's ``canFetchMore``/``fetchMore``), so a search with thousands of hits shows its
+first page at once and every later one on demand.
 """
 
 from __future__ import annotations
@@ -30,7 +34,7 @@ class SearchWorker(QObject):
 
     results_ready = Signal(int, object)  # request number, SearchResults
     search_failed = Signal(int, str)
-    _requested = Signal(int, str, int)
+    _requested = Signal(int, str, int, int)
 
     def __init__(self, path) -> None:
         super().__init__()
@@ -41,12 +45,13 @@ class SearchWorker(QObject):
         self.latest = 0
         self._requested.connect(self._run)
 
-    def request(self, request_no: int, text: str, limit: int) -> None:
+    def request(self, request_no: int, text: str, limit: int, offset: int = 0) -> None:
+        """Ask for hits ``offset`` to ``offset + limit`` (facets with the first page only)."""
         self.latest = request_no
-        self._requested.emit(request_no, text, limit)
+        self._requested.emit(request_no, text, limit, offset)
 
-    @Slot(int, str, int)
-    def _run(self, request_no: int, text: str, limit: int) -> None:
+    @Slot(int, str, int, int)
+    def _run(self, request_no: int, text: str, limit: int, offset: int) -> None:
         if request_no != self.latest:
             return
         try:
@@ -61,7 +66,8 @@ class SearchWorker(QObject):
                     self.index.close()
                 self.index = CaseIndex(self.case)
                 self._revision = revision
-            results = searching.run(self.index, text, limit=limit)
+            results = searching.run(self.index, text, limit=limit, offset=offset,
+                                    facets=offset == 0)
         except Exception as exc:  # QueryError says what is wrong with the query
             from workbench.core.errors import WorkbenchError
             message = str(exc) if isinstance(exc, WorkbenchError) else (
@@ -80,17 +86,47 @@ class SearchWorker(QObject):
 
 
 class SearchHitsModel(ListTableModel):
-    """The hits of one search (a page of them)."""
+    """The hits of one search, as many pages of them as were fetched so far."""
 
     COLUMNS = ("Title", "Page", "Kind", "Snippet")
+    #: The view scrolled to the end and more hits exist: the panel fetches from ``offset``.
+    more_wanted = Signal(int)
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
+        #: How many hits the search has in all.
+        self.total = 0
+        self._fetching = False
 
-    def set_hits(self, hits) -> None:
+    def set_hits(self, hits, total: int | None = None) -> None:
         self.beginResetModel()
         self.rows = list(hits)
+        self.total = len(self.rows) if total is None else total
+        self._fetching = False
         self.endResetModel()
+
+    def append_hits(self, hits) -> None:
+        """Add the next page of hits after the ones shown."""
+        hits = list(hits)
+        self._fetching = False
+        if not hits:
+            self.total = len(self.rows)  # the index holds fewer than it said (it changed)
+            return
+        first = len(self.rows)
+        self.beginInsertRows(QModelIndex(), first, first + len(hits) - 1)
+        self.rows.extend(hits)
+        self.endInsertRows()
+
+    def fetch_failed(self) -> None:
+        self._fetching = False
+
+    def canFetchMore(self, parent: _Index = QModelIndex()) -> bool:
+        return not parent.isValid() and not self._fetching and len(self.rows) < self.total
+
+    def fetchMore(self, parent: _Index = QModelIndex()) -> None:
+        if self.canFetchMore(parent):
+            self._fetching = True
+            self.more_wanted.emit(len(self.rows))
 
     def hit(self, row: int):
         return self.row_item(row)
@@ -163,6 +199,7 @@ class SearchPanel(QWidget):
         self.thread: QThread | None = None
         self.text = ""
         self.results = None
+        self._query_sent = ""
         self._request_no = 0
         self._timer = QTimer(self, singleShot=True, interval=250)  # typing
         self._timer.timeout.connect(self._send)
@@ -182,6 +219,7 @@ class SearchPanel(QWidget):
             facets.addWidget(combo)
         facets.addStretch(1)
         self.model = SearchHitsModel(self)
+        self.model.more_wanted.connect(self._send_more)
         self.view = QTableView(self)
         self.view.setObjectName("searchResults")
         self.view.setModel(self.model)
@@ -267,17 +305,38 @@ class SearchPanel(QWidget):
             return
         self._request_no += 1
         self.status.setText("Searching…")
-        self.worker.request(self._request_no, self.query(), PAGE_SIZE)
+        self._query_sent = self.query()
+        self.worker.request(self._request_no, self._query_sent, PAGE_SIZE)
+
+    def _send_more(self, offset: int) -> None:
+        """The next page of the search shown (the list was scrolled to its end)."""
+        if self.worker is None or self.results is None:
+            self.model.fetch_failed()
+            return
+        self._request_no += 1
+        self.worker.request(self._request_no, self._query_sent, PAGE_SIZE, offset)
 
     def _shown(self, request_no: int, results) -> None:
         if request_no != self._request_no:
             return
-        self.results = results
-        self.model.set_hits(results.hits)
-        more = f" (showing the first {len(results.hits)})" if results.total > len(results.hits) else ""
-        self.status.setText(f"{results.total} result{'s' if results.total != 1 else ''}{more}")
-        self._fill_facets(results.facets)
-        self.results_shown.emit(results.total)
+        if results.offset:
+            if results.offset == len(self.model.rows):
+                self.model.append_hits(results.hits)
+            else:
+                self.model.fetch_failed()
+        else:
+            self.results = results
+            self.model.set_hits(results.hits, results.total)
+            self._fill_facets(results.facets)
+            self.results_shown.emit(results.total)
+        self._show_count()
+
+    def _show_count(self) -> None:
+        total, shown = self.model.total, len(self.model.rows)
+        text = f"{total:,} result{'s' if total != 1 else ''}"
+        if total > shown:
+            text += f" (showing {shown:,}; scroll down for more)"
+        self.status.setText(text)
 
     def _failed(self, request_no: int, message: str) -> None:
         if request_no != self._request_no:
