@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from whoosh import query as wq
 from whoosh.searching import Searcher
 
 from workbench.core.casefile import Case
 from workbench.core.search.entries import parse_uid
+from workbench.core.search.evaluation import evaluate, top
 from workbench.core.search.query import Highlight, highlights, parse
 from workbench.core.search.snippets import Snippet, snippet
 from workbench.core.search.store import CaseIndex
@@ -112,10 +112,10 @@ def _facets(case: Case, searcher: Searcher, docnums: list[int]) -> Facets:
         years=tuple(sorted(years.items(), reverse=True)))
 
 
-def hits_from(case: Case, searcher: Searcher, hits: list, hl: Highlight,
+def hits_from(case: Case, searcher: Searcher, hits: list[tuple[int, float]], hl: Highlight,
               width: int) -> tuple[Hit, ...]:
-    """Turn whoosh hits into :class:`Hit` with snippets (page text fetched by id)."""
-    stored = [(h.fields(), h.score) for h in hits]
+    """Turn ``(docnum, score)`` pairs into :class:`Hit` with snippets (page text by id)."""
+    stored = [(searcher.stored_fields(d), score) for d, score in hits]
     texts = _page_texts(case, [parse_uid(f["uid"])[2] for f, _ in stored
                                if f["kind"] == "page"])
     out = []
@@ -133,14 +133,6 @@ def hits_from(case: Case, searcher: Searcher, hits: list, hl: Highlight,
     return tuple(out)
 
 
-def _count(searcher: Searcher, q: wq.Query, results) -> int:
-    """How many documents match: free for one word in an index without deletions."""
-    reader = searcher.reader()
-    if isinstance(q, wq.Term) and not reader.has_deletions():
-        return reader.doc_frequency(q.fieldname, q.text)
-    return len(results)
-
-
 def run(index: CaseIndex, text: str, *, limit: int = 20, offset: int = 0,
         facets: bool = True, width: int = 200) -> SearchResults:
     """Search the index of a case. Raises :class:`~.query.QueryError` on a bad query."""
@@ -148,21 +140,12 @@ def run(index: CaseIndex, text: str, *, limit: int = 20, offset: int = 0,
     limit = max(0, min(limit, MAX_LIMIT))
     offset = max(0, offset)
     searcher = index.searcher()
-    # One word: whoosh may skip blocks that cannot reach the top hits, and the index
-    # knows how many documents hold the word. Anything else: one pass that scores and
-    # counts every match (block skipping rarely pays there, and counting afterwards
-    # would evaluate the query a second time).
-    # (Expanding queries - prefix, fuzzy, ranges - keep whoosh's default: with
-    # optimize=False its union matcher under-counted them, 843 of 6,788 for "shar*".)
-    single = isinstance(q, wq.Term)
-    expands = any(isinstance(leaf, wq.MultiTerm) for leaf in q.leaves()) or \
-        isinstance(q, wq.MultiTerm)
-    results = searcher.search(q, limit=max(1, offset + limit), optimize=single or expands)
-    window = list(results)[offset:offset + limit] if limit else []
-    docnums = list(searcher.docs_for_query(q)) if facets else []
-    total = len(docnums) if facets else _count(searcher, q, results)
+    # Every match and its score in one bulk pass (see .evaluation): the total and the
+    # facets need every match anyway, and the top hits are then a heap selection.
+    scores = evaluate(searcher, q)
+    window = top(scores, offset + limit)[offset:] if limit else []
     hl = highlights(q, searcher.reader())
     return SearchResults(
-        query=text, total=total, offset=offset, limit=limit,
+        query=text, total=len(scores), offset=offset, limit=limit,
         hits=hits_from(index.case, searcher, window, hl, width),
-        facets=_facets(index.case, searcher, docnums) if facets else Facets())
+        facets=_facets(index.case, searcher, list(scores)) if facets else Facets())

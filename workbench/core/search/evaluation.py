@@ -1,0 +1,257 @@
+"""Evaluating a query in bulk: every matching entry and its BM25F score at once.
+
+whoosh evaluates a query document by document through a tree of matcher objects,
+scoring each match with several Python calls; on 20,000 pages a common word or a
+phrase of common words cost 50-600 ms, most of it in those calls. A search here
+needs the top hits *and* the total (and the facets, which need every match), so it
+has to visit every match anyway. This module does that visit in bulk: each word's
+postings are read whole (:mod:`.postings`), scored with one list comprehension, and
+combined with dict and set operations (AND intersects, OR sums, NOT removes).
+
+Scores are whoosh's BM25F, computed the same way (global idf and average field
+length, the segment's one-byte field lengths), so the ranking matches whoosh's own;
+the tests compare the two. Query nodes not handled here (rare in this app's queries)
+are evaluated through whoosh's matcher for that node only.
+"""
+
+from __future__ import annotations
+
+import heapq
+from itertools import repeat
+from operator import sub
+
+from whoosh import query as wq
+from whoosh.scoring import BM25F
+from whoosh.searching import Searcher
+
+from workbench.core.search.phrases import ExactPhrase
+from workbench.core.search.postings import LENGTHS, SegmentPostings
+
+Scores = dict[int, float]
+
+
+class _Segment:
+    """One segment of the index being searched, with the top searcher's statistics."""
+
+    def __init__(self, top: Searcher, sub: Searcher, offset: int) -> None:
+        self.top = top
+        self.sub = sub
+        self.offset = offset
+        self.reader = sub.reader()
+        self.bulk = SegmentPostings(self.reader)
+        self.weighting = top.weighting
+        self._norms: dict[str, list[float]] = {}
+
+    def norms(self, fieldname: str) -> list[float]:
+        """BM25's length normalisation ``K1 * (1 - B + B * length / avg)`` per length byte."""
+        found = self._norms.get(fieldname)
+        if found is None:
+            w = self.weighting
+            b = w._field_B.get(fieldname, w.B)
+            avg = self.top.avg_field_length(fieldname) or 1
+            found = self._norms[fieldname] = [w.K1 * ((1 - b) + b * n / avg) for n in LENGTHS]
+        return found
+
+    def _btext(self, fieldname: str, text) -> bytes | None:
+        schema = self.reader.schema
+        if fieldname not in schema:
+            return None
+        try:
+            return text if isinstance(text, bytes) else schema[fieldname].to_bytes(text)
+        except ValueError:
+            return None
+
+    def scores(self, fieldname: str, btext: bytes, boost: float, ids: list[int],
+               weights: list[float]) -> Scores:
+        """BM25F scores of one term in the documents ``ids`` (whoosh's formula)."""
+        if self.reader.schema[fieldname].scorable:
+            k1 = self.weighting.K1
+            factor = self.top.idf(fieldname, btext) * (k1 + 1) * boost
+            norms = self.norms(fieldname)
+            lengths = self.bulk.lengths(fieldname)
+            return dict(zip(ids, [factor * w / (w + norms[lengths[d]])
+                                  for d, w in zip(ids, weights)]))
+        if boost == 1.0:
+            return dict(zip(ids, weights))
+        return dict(zip(ids, [w * boost for w in weights]))
+
+    def term(self, fieldname: str, text, boost: float = 1.0) -> Scores:
+        """Scores of the documents holding one term."""
+        btext = self._btext(fieldname, text)
+        if btext is None:
+            return {}
+        p = self.bulk.postings(fieldname, btext)
+        return self.scores(fieldname, btext, boost, p.ids, p.weights) if p.ids else {}
+
+    def fallback(self, q: wq.Query) -> Scores:
+        """Every match of ``q`` in this segment through whoosh's own matcher."""
+        m = q.matcher(self.sub)
+        deleted = self.bulk.deleted or ()
+        out: Scores = {}
+        while m.is_active():
+            d = m.id()
+            if d not in deleted:
+                out[d] = m.score()
+            m.next()
+        return out
+
+
+def _narrow(starts: dict[int, set[int]] | None, ids: list[int], vals: list[bytes],
+            ks: list[int], decode) -> dict[int, set[int]]:
+    """Possible phrase starts per document after one more word (at offsets ``ks``).
+
+    The work per document is C calls (map, set operations), not a loop over positions.
+    """
+    found: dict[int, set[int]] = {}
+    if starts is None:
+        for d, v in zip(ids, vals):
+            positions = decode(v)
+            s = set(map(sub, positions, repeat(ks[0])))
+            for k in ks[1:]:
+                s.intersection_update(map(sub, positions, repeat(k)))
+            if s:
+                found[d] = s
+        return found
+    for d, v in zip(ids, vals):
+        s = starts.get(d)
+        if s is None:
+            continue
+        positions = decode(v)
+        for k in ks:
+            s.intersection_update(map(sub, positions, repeat(k)))
+        if s:
+            found[d] = s
+    return found
+
+
+def _phrase(seg: _Segment, q: wq.Phrase) -> Scores:
+    """Documents holding the phrase's words in order, scored as the words together.
+
+    The words' document lists are intersected first (set operations), and positions
+    are compared only in the documents holding them all. Words in most documents
+    ("the", "of") are read last and only in the blocks holding candidates.
+    """
+    fieldname, words = q.fieldname, list(q.words)
+    btexts = {w: seg._btext(fieldname, w) for w in words}
+    reader = seg.reader
+    if any(b is None or (fieldname, b) not in reader for b in btexts.values()):
+        return {}
+    decode = reader.schema[fieldname].format.decode_positions
+    df = {w: reader.doc_frequency(fieldname, btexts[w]) for w in btexts}
+    order = sorted(df, key=df.__getitem__)
+    common = [w for w in order[1:] if df[w] > seg.bulk.doc_count // 2]
+    first = [w for w in order if w not in common]
+    read = {w: seg.bulk.postings(fieldname, btexts[w], values=True) for w in first}
+    if any(not p.ids for p in read.values()):
+        return {}
+    if any(not p.values for p in read.values()):
+        return seg.fallback(q)  # a field without positions
+    docs = set(read[first[0]].ids)
+    for w in first[1:]:
+        docs.intersection_update(read[w].ids)
+    starts: dict[int, set[int]] | None = None
+    for w in first:
+        p = read[w]
+        keep = [k for k, d in enumerate(p.ids) if d in docs]
+        starts = _narrow(starts, [p.ids[k] for k in keep], [p.values[k] for k in keep],
+                         [k for k, x in enumerate(words) if x == w], decode)
+        if not starts:
+            return {}
+    for w in common:
+        p = read[w] = seg.bulk.postings(fieldname, btexts[w], values=True,
+                                        within=sorted(starts))
+        starts = _narrow(starts, p.ids, p.values,
+                         [k for k, x in enumerate(words) if x == w], decode)
+        if not starts:
+            return {}
+    docs_found = list(starts)
+    total = dict.fromkeys(docs_found, 0.0)
+    for w, p in read.items():
+        by_doc = dict(zip(p.ids, p.weights))
+        for d, sc in seg.scores(fieldname, btexts[w], q.boost, docs_found,
+                                [by_doc[d] for d in docs_found]).items():
+            total[d] += sc
+    return total
+
+
+def _evaluate(seg: _Segment, q: wq.Query) -> Scores:
+    kind = type(q)
+    if kind is wq.Term:
+        return seg.term(q.fieldname, q.text, q.boost)
+    if kind is ExactPhrase or kind is wq.Phrase:
+        if len(q.words) > 1 and q.slop == 1:
+            return _phrase(seg, q)
+        return seg.fallback(q)
+    if kind is wq.And:
+        positive = [s for s in q.subqueries if not isinstance(s, wq.Not)]
+        negative = [s.query for s in q.subqueries if isinstance(s, wq.Not)]
+        if not positive:
+            return seg.fallback(q)
+        parts = []
+        for sub in positive:
+            scores = _evaluate(seg, sub)
+            if not scores:
+                return {}
+            parts.append(scores)
+        parts.sort(key=len)
+        docs = parts[0].keys()
+        for p in parts[1:]:
+            docs = docs & p.keys()
+        for sub in negative:
+            docs = docs - _evaluate(seg, sub).keys()
+        return {d: sum(p[d] for p in parts) * q.boost for d in docs}
+    if kind is wq.AndNot:
+        scores = _evaluate(seg, q.a)
+        for d in _evaluate(seg, q.b).keys() & scores.keys():
+            del scores[d]
+        return scores
+    if kind is wq.Or and not q.scale:
+        out: Scores = {}
+        for sub in q.subqueries:
+            for d, s in _evaluate(seg, sub).items():
+                out[d] = out.get(d, 0.0) + s
+        if q.boost != 1.0:
+            out = {d: s * q.boost for d, s in out.items()}
+        return out
+    if isinstance(q, (wq.Prefix, wq.Wildcard, wq.FuzzyTerm)) and not isinstance(
+            q, wq.Variations):
+        btexts = [t for t in q._btexts(seg.reader) if t]
+        out = {}
+        for btext in btexts:
+            for d, s in seg.term(q.fieldname, btext).items():
+                out[d] = out.get(d, 0.0) + s
+        # Scored as whoosh scores them in practice: its "constant score" setting for
+        # prefixes does not reach the term scorers, so the words' scores add up.
+        return {d: s * q.boost for d, s in out.items()} if q.boost != 1.0 else out
+    if kind is type(wq.NullQuery):
+        return {}
+    return seg.fallback(q)
+
+
+def evaluate(searcher: Searcher, q: wq.Query) -> Scores:
+    """Every entry matching ``q`` (index-wide document number) and its score."""
+    if type(searcher.weighting) is not BM25F:
+        return _by_whoosh(searcher, q)
+    out: Scores = {}
+    for sub, offset in searcher.leaf_searchers():
+        scores = _evaluate(_Segment(searcher, sub, offset), q)
+        if offset:
+            out.update({d + offset: s for d, s in scores.items()})
+        else:
+            out.update(scores)
+    return out
+
+
+def _by_whoosh(searcher: Searcher, q: wq.Query) -> Scores:
+    results = searcher.search(q, limit=None)
+    return {hit.docnum: hit.score for hit in results}
+
+
+def top(scores: Scores, count: int) -> list[tuple[int, float]]:
+    """The ``count`` best ``(docnum, score)``, ties in index order (as whoosh ranks)."""
+    if count <= 0 or not scores:
+        return []
+    if len(scores) > count:
+        cut = heapq.nlargest(count, scores.values())[-1]
+        scores = {d: s for d, s in scores.items() if s >= cut}
+    return sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:count]
