@@ -308,3 +308,15 @@ def test_a_long_batch_flushes_as_it_goes(case, monkeypatch):
             add_doc(case, f"Doc {n}", f"word{n}x")
         assert len(hits(case, "word0x")) == 1, "an early flush made the first files findable"
     assert len(hits(case, "word5x")) == 1
+
+
+def test_small_segments_are_merged_only_when_there_are_many(case, monkeypatch):
+    index = search.open_index(case)
+    monkeypatch.setattr(store, "MERGE_AT_SEGMENTS", 4)
+    counts = []
+    for n in range(8):
+        add_doc(case, f"Memo {n}", f"the van number{n} left at dawn")
+        counts.append(len(index.searcher().reader().leaf_readers()))
+        assert hits(case, f"number{n}") and len(hits(case, '"left at dawn"')) == n + 1
+    assert max(counts) <= 4 + 1  # merged once there were four
+    assert counts != sorted(counts)  # ... which happened at least once

@@ -49,6 +49,8 @@ META = "workbench-index.json"
 CATCH_UP_LIMIT = 20_000
 #: Rows a batched update collects before it indexes them (see CaseIndex.batched).
 BATCH_FLUSH_REFS = 5_000
+#: Segments an index may have before an update merges the small ones.
+MERGE_AT_SEGMENTS = 12
 #: Memory whoosh may use for sorting postings while writing a large index.
 LIMIT_MB = 256
 # Writers use ``compound=False``: opening a segment packed in a compound file copies
@@ -341,7 +343,11 @@ class CaseIndex:
         except BaseException:
             writer.cancel()
             raise
-        writer.commit()
+        # Each update writes a small segment. Merging small segments (whoosh's default
+        # on every commit) rewrote them all and was most of an update's time, so they
+        # are left to accumulate and merged only when there are many.
+        segments = len(searcher.reader().leaf_readers())
+        writer.commit(merge=segments >= MERGE_AT_SEGMENTS)
         self._write_meta()
         # A new searcher sees the commit. (whoosh's Searcher.refresh() fails on a
         # single-segment reader, so the old one is closed and a new one opened.)
