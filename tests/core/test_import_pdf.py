@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import platform
 import shutil
 
 import pytest
@@ -216,3 +217,14 @@ def test_idle_cores_is_measured_now_not_over_the_last_minute():
     assert workers.idle_from_ticks((0, 0), (0, 0), 2) == 2.0  # no time passed
     idle = workers.idle_cores()  # a real reading of this machine
     assert 0.0 <= idle <= workers.workers()
+
+
+@pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="mallopt is glibc's")
+def test_the_allocator_keeps_freed_memory_for_the_next_page(case, tmp_path):
+    from workbench.core.importing import pdf
+    path = write(tmp_path / "dense.pdf", pdf_bytes([[f"Line {n} of page {p}" for n in range(40)]
+                                                    for p in range(5)]))
+    report = import_paths(case, [path])  # extraction tunes the allocator first
+    assert report.pages == 5
+    assert pdf.tune_allocator.cache_info().currsize == 1
+    assert pdf.tune_allocator() is True
