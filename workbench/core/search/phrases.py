@@ -6,6 +6,10 @@ that was most of a query's time. Here the rarest word of the phrase drives the w
 and a document matches when ``positions(word_k) - k`` intersect for all k, which is a
 few set operations per document. The matching documents are then scored as whoosh
 scores the words together (BM25F), restricted to those documents.
+
+Searches themselves evaluate phrases in bulk (:func:`.evaluation._phrase`, same
+matches and scores); this matcher serves whoosh's own API on our queries
+(``docs_for_query``, and nodes the bulk evaluation hands back to whoosh).
 """
 
 from __future__ import annotations
