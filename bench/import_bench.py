@@ -13,6 +13,8 @@
      (DejaVu): headings, justified paragraphs, tables, page headers and footers,
      varied text like agency letters, contracts and reports; files of 10-60 pages (at
      least ``--pages`` pages in all).
+   * ``one long release``: the same records joined into a single PDF (with pypdf), as
+     a records release often arrives; its pages are shared among the workers.
    * ``real PDFs``: every PDF found under ``/usr/share/doc`` and in each ``--pdf-dir``,
      each distinct file once (importing the same bytes twice is deduplicated, so they
      are not repeated to make up a page count: the sample is whatever size it is).
@@ -20,7 +22,7 @@
    For each: pages per second of our import (extraction + storage in a new case file;
    as shipped, with PDFs extracted in one worker process per core, and all in-process)
    next to ``pdftotext`` on the same files, and the ratio; pypdfium2's extraction alone
-   for scale; and the import followed by building the search index. Each is run
+   for scale (one process, as our importer calls it: allocator tuned, see pdf.py); and the import followed by building the search index. Each is run
    ``--rounds`` times, interleaved across corpora, and the best round counts (the
    machine is shared; the best round is the least disturbed one). Our import runs in
    a child process so its peak memory (``ru_maxrss``, of the importing process and,
@@ -253,6 +255,22 @@ def build_scan_pdf(path: Path, pages: int) -> Path:
     return path
 
 
+def build_long_release(path: Path, parts: list[Path]) -> Path:
+    """The born-digital records joined into one PDF, as a release often arrives."""
+    from pypdf import PdfWriter
+
+    if path.exists():
+        return path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    writer = PdfWriter()
+    for part in parts:
+        writer.append(str(part))
+    writer.add_metadata({"/Title": "Records release (fictional, generated)"})
+    with open(path, "wb") as out:
+        writer.write(out)
+    return path
+
+
 def _drop_stale(folder: Path, files: list[Path]) -> list[Path]:
     """Remove PDFs left in a reused ``--dir`` by a run with more pages."""
     for stale in set(folder.glob("*.pdf")) - set(files):
@@ -301,13 +319,13 @@ def child(folder: str, case_path: str, mode: str) -> None:
     from workbench.core.importing import ImportOptions, import_paths, workers
 
     if mode == "serial":
-        workers.MIN_FILES = sys.maxsize
+        workers.MIN_FILES = workers.SPLIT_BYTES = sys.maxsize
     elif mode == "workers":
         workers.idle_cores = lambda: float(workers.workers())
     decided: list[bool] = []  # whether the import chose worker processes
     wanted = workers.ExtractPool.wanted
     workers.ExtractPool.wanted = staticmethod(
-        lambda names: decided.append(wanted(names)) or decided[-1])
+        lambda names, pdf_bytes=0: decided.append(wanted(names, pdf_bytes)) or decided[-1])
     with Case.create(case_path, title="bench") as case:
         started = time.perf_counter()
         report = import_paths(case, [folder], options=ImportOptions(ocr="auto"))
@@ -380,6 +398,8 @@ def run(work: Path, pages: int, ocr_pages: int, rounds: int,
         "born-digital records": _drop_stale(work / "records",
                                             build_records_pdfs(work / "records", pages)),
     }
+    corpora["one long release"] = [build_long_release(work / "long" / "release.pdf",
+                                                      corpora["born-digital records"])]
     real = collect_real_pdfs(work / "real", [Path("/usr/share/doc"), *pdf_dirs])
     if real:
         corpora["real PDFs"] = real

@@ -228,3 +228,45 @@ def test_the_allocator_keeps_freed_memory_for_the_next_page(case, tmp_path):
     assert report.pages == 5
     assert pdf.tune_allocator.cache_info().currsize == 1
     assert pdf.tune_allocator() is True
+
+
+def test_page_ranges_cover_every_page_once_in_order():
+    from workbench.core.importing import workers
+    for pages in (workers.SPLIT_PAGES, 121, 1800, 5003):
+        for size in (2, 3, 8):
+            ranges = workers.page_ranges(pages, size)
+            assert ranges[0][0] == 0 and ranges[-1][1] == pages
+            assert all(a[1] == b[0] for a, b in zip(ranges, ranges[1:]))
+            assert len(ranges) <= 2 * size
+            assert min(b - a for a, b in ranges) >= min(pages, workers.MIN_RANGE)
+
+
+def test_a_long_pdf_is_read_by_several_workers_and_stored_as_one(case, tmp_path,
+                                                                 monkeypatch, no_tesseract):
+    from workbench.core.importing import workers
+    monkeypatch.setattr(workers, "workers", lambda: 2)
+    monkeypatch.setattr(workers, "idle_cores", lambda: 2.0)
+    monkeypatch.setattr(workers, "SPLIT_BYTES", 0)
+    monkeypatch.setattr(workers, "SPLIT_MIN_FILE_BYTES", 0)
+    monkeypatch.setattr(workers, "SPLIT_PAGES", 6)
+    monkeypatch.setattr(workers, "MIN_RANGE", 2)
+    pages = [[f"Release page {n}", "Plate 7XKD-214 queried."] for n in range(1, 10)]
+    pages[6] = None  # page 7: a scan with no text layer
+    path = write(tmp_path / "release.pdf", pdf_bytes(pages, title="Records release"))
+    ranges = []
+    real = workers.ExtractPool._ranges
+    monkeypatch.setattr(workers.ExtractPool, "_ranges",
+                        lambda self, data, name: ranges.append(real(self, data, name))
+                        or ranges[-1])
+    report = import_paths(case, [path])
+    assert ranges == [[(0, 2), (2, 4), (4, 7), (7, 9)]]  # four ranges, two workers
+    assert (report.imported, report.pages, report.failed) == (1, 9, 0)
+    doc = documents.get(case, report.items[0].document_id)
+    assert (doc.title, doc.page_count) == ("Records release", 9)
+    stored = documents.pages(case, doc.id)
+    assert [p.text.split("\n")[0] for p in stored] == \
+        [f"Release page {n}" if n != 7 else "" for n in range(1, 10)]
+    assert [p.ocr for p in stored].count("needed") == 1 and stored[6].ocr == "needed"
+    # Excerpts anchor on the pages as stored.
+    changes = excerpts.add(case, document_id=doc.id, page=9, quote="Plate 7XKD-214")
+    assert excerpts.get(case, int(changes.id)).page_no == 9

@@ -96,7 +96,9 @@ def _run(importer: Importer, report: ImportReport, paths: list[str],
     progress.update(0.0, "Looking for files")
     queue = list(expand(walk(paths), importer.options))
     total = max(1, len(queue))
-    if ExtractPool.wanted([e.file_name for e in queue if isinstance(e, Source)]):
+    files = [e for e in queue if isinstance(e, Source)]
+    if ExtractPool.wanted([e.file_name for e in files],
+                          sum(e.size for e in files if e.file_name.lower().endswith(".pdf"))):
         importer.extract_pool = ExtractPool()
     try:
         for n, entry in enumerate(queue):

@@ -82,11 +82,13 @@ def _metadata(doc: pdfium.PdfDocument) -> dict:
     return {keep[k]: v for k, v in raw.items() if k in keep}
 
 
-def read_pages(data: bytes, *, force_ocr: bool = False
-               ) -> tuple[list[PageText], list[int], dict]:
-    """Text of every page, the indexes of pages to OCR, and document metadata.
+def read_pages(data: bytes, *, force_ocr: bool = False, start: int = 0,
+               stop: int | None = None) -> tuple[list[PageText], list[int], dict]:
+    """Text of pages ``start`` to ``stop`` (all by default), the indexes (in the whole
+    document) of pages to OCR, and document metadata.
 
-    Pages with no text layer that draw something come back marked ``needed``.
+    Pages with no text layer that draw something come back marked ``needed``. A range
+    lets several processes share one long document (:mod:`.workers`).
     """
     tune_allocator()
     with PDFIUM_LOCK:
@@ -94,12 +96,26 @@ def read_pages(data: bytes, *, force_ocr: bool = False
         try:
             pages: list[PageText] = []
             candidates: list[int] = []
-            for index in range(len(doc)):
+            count = len(doc)
+            for index in range(min(start, count), count if stop is None else min(stop, count)):
                 page_text = _read_page(doc, index)
                 pages.append(page_text)
                 if page_text.ocr == "needed" or (force_ocr and page_text.text.strip()):
                     candidates.append(index)
             return pages, candidates, _metadata(doc)
+        finally:
+            doc.close()
+
+
+def page_count(data: bytes) -> int | None:
+    """How many pages a PDF has, or None when PDFium cannot open it."""
+    with PDFIUM_LOCK:
+        try:
+            doc = pdfium.PdfDocument(data)
+        except pdfium.PdfiumError:
+            return None
+        try:
+            return len(doc)
         finally:
             doc.close()
 
@@ -160,11 +176,14 @@ def _pgm(bitmap: pdfium.PdfBitmap) -> bytes:
     return header + rows
 
 
-@register(".pdf")
-def extract_pdf(data: bytes, name: str, options: ImportOptions) -> Extracted:
+def check_header(data: bytes) -> None:
     if b"%PDF-" not in data[:1024]:
         raise ExtractionError("not a PDF file (no %PDF header)")
-    pages, candidates, metadata = read_pages(data, force_ocr=options.ocr == "force")
+
+
+def assemble(name: str, pages: list[PageText], candidates: list[int],
+             metadata: dict) -> Extracted:
+    """The extraction of a whole PDF from its pages (read at once or in ranges)."""
     if not pages:
         raise ExtractionError("PDF has no pages")
     title = metadata.get("title", "")
@@ -172,6 +191,13 @@ def extract_pdf(data: bytes, name: str, options: ImportOptions) -> Extracted:
         title = title_from_name(name)
     return Extracted(kind="pdf", title=title, pages=pages, media_type="application/pdf",
                      metadata=metadata, ocr_pages=candidates)
+
+
+@register(".pdf")
+def extract_pdf(data: bytes, name: str, options: ImportOptions) -> Extracted:
+    check_header(data)
+    pages, candidates, metadata = read_pages(data, force_ocr=options.ocr == "force")
+    return assemble(name, pages, candidates, metadata)
 
 
 RENDERERS["pdf"] = render_page

@@ -1,7 +1,10 @@
-"""Extraction in worker processes, one per core, for batches of PDFs.
+"""Extraction in worker processes, one per core, for batches of PDFs and long PDFs.
 
 PDFium cannot run in two threads at once, and text extraction is most of the cost of
-importing born-digital PDFs, so a batch of them is spread over processes. A worker
+importing born-digital PDFs, so a batch of them is spread over processes, and so are
+the pages of one long PDF (a records release often comes as a single file of hundreds
+of pages): each worker reads a range of its pages, and the ranges are put back
+together in order before the document is stored, as one document. A worker
 that dies (PDFium crashing on a hostile file) costs that one file, reported as failed;
 the pool is started again for the rest.
 
@@ -28,6 +31,15 @@ from workbench.core.importing.ocr import workers
 MIN_FILES = 8
 #: Suffixes worth sending to a worker: the formats whose extraction is CPU-bound.
 PARALLEL_SUFFIXES = (".pdf",)
+#: A PDF this large is worth starting workers for even alone (a long text-layer PDF;
+#: a scanned one is large for its pages, and then costs only the workers' start).
+SPLIT_BYTES = 2 * 1024 * 1024
+#: A PDF with at least this many pages is read by several workers, in ranges of at
+#: least :data:`MIN_RANGE` pages (fewer pages than that are not worth a hand-over).
+SPLIT_PAGES = 120
+MIN_RANGE = 60
+#: Smaller PDFs are not even opened to count their pages (they cannot be that long).
+SPLIT_MIN_FILE_BYTES = 64 * 1024
 
 
 #: How long :func:`idle_cores` watches the processors before deciding.
@@ -97,6 +109,61 @@ def _extract(data: bytes, name: str, options: ImportOptions) -> Extracted:
     return extractor_for(name)(data, name, options)
 
 
+def _extract_range(data: bytes, options: ImportOptions, start: int, stop: int):
+    from workbench.core.importing import pdf
+    return pdf.read_pages(data, force_ocr=options.ocr == "force", start=start, stop=stop)
+
+
+def page_ranges(pages: int, workers_: int) -> list[tuple[int, int]]:
+    """Consecutive ``(start, stop)`` ranges covering ``pages`` pages for ``workers_``.
+
+    Twice as many ranges as workers (pages differ in cost, so a worker that finishes
+    early takes another), each of at least :data:`MIN_RANGE` pages.
+    """
+    count = max(1, min(2 * workers_, pages // MIN_RANGE))
+    bounds = [round(pages * k / count) for k in range(count + 1)]
+    return list(zip(bounds, bounds[1:]))
+
+
+class _Joined:
+    """One future for a PDF read in ranges: the whole extraction, in page order."""
+
+    def __init__(self, parts: list[Future], name: str) -> None:
+        self.future: Future = Future()
+        self.parts = parts
+        self.name = name
+        self._lock = threading.Lock()
+        self._left = len(parts)
+        for part in parts:
+            part.add_done_callback(self._part_done)
+
+    def _part_done(self, part: Future) -> None:
+        with self._lock:
+            self._left -= 1
+            if self.future.done():
+                return
+            if part.cancelled():
+                self.future.cancel()
+                return
+            error = part.exception()
+            if error is not None:
+                self.future.set_exception(error)
+                return
+            if self._left:
+                return
+        from workbench.core.importing import pdf
+        pages, candidates, metadata = [], [], {}
+        try:
+            for n, done in enumerate(self.parts):
+                part_pages, part_candidates, part_metadata = done.result()
+                pages += part_pages
+                candidates += part_candidates
+                metadata = part_metadata if n == 0 else metadata
+            self.future.set_result(pdf.assemble(self.name, pages, candidates, metadata))
+        except Exception as exc:  # an empty document, say
+            self.future.set_exception(exc)
+
+
 class ExtractPool:
     """A lazily started process pool running extractors; see the module docstring."""
 
@@ -105,28 +172,48 @@ class ExtractPool:
         self._executor: ProcessPoolExecutor | None = None
 
     @staticmethod
-    def wanted(names: list[str]) -> bool:
-        """Whether a batch with these file names is worth extracting in processes.
+    def wanted(names: list[str], pdf_bytes: int = 0) -> bool:
+        """Whether a batch with these file names (and ``pdf_bytes`` of PDFs in all) is
+        worth extracting in processes: many PDFs, or a long one.
 
         Only when at least two cores are idle: on a busy machine the workers merely
         take turns on one core, and passing files to them made the import slower.
         """
-        return (workers() > 1 and idle_cores() >= 1.5 and
-                sum(1 for n in names if n.lower().endswith(PARALLEL_SUFFIXES)) >= MIN_FILES)
+        count = sum(1 for n in names if n.lower().endswith(PARALLEL_SUFFIXES))
+        return (workers() > 1 and (count >= MIN_FILES or (count and pdf_bytes >= SPLIT_BYTES))
+                and idle_cores() >= 1.5)
 
     def handles(self, name: str) -> bool:
         return name.lower().endswith(PARALLEL_SUFFIXES)
 
     def submit(self, data: bytes, name: str, options: ImportOptions) -> Future:
+        """Extract one file in the workers; a long PDF is shared among them by pages."""
         if self._executor is None:
             self._executor = ProcessPoolExecutor(
                 self.size, mp_context=multiprocessing.get_context("spawn"),
                 initializer=_watch_parent, initargs=(os.getpid(),))
         try:
+            ranges = self._ranges(data, name)
+            if len(ranges) > 1:
+                return _Joined([self._executor.submit(_extract_range, data, options, a, b)
+                                for a, b in ranges], name).future
             return self._executor.submit(_extract, data, name, options)
         except BrokenProcessPool:
             self.restart()
             return self.submit(data, name, options)
+
+    def _ranges(self, data: bytes, name: str) -> list[tuple[int, int]]:
+        if self.size < 2 or not name.lower().endswith(".pdf") or len(data) < SPLIT_MIN_FILE_BYTES:
+            return []
+        from workbench.core.importing import pdf
+        try:
+            pdf.check_header(data)
+        except Exception:
+            return []  # the worker reports what is wrong with it
+        pages = pdf.page_count(data)
+        if pages is None or pages < SPLIT_PAGES:
+            return []
+        return page_ranges(pages, self.size)
 
     def restart(self) -> None:
         """Replace a pool broken by a crashed worker."""
