@@ -17,7 +17,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from array import array
-from collections import defaultdict
 from collections.abc import Iterator
 from functools import lru_cache
 
@@ -59,7 +58,11 @@ def terms(text: str) -> list[str]:
     last = _last  # one read and one write of the pair keep this safe across threads
     if text == last[0]:
         return last[1]
-    found = [term(w) for w in WORD.findall(text)]
+    if text.isascii():
+        # Lower-casing ASCII text whole gives the same words as word by word.
+        found = WORD.findall(text.lower())
+    else:
+        found = [term(w) for w in WORD.findall(text)]
     _last = (text, found)
     return found
 
@@ -136,31 +139,42 @@ class WordPositions(formats.Positions):
     def decode_positions(self, valuestring: bytes) -> list[int]:
         return array("I", valuestring[_INT_SIZE:]).tolist()
 
-    def word_values(self, value: object, analyzer: object, **kwargs: object):
-        if not isinstance(value, str) or not isinstance(analyzer, WordTokenizer):
-            yield from super().word_values(value, analyzer, **kwargs)
-            return
-        positions: dict[str, list[int]] = defaultdict(list)
+    def positions(self, value: str) -> dict[str, list[int]]:
+        """Each term of ``value`` with its positions, as :class:`WordTokenizer` numbers them."""
+        positions: dict[str, list[int]] = {}
+        get = positions.get
         pos = 0
         for part in value.split(GAP):
             words = terms(part)
             for i, word in enumerate(words, pos):
-                positions[word].append(i)
+                found = get(word)
+                if found is None:
+                    positions[word] = [i]
+                else:
+                    found.append(i)
             pos += len(words) + GAP_SIZE
+        return positions
+
+    def value_of(self, poslist: list[int]) -> bytes:
+        """The encoded value of one posting (cached for a single position)."""
+        if len(poslist) == 1:
+            # Most words occur once on a page; their encoding depends only on the
+            # position, so it is computed once per position and reused.
+            pos = poslist[0]
+            value = _SINGLE.get(pos)
+            if value is None:
+                value = _SINGLE[pos] = self.encode(poslist)
+            return value
+        return self.encode(poslist)
+
+    def word_values(self, value: object, analyzer: object, **kwargs: object):
+        if not isinstance(value, str) or not isinstance(analyzer, WordTokenizer):
+            yield from super().word_values(value, analyzer, **kwargs)
+            return
         boost = self.field_boost
-        encode = self.encode
-        single = _SINGLE
-        for word, poslist in positions.items():
-            if len(poslist) == 1:
-                # Most words occur once on a page; their encoding depends only on the
-                # position, so it is computed once per position and reused.
-                pos = poslist[0]
-                value = single.get(pos)
-                if value is None:
-                    value = single[pos] = encode(poslist)
-                yield word, 1, boost, value
-            else:
-                yield word, len(poslist), len(poslist) * boost, encode(poslist)
+        value_of = self.value_of
+        for word, poslist in self.positions(value).items():
+            yield word, len(poslist), len(poslist) * boost, value_of(poslist)
 
 
 _SINGLE: dict[int, bytes] = {}

@@ -13,7 +13,7 @@ from whoosh import fields
 from workbench.core.search.analysis import ANALYZER, WordPositions
 
 #: Bump when the schema or what goes into it changes: older indexes are rebuilt.
-FORMAT = 5
+FORMAT = 6
 
 #: What the ``kind`` field holds.
 KINDS = ("page", "excerpt", "statement", "claim", "verdict", "finding", "actor", "note")

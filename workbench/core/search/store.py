@@ -39,6 +39,7 @@ from workbench.core.search import entries as entries_
 from workbench.core.search.audit_refs import refs_of_action, refs_since
 from workbench.core.search.fields import FORMAT, schema
 from workbench.core.search.updates import affected
+from workbench.core.search.writer import TermOrderMpWriter, TermOrderWriter
 
 log = logging.getLogger(__name__)
 
@@ -51,8 +52,6 @@ CATCH_UP_LIMIT = 20_000
 BATCH_FLUSH_REFS = 5_000
 #: Segments an index may have before an update merges the small ones.
 MERGE_AT_SEGMENTS = 12
-#: Memory whoosh may use for sorting postings while writing a large index.
-LIMIT_MB = 256
 # Writers use ``compound=False``: opening a segment packed in a compound file copies
 # each part (the term index: tens of MB) into memory, which made opening the index
 # and every incremental update take hundreds of milliseconds on a large case.
@@ -239,10 +238,9 @@ class CaseIndex:
         if procs > 1:
             # Each process writes its own segment; they are not merged (merging is
             # single-threaded and would take back most of the gain).
-            writer = ix.writer(procs=procs, multisegment=True, limitmb=LIMIT_MB // procs,
-                               compound=False)
+            writer = TermOrderMpWriter(ix, procs=procs, compound=False)
         else:
-            writer = ix.writer(limitmb=LIMIT_MB, compound=False)
+            writer = TermOrderWriter(ix, compound=False)
         count = 0
         try:
             progress.update(0.0, "Indexing pages")
@@ -334,7 +332,7 @@ class CaseIndex:
             return 0
         ctx = entries_.Context.load(self.case)
         new = list(entries_.build(ctx, uids))
-        writer = ix.writer(timeout=10.0, compound=False)
+        writer = TermOrderWriter(ix, timeout=10.0, compound=False)
         try:
             for uid in uids:
                 writer.delete_by_term("uid", uid)

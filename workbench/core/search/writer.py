@@ -1,0 +1,345 @@
+"""A whoosh segment writer that keeps postings by term and writes them in one pass.
+
+whoosh's :class:`~whoosh.writing.SegmentWriter` puts every posting into a sorting
+pool as a ``(field, term, doc, weight, value)`` tuple, sorts them all at commit, then
+hands them one at a time to the codec's writer, which looks up the document's field
+length for each one and encodes each term's blocks posting by posting. On page text
+that was most of the indexing time.
+
+:class:`TermOrderWriter` keeps each term's postings in one flat list while documents
+are added (``[doc, weight, value, doc, weight, value, ...]``), and at commit writes
+each field's terms in sorted order, a whole posting list at a time, in whoosh's own
+``W3`` layout: the ``W3Bl`` magic, then blocks of up to 128 postings, each a pickled
+header ``(count, last id, max weight, compression, min length, max length)`` and a
+pickled ``(id deltas, weights, values)`` body; the term index is whoosh's ordered hash
+file with the usual term info. The result is an ordinary whoosh index, read by
+whoosh's own searcher (and by :mod:`.postings`) unchanged; the tests compare it with
+what whoosh's writer makes of the same documents.
+
+One difference in what is written: a block body is compressed only when it is at
+least :data:`COMPRESS_FROM` bytes long (whoosh compresses every block; a reader
+decides by the compression flag in each block's header). Most terms occur in a single
+document, and starting zlib for a body of a few dozen bytes cost more than the rest of
+writing the term.
+
+Stored fields, field lengths and columns still go through whoosh's per-document writer.
+Deleting, merging segments (``add_reader``) and committing are whoosh's; the postings
+of merged segments come into the same per-term lists.
+"""
+
+from __future__ import annotations
+
+import pickle
+import struct
+import zlib
+from array import array
+
+from whoosh import fields as wfields
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN
+from whoosh.fields import UnknownFieldError
+from whoosh.multiproc import MpWriter, SubWriterTask
+from whoosh.writing import SegmentWriter
+
+from workbench.core.search.analysis import WordPositions, WordTokenizer
+
+#: Postings per block, as whoosh's W3 codec writes them.
+BLOCK = 128
+#: Block bodies shorter than this are stored uncompressed.
+COMPRESS_FROM = 512
+#: zlib level for the bodies that are compressed (whoosh's default).
+COMPRESS_LEVEL = 3
+#: Pickle protocol of block headers and bodies. whoosh uses 2, which has no opcode for
+#: bytes and pickles each position value through ``_codecs.encode``; 5 was about ten
+#: times quicker both ways on a block of positions, and half the size.
+PROTOCOL = 5
+_MAGIC = b"W3Bl"
+_INT = struct.Struct("!i")
+#: W3TermInfo's fixed part, then the posting file offset (long) and length (int).
+_TERMINFO = struct.Struct("!BfIBBfIIqi")
+_FIELD_ID = struct.Struct("!H")
+
+
+def _uses_word_values(field) -> bool:
+    """Whether the field indexes through ``format.word_values`` (terms as text)."""
+    return type(field).index is wfields.FieldType.index
+
+
+class TermOrderWriter(SegmentWriter):
+    """A :class:`SegmentWriter` that skips the sorting pool (see the module notes).
+
+    ``compress_from`` and ``compress_level`` choose which block bodies are compressed;
+    with ``compress_from=0, compress_level=3, protocol=2`` the posting file is exactly
+    what whoosh writes.
+    """
+
+    def __init__(self, ix, *, compress_from: int = COMPRESS_FROM,
+                 compress_level: int = COMPRESS_LEVEL, protocol: int = PROTOCOL,
+                 **kwargs) -> None:
+        super().__init__(ix, **kwargs)
+        self.compress_from = compress_from
+        self.compress_level = compress_level
+        self.protocol = protocol
+        #: field name -> term (str for text fields, else bytes) -> flat posting list
+        self._postings: dict[str, dict] = {}
+        self._plan: dict[str, tuple] = {}
+        for name, field in self.schema.items():
+            if field.separate_spelling() or field.vector:
+                raise ValueError(f"TermOrderWriter cannot write field {name!r} "
+                                 "(spelling or vectors)")
+
+    # -- adding documents ---------------------------------------------------------
+    def _field_plan(self, name: str):
+        plan = self._plan.get(name)
+        if plan is None:
+            if name not in self.schema:
+                raise UnknownFieldError(f"No field named {name!r} in {self.schema}")
+            field = self.schema[name]
+            fused = (isinstance(field.format, WordPositions)
+                     and isinstance(field.analyzer, WordTokenizer))
+            plan = self._plan[name] = (
+                field, field.indexed, field.scorable, field.stored, field.column_type,
+                _uses_word_values(field), self._postings.setdefault(name, {}), fused)
+        return plan
+
+    def add_document(self, **fields) -> None:
+        self._check_state()
+        pdw = self.perdocwriter
+        docnum = self.docnum
+        docboost = fields.get("_boost", 1.0)
+        names = sorted(n for n in fields if not n.startswith("_"))
+        plans = [self._field_plan(n) for n in names]  # unknown fields fail before writing
+        pdw.start_doc(docnum)
+        try:
+            for name, (field, indexed, scorable, stored, column, by_words,
+                       terms, fused) in zip(names, plans):
+                value = fields[name]
+                if value is None:
+                    continue
+                length = 0
+                if indexed:
+                    boost = fields.get(f"_{name}_boost", docboost)
+                    if fused and boost == 1.0 and isinstance(value, str):
+                        length = self._add_words(field.format, value, docnum, terms)
+                    else:
+                        if not by_words:
+                            items = field.index(value)
+                        elif isinstance(value, (str, list, tuple)):
+                            items = field.format.word_values(value, field.analyzer,
+                                                             mode="index")
+                        else:
+                            raise ValueError(f"{value!r} is not unicode or sequence")
+                        length = self._add_items(items, boost, docnum, terms)
+                    if not scorable:
+                        length = 0
+                stored_value = fields.get(f"_stored_{name}", value)
+                pdw.add_field(name, field, stored_value if stored else None, length)
+                if column and stored_value is not None:
+                    pdw.add_column_value(name, column, field.to_column_value(stored_value))
+        except Exception:
+            pdw.cancel_doc()
+            raise
+        pdw.finish_doc()
+        self._added = True
+        self.docnum += 1
+
+    @staticmethod
+    def _add_words(fmt: WordPositions, value: str, docnum: int, terms: dict) -> int:
+        """Page text and the like: what ``fmt.word_values`` gives, added directly."""
+        get = terms.get
+        single = fmt.value_of
+        encode = fmt.encode
+        boost = fmt.field_boost
+        length = 0
+        for word, poslist in fmt.positions(value).items():
+            n = len(poslist)
+            if n == 1:
+                weight, vbytes = boost, single(poslist)
+            else:
+                weight, vbytes = n * boost, encode(poslist)
+            found = get(word)
+            if found is None:
+                terms[word] = [docnum, weight, vbytes]
+            else:
+                found += (docnum, weight, vbytes)
+            length += n
+        return length
+
+    @staticmethod
+    def _add_items(items, boost: float, docnum: int, terms: dict) -> int:
+        """``(term, frequency, weight, value)`` items of one field of one document."""
+        get = terms.get
+        length = 0
+        for word, freq, weight, vbytes in items:
+            if boost != 1.0:
+                weight *= boost
+            found = get(word)
+            if found is None:
+                terms[word] = [docnum, weight, vbytes]
+            else:
+                found += (docnum, weight, vbytes)
+            length += freq
+        return length
+
+    def add_postings_to_pool(self, reader, startdoc, docmap) -> None:
+        """Postings of a segment being merged into this one (``add_reader``)."""
+        schema = self.schema
+        by_words = {}
+        for name, btext, docnum, weight, vbytes in reader.iter_postings():
+            if name not in schema:
+                continue
+            flag = by_words.get(name)
+            if flag is None:
+                flag = by_words[name] = self._field_plan(name)[5]
+            word = btext.decode("utf-8") if flag else btext
+            docnum = docmap[docnum] if docmap is not None else startdoc + docnum
+            terms = self._postings[name]
+            found = terms.get(word)
+            if found is None:
+                terms[word] = [docnum, weight, vbytes]
+            else:
+                found += (docnum, weight, vbytes)
+        self._added = True
+
+    # -- writing ------------------------------------------------------------------------
+    def _flush_segment(self) -> None:
+        self.perdocwriter.close()
+        pdr = self.per_document_reader()
+        try:
+            self._write_postings(pdr)
+        finally:
+            pdr.close()
+        self.fieldwriter.close()
+
+    def _length_bytes(self, pdr, name: str) -> bytes:
+        """One length byte per document for field ``name`` (0: no length)."""
+        count = self.docnum
+        column = pdr._cached_reader(f"_{name}_len", LENGTHS_COLUMN)
+        if column is None:
+            return bytes(count)
+        raw = column._dbfile.get(column._basepos, column._count)
+        return raw + bytes(count - len(raw))
+
+    def _write_postings(self, pdr) -> None:
+        fw = self.fieldwriter
+        tindex = fw._tindex
+        postfile = fw._postfile
+        fieldmap = fw._fieldmap
+        for name in sorted(n for n, terms in self._postings.items() if terms):
+            field = self.schema[name]
+            fieldmap[name] = fieldid = len(fieldmap)
+            prefix = _FIELD_ID.pack(fieldid)
+            lengths = self._length_bytes(pdr, name)
+            fixed = field.format.fixed_value_size()
+            terms = self._postings[name]
+            words = sorted(terms)
+            by_words = self._plan[name][5]
+            add_term = tindex.add
+            write = postfile.write
+            offset = postfile.tell()
+            for word in words:
+                flat = terms[word]
+                data, info = self._term_bytes(flat, lengths, fixed, offset)
+                write(data)
+                offset += len(data)
+                add_term(prefix + (word.encode("utf-8") if by_words else word), info)
+            terms.clear()
+
+    def _term_bytes(self, flat: list, lengths: bytes, fixed: int | None,
+                    offset: int) -> tuple[bytes, bytes]:
+        """The posting bytes of one term and its term info."""
+        ids = flat[0::3]
+        weights = flat[1::3]
+        values = flat[2::3]
+        count = len(ids)
+        out = [_MAGIC]
+        dumps = pickle.dumps
+        compress_from, level = self.compress_from, self.compress_level
+        protocol = self.protocol
+        total_weight = 0.0
+        max_weight = 0.0
+        min_len = 255
+        max_len = 0
+        for start in range(0, count, BLOCK):
+            end = start + BLOCK
+            bids = ids[start:end]
+            n = len(bids)
+            bweights = weights[start:end]
+            if bweights.count(1.0) == n:
+                wmini = None
+                block_weight = float(n)
+                block_max = 1.0
+            else:
+                farray = array("f", bweights)  # whoosh stores weights as 32-bit floats
+                block_weight = sum(farray)
+                block_max = float(max(bweights))
+                wmini = farray[0] if farray.count(farray[0]) == n else tuple(farray)
+            if fixed is None or fixed < 0:
+                vmini = tuple(values[start:end])
+            elif fixed == 0:
+                vmini = None
+            else:
+                vmini = b"".join(values[start:end])
+            if n == 1:
+                deltas = (bids[0],)
+            else:
+                deltas = (bids[0], *[b - a for a, b in zip(bids, bids[1:])])
+            body = dumps((deltas, wmini, vmini), protocol)
+            comp = 0
+            if level and len(body) >= compress_from:
+                body = zlib.compress(body, level)
+                comp = level
+            blens = bytes(map(lengths.__getitem__, bids)) if n > 1 else lengths[bids[0]:bids[0] + 1]
+            low = min(blens)
+            if not low:
+                low = min((b for b in blens if b), default=0)
+            high = max(blens)
+            head = dumps((n, bids[-1], block_max, comp, low, high), protocol)
+            size = len(head) + len(body)
+            out.append(_INT.pack(-size if end >= count else size))
+            out.append(head)
+            out.append(body)
+            total_weight += block_weight
+            if block_max > max_weight:
+                max_weight = block_max
+            if low and low < min_len:
+                min_len = low
+            if high > max_len:
+                max_len = high
+        data = b"".join(out)
+        info = _TERMINFO.pack(0, total_weight, count, min_len if max_len else 0, max_len,
+                              max_weight, ids[0], ids[-1], offset, len(data))
+        return data, info
+
+
+class _TermOrderTask(SubWriterTask):
+    """whoosh's writer sub-process, writing its segment with :class:`TermOrderWriter`."""
+
+    def run(self) -> None:
+        ix = self.storage.open_index(self.indexname)
+        writer = self.writer = TermOrderWriter(ix, _lk=False, **self.kwargs)
+        while self.running:
+            job = self.jobqueue.get()
+            if job is None:
+                break
+            self._process_file(*job)
+        if not self.running:
+            writer.cancel()
+            return
+        segment = writer._finalize_segment()
+        self.resultqueue.put((None, set(writer._postings), segment), timeout=5)
+
+
+class TermOrderMpWriter(MpWriter):
+    """whoosh's multi-process writer (``multisegment``), each process writing its own
+    segment with :class:`TermOrderWriter`."""
+
+    def __init__(self, ix, procs: int, **kwargs) -> None:
+        super().__init__(ix, procs=procs, multisegment=True, **kwargs)
+
+    def _new_task(self):
+        task = _TermOrderTask(self.storage, self.indexname, self.jobqueue,
+                              self.resultqueue, self.subargs, True)
+        self.tasks.append(task)
+        task.start()
+        return task
+
