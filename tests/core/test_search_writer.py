@@ -126,6 +126,8 @@ def test_one_segment_is_identical_to_whoosh(case, tmp_path):
     c = write(tmp_path / "same", docs, lambda ix: ours(ix, compress_from=0, protocol=2))
     pst = sorted((tmp_path / "stock").glob("*.pst"))[0].read_bytes()
     assert sorted((tmp_path / "same").glob("*.pst"))[0].read_bytes() == pst
+    trm = sorted((tmp_path / "stock").glob("*.trm"))[0].read_bytes()
+    assert sorted((tmp_path / "same").glob("*.trm"))[0].read_bytes() == trm
     assert contents(c) == contents(a)
 
 

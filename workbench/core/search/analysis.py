@@ -161,9 +161,9 @@ class WordPositions(formats.Positions):
             # Most words occur once on a page; their encoding depends only on the
             # position, so it is computed once per position and reused.
             pos = poslist[0]
-            value = _SINGLE.get(pos)
+            value = SINGLE_VALUES.get(pos)
             if value is None:
-                value = _SINGLE[pos] = self.encode(poslist)
+                value = SINGLE_VALUES[pos] = self.encode(poslist)
             return value
         return self.encode(poslist)
 
@@ -177,4 +177,5 @@ class WordPositions(formats.Positions):
             yield word, len(poslist), len(poslist) * boost, value_of(poslist)
 
 
-_SINGLE: dict[int, bytes] = {}
+#: Encoded value of a word found once, by its position (see WordPositions.value_of).
+SINGLE_VALUES: dict[int, bytes] = {}

@@ -40,7 +40,7 @@ from whoosh.fields import UnknownFieldError
 from whoosh.multiproc import MpWriter, SubWriterTask
 from whoosh.writing import SegmentWriter
 
-from workbench.core.search.analysis import WordPositions, WordTokenizer
+from workbench.core.search.analysis import SINGLE_VALUES, WordPositions, WordTokenizer
 
 #: Postings per block, as whoosh's W3 codec writes them.
 BLOCK = 128
@@ -57,6 +57,8 @@ _INT = struct.Struct("!i")
 #: W3TermInfo's fixed part, then the posting file offset (long) and length (int).
 _TERMINFO = struct.Struct("!BfIBBfIIqi")
 _FIELD_ID = struct.Struct("!H")
+#: Lengths of a key and its value before them in whoosh's hash file.
+_KEY_VALUE = struct.Struct("!ii")
 
 
 def _uses_word_values(field) -> bool:
@@ -146,23 +148,24 @@ class TermOrderWriter(SegmentWriter):
     def _add_words(fmt: WordPositions, value: str, docnum: int, terms: dict) -> int:
         """Page text and the like: what ``fmt.word_values`` gives, added directly."""
         get = terms.get
-        single = fmt.value_of
+        cached = SINGLE_VALUES.get
+        value_of = fmt.value_of
         encode = fmt.encode
         boost = fmt.field_boost
-        length = 0
-        for word, poslist in fmt.positions(value).items():
-            n = len(poslist)
-            if n == 1:
-                weight, vbytes = boost, single(poslist)
+        positions = fmt.positions(value)
+        for word, poslist in positions.items():
+            if len(poslist) == 1:
+                weight = boost
+                vbytes = cached(poslist[0]) or value_of(poslist)
             else:
-                weight, vbytes = n * boost, encode(poslist)
+                weight = len(poslist) * boost
+                vbytes = encode(poslist)
             found = get(word)
             if found is None:
                 terms[word] = [docnum, weight, vbytes]
             else:
                 found += (docnum, weight, vbytes)
-            length += n
-        return length
+        return sum(map(len, positions.values()))
 
     @staticmethod
     def _add_items(items, boost: float, docnum: int, terms: dict) -> int:
@@ -220,10 +223,14 @@ class TermOrderWriter(SegmentWriter):
         return raw + bytes(count - len(raw))
 
     def _write_postings(self, pdr) -> None:
+        """Every field's terms in order: posting lists to the posting file, term infos to
+        the term index (whoosh's ordered hash file, filled as its ``add`` would)."""
         fw = self.fieldwriter
         tindex = fw._tindex
-        postfile = fw._postfile
+        termfile, postfile = tindex.dbfile, fw._postfile
+        buckets, hashfn, key_positions = tindex.buckets, tindex.hashfn, tindex.index
         fieldmap = fw._fieldmap
+        key = b""
         for name in sorted(n for n, terms in self._postings.items() if terms):
             field = self.schema[name]
             fieldmap[name] = fieldid = len(fieldmap)
@@ -231,18 +238,29 @@ class TermOrderWriter(SegmentWriter):
             lengths = self._length_bytes(pdr, name)
             fixed = field.format.fixed_value_size()
             terms = self._postings[name]
-            words = sorted(terms)
             by_words = self._plan[name][5]
-            add_term = tindex.add
-            write = postfile.write
+            term_bytes = self._term_bytes
+            posts: list[bytes] = []
             offset = postfile.tell()
-            for word in words:
-                flat = terms[word]
-                data, info = self._term_bytes(flat, lengths, fixed, offset)
-                write(data)
+            entries = bytearray()
+            entry_at = termfile.tell()
+            for word in sorted(terms):
+                data, info = term_bytes(terms[word], lengths, fixed, offset)
+                posts.append(data)
                 offset += len(data)
-                add_term(prefix + (word.encode("utf-8") if by_words else word), info)
+                key = prefix + (word.encode("utf-8") if by_words else word)
+                at = entry_at + len(entries)
+                key_positions.append(at)
+                h = hashfn(key)
+                buckets[h & 255].append((h, at))
+                entries += _KEY_VALUE.pack(len(key), len(info))
+                entries += key
+                entries += info
+            postfile.write(b"".join(posts))
+            termfile.write(bytes(entries))
             terms.clear()
+        if key:
+            tindex.lastkey = key
 
     def _term_bytes(self, flat: list, lengths: bytes, fixed: int | None,
                     offset: int) -> tuple[bytes, bytes]:
