@@ -293,7 +293,8 @@ def test_exact_phrases_agree_with_whooshs_phrase_query(sample_case):
     searcher = search.open_index(sample_case).searcher()  # two segments now
     for words in (["read", "only"], ["police", "department"], ["the", "county", "sheriff"],
                   ["we", "have", "no"], ["7xkd", "214"], ["of", "the"], ["the", "the"],
-                  ["sharing", "nv"], ["nv", "sharing"]):
+                  ["sharing", "nv"], ["nv", "sharing"], ["the", "sheriff", "the"],
+                  ["of", "the", "county"], ["plate", "reader", "data", "the"]):
         plain = {searcher.stored_fields(d)["uid"]
                  for d in searcher.docs_for_query(wq.Phrase("body", words))}
         ours = {searcher.stored_fields(d)["uid"]

@@ -96,29 +96,39 @@ class _Segment:
         return out
 
 
-def _narrow(starts: dict[int, set[int]] | None, ids: list[int], vals: list[bytes],
-            ks: list[int], decode) -> dict[int, set[int]]:
-    """Possible phrase starts per document after one more word (at offsets ``ks``).
+def _narrow(anchors: dict[int, set[int]] | None, ids: list[int], vals: list[bytes],
+            deltas: list[int], decode, *, last: bool) -> dict[int, set[int]]:
+    """Positions of the phrase's anchor word (the first word read) that remain possible
+    after one more word, per document; that word stands ``deltas`` after the anchor.
 
-    The work per document is C calls (map, set operations), not a loop over positions.
+    The work per document is C calls (set building, ``isdisjoint``), not a loop over
+    positions. The ``last`` word only has to be found once per document, so its check
+    stops at the first fit and builds nothing.
     """
     found: dict[int, set[int]] = {}
-    if starts is None:
+    if anchors is None:  # the anchor word itself: its positions, unshifted
         for d, v in zip(ids, vals):
-            positions = decode(v)
-            s = set(map(sub, positions, repeat(ks[0])))
-            for k in ks[1:]:
-                s.intersection_update(map(sub, positions, repeat(k)))
-            if s:
-                found[d] = s
+            decoded = decode(v)
+            positions = set(decoded)
+            for k in deltas:  # the anchor word again, elsewhere in the phrase
+                positions.intersection_update(map(sub, decoded, repeat(k)))
+            if positions:
+                found[d] = positions
         return found
+    get = anchors.get
     for d, v in zip(ids, vals):
-        s = starts.get(d)
+        s = get(d)
         if s is None:
             continue
         positions = decode(v)
-        for k in ks:
-            s.intersection_update(map(sub, positions, repeat(k)))
+        if last and len(deltas) == 1:
+            if not s.isdisjoint(map(sub, positions, repeat(deltas[0]))):
+                found[d] = s
+            continue
+        for k in deltas:
+            s = s.intersection(map(sub, positions, repeat(k)))
+            if not s:
+                break
         if s:
             found[d] = s
     return found
@@ -128,8 +138,9 @@ def _phrase(seg: _Segment, q: wq.Phrase) -> Scores:
     """Documents holding the phrase's words in order, scored as the words together.
 
     The words' document lists are intersected first (set operations), and positions
-    are compared only in the documents holding them all. Words in most documents
-    ("the", "of") are read last and only in the blocks holding candidates.
+    are compared only in the documents holding them all, starting from the rarest word
+    (the anchor). Words in most documents ("the", "of") are read last and only in the
+    blocks holding candidates.
     """
     fieldname, words = q.fieldname, list(q.words)
     btexts = {w: seg._btext(fieldname, w) for w in words}
@@ -149,22 +160,26 @@ def _phrase(seg: _Segment, q: wq.Phrase) -> Scores:
     docs = set(read[first[0]].ids)
     for w in first[1:]:
         docs.intersection_update(read[w].ids)
-    starts: dict[int, set[int]] | None = None
-    for w in first:
-        p = read[w]
-        keep = [k for k, d in enumerate(p.ids) if d in docs]
-        starts = _narrow(starts, [p.ids[k] for k in keep], [p.values[k] for k in keep],
-                         [k for k, x in enumerate(words) if x == w], decode)
-        if not starts:
+    anchor = order[0]
+    at = words.index(anchor)  # offsets are counted from the anchor's first place
+    anchors: dict[int, set[int]] | None = None
+    for n, w in enumerate(order):  # the anchor first, then rarer before more common
+        deltas = [k - at for k, x in enumerate(words) if x == w]
+        if w == anchor:
+            deltas = [k for k in deltas if k != 0]
+        last = n == len(order) - 1
+        if w in common:
+            p = read[w] = seg.bulk.postings(fieldname, btexts[w], values=True,
+                                            within=sorted(anchors))
+            ids, vals = p.ids, p.values
+        else:
+            p = read[w]
+            keep = [k for k, d in enumerate(p.ids) if d in docs]
+            ids, vals = [p.ids[k] for k in keep], [p.values[k] for k in keep]
+        anchors = _narrow(anchors, ids, vals, deltas, decode, last=last)
+        if not anchors:
             return {}
-    for w in common:
-        p = read[w] = seg.bulk.postings(fieldname, btexts[w], values=True,
-                                        within=sorted(starts))
-        starts = _narrow(starts, p.ids, p.values,
-                         [k for k, x in enumerate(words) if x == w], decode)
-        if not starts:
-            return {}
-    docs_found = list(starts)
+    docs_found = list(anchors)
     total = dict.fromkeys(docs_found, 0.0)
     for w, p in read.items():
         by_doc = dict(zip(p.ids, p.weights))
