@@ -270,3 +270,20 @@ def test_a_long_pdf_is_read_by_several_workers_and_stored_as_one(case, tmp_path,
     # Excerpts anchor on the pages as stored.
     changes = excerpts.add(case, document_id=doc.id, page=9, quote="Plate 7XKD-214")
     assert excerpts.get(case, int(changes.id)).page_no == 9
+
+
+def test_only_a_long_pdf_starts_workers_on_its_own(monkeypatch):
+    from workbench.core.importing import workers
+    from workbench.core.importing.sources import Source
+    monkeypatch.setattr(workers, "SPLIT_PAGES", 6)
+    monkeypatch.setattr(workers, "SPLIT_BYTES", 1000)
+
+    def source(name: str, data: bytes) -> Source:
+        return Source(label=name, file_name=name, size=len(data), data=data)
+    long_text = pdf_bytes([[f"Page {n}"] for n in range(8)])
+    short_scan = pdf_bytes([None, None])  # large for its pages, like a scan
+    assert len(short_scan) > workers.SPLIT_BYTES
+    assert workers.is_long_pdf(source("release.pdf", long_text))
+    assert not workers.is_long_pdf(source("scan.pdf", short_scan))
+    assert not workers.is_long_pdf(source("release.txt", long_text))
+    assert not workers.is_long_pdf(source("cut.pdf", long_text[:2000]))

@@ -31,8 +31,8 @@ from workbench.core.importing.ocr import workers
 MIN_FILES = 8
 #: Suffixes worth sending to a worker: the formats whose extraction is CPU-bound.
 PARALLEL_SUFFIXES = (".pdf",)
-#: A PDF this large is worth starting workers for even alone (a long text-layer PDF;
-#: a scanned one is large for its pages, and then costs only the workers' start).
+#: A PDF this large may be worth starting workers for even alone, if it is long (a
+#: scanned PDF is large for its pages: its page count decides, see :func:`is_long_pdf`).
 SPLIT_BYTES = 2 * 1024 * 1024
 #: A PDF with at least this many pages is read by several workers, in ranges of at
 #: least :data:`MIN_RANGE` pages (fewer pages than that are not worth a hand-over).
@@ -114,6 +114,19 @@ def _extract_range(data: bytes, options: ImportOptions, start: int, stop: int):
     return pdf.read_pages(data, force_ocr=options.ocr == "force", start=start, stop=stop)
 
 
+def is_long_pdf(source) -> bool:
+    """Whether ``source`` (an import :class:`~.sources.Source`) is a PDF long enough to
+    share among workers. Only large files are opened to count their pages."""
+    if not source.file_name.lower().endswith(".pdf") or source.size < SPLIT_BYTES:
+        return False
+    from workbench.core.importing import pdf
+    try:
+        pages = pdf.page_count(source.read())
+    except Exception:  # unreadable: the import itself will say why
+        return False
+    return pages is not None and pages >= SPLIT_PAGES
+
+
 def page_ranges(pages: int, workers_: int) -> list[tuple[int, int]]:
     """Consecutive ``(start, stop)`` ranges covering ``pages`` pages for ``workers_``.
 
@@ -172,15 +185,15 @@ class ExtractPool:
         self._executor: ProcessPoolExecutor | None = None
 
     @staticmethod
-    def wanted(names: list[str], pdf_bytes: int = 0) -> bool:
-        """Whether a batch with these file names (and ``pdf_bytes`` of PDFs in all) is
-        worth extracting in processes: many PDFs, or a long one.
+    def wanted(names: list[str], long_pdf: bool = False) -> bool:
+        """Whether a batch with these file names is worth extracting in processes: many
+        PDFs, or a ``long_pdf`` among them (:func:`is_long_pdf`).
 
         Only when at least two cores are idle: on a busy machine the workers merely
         take turns on one core, and passing files to them made the import slower.
         """
         count = sum(1 for n in names if n.lower().endswith(PARALLEL_SUFFIXES))
-        return (workers() > 1 and (count >= MIN_FILES or (count and pdf_bytes >= SPLIT_BYTES))
+        return (workers() > 1 and (count >= MIN_FILES or (count and long_pdf))
                 and idle_cores() >= 1.5)
 
     def handles(self, name: str) -> bool:
