@@ -287,3 +287,50 @@ def test_only_a_long_pdf_starts_workers_on_its_own(monkeypatch):
     assert not workers.is_long_pdf(source("scan.pdf", short_scan))
     assert not workers.is_long_pdf(source("release.txt", long_text))
     assert not workers.is_long_pdf(source("cut.pdf", long_text[:2000]))
+
+
+def _full_page_scan(text: str, *, dpi: int = 200, mode: str = "L") -> bytes:
+    """A one-page PDF that is only a scan: one image covering the whole A4 page."""
+    import io
+
+    from PIL import Image, ImageDraw, ImageFont
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+
+    from tests.core.import_files import FONT_FILE
+    width, height = round(A4[0] / 72 * dpi), round(A4[1] / 72 * dpi)
+    img = Image.new(mode, (width, height), "white")
+    ImageDraw.Draw(img).text((dpi, dpi), text, fill="black",
+                             font=ImageFont.truetype(str(FONT_FILE), dpi // 4))
+    out = io.BytesIO()
+    c = canvas.Canvas(out, pagesize=A4, invariant=1)
+    c.drawImage(ImageReader(img), 0, 0, width=A4[0], height=A4[1])
+    c.showPage()
+    c.save()
+    return out.getvalue()
+
+
+def _pgm_size(image: bytes) -> tuple[int, int]:
+    header, size, maxval, _ = image.split(b"\n", 3)
+    assert (header, maxval) == (b"P5", b"255")
+    width, height = map(int, size.split())
+    return width, height
+
+
+def test_a_scanned_page_goes_to_ocr_as_its_scan_not_drawn_again():
+    # The scan itself, pixel for pixel (200 dpi), not the page redrawn at 300 dpi.
+    assert _pgm_size(render_page(_full_page_scan("Plate 7XKD-214"), 0)) == (1654, 2339)
+    # A colour scan, or an image that is only part of the page, is drawn at 300 dpi.
+    for data in (_full_page_scan("Plate", mode="RGB"), pdf_bytes([None])):
+        width, height = _pgm_size(render_page(data, 0))
+        assert abs(width - 2481) <= 2 and abs(height - 3508) <= 2
+
+
+@needs_tesseract
+def test_a_full_page_scan_is_read_by_ocr(case, tmp_path):
+    path = write(tmp_path / "letter.pdf", _full_page_scan("We hold no plate data"))
+    report = import_paths(case, [path], options=ImportOptions(ocr="auto"))
+    assert report.ocr_pages == 1
+    page = documents.page(case, report.items[0].document_id, 1)
+    assert page.ocr == "done" and "plate data" in page.text

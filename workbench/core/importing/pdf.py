@@ -15,8 +15,10 @@ import ctypes
 import ctypes.util
 import functools
 import threading
+from itertools import islice
 
 import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_raw
 
 from workbench.core.documents import PageText
 from workbench.core.importing.extract import (RENDERERS, ExtractionError, Extracted,
@@ -142,8 +144,50 @@ def _read_page(doc: pdfium.PdfDocument, index: int) -> PageText:
         page.close()
 
 
+#: A scan is used as it is (not drawn again) at resolutions Tesseract reads well.
+SCAN_DPI_RANGE = (150, 600)
+
+
+def _scanned_image(page: pdfium.PdfPage) -> bytes | None:
+    """The page's scan as a PGM image, taken straight from the PDF, or None.
+
+    Only for a page that is nothing but one upright 8-bit greyscale image covering it,
+    as a scanner writes them, at 150-600 dpi, with no annotations. Decoding that image
+    took about 7 ms where drawing the page took 110-130 ms, which the OCR of the page
+    (about 2.5 s) had to wait for. Anything else is drawn by :func:`render_page`.
+    """
+    objects = list(islice(page.get_objects(max_depth=1), 2))
+    if len(objects) != 1 or objects[0].type != pdfium_raw.FPDF_PAGEOBJ_IMAGE:
+        return None
+    if page.get_rotation() or pdfium_raw.FPDFPage_GetAnnotCount(page.raw):
+        return None
+    image = objects[0]
+    a, b, c, d, _, _ = image.get_matrix().get()
+    if b or c or a <= 0 or d <= 0:  # turned, skewed or mirrored
+        return None
+    x0, y0, x1, y1 = page.get_cropbox()
+    width, height = x1 - x0, y1 - y0
+    left, bottom, right, top = image.get_bounds()
+    if max(abs(left - x0), abs(right - x1)) > 0.02 * width or \
+            max(abs(bottom - y0), abs(top - y1)) > 0.02 * height:
+        return None  # does not cover the visible page
+    meta = image.get_metadata()
+    if meta.bits_per_pixel != 8 or meta.colorspace != pdfium_raw.FPDF_COLORSPACE_DEVICEGRAY:
+        return None
+    dpi_x, dpi_y = meta.width * 72 / width, meta.height * 72 / height
+    low, high = SCAN_DPI_RANGE
+    if not (low <= dpi_x <= high and abs(dpi_y - dpi_x) <= 0.05 * dpi_x):
+        return None
+    # Freed when it goes out of scope (pypdfium2 warns against closing it by hand).
+    bitmap = image.get_bitmap(render=False)
+    if bitmap.mode != "L" or (bitmap.width, bitmap.height) != (meta.width, meta.height):
+        return None
+    return _pgm(bitmap)
+
+
 def render_page(data: bytes, index: int, *, dpi: int = OCR_DPI) -> bytes:
-    """Page ``index`` (from 0) drawn in grey at ``dpi``, as a binary PGM image.
+    """Page ``index`` (from 0) drawn in grey at ``dpi``, as a binary PGM image; a scanned
+    page is its scan as it is (:func:`_scanned_image`).
 
     PGM needs no compression, so it is the cheapest image to hand to Tesseract.
     """
@@ -153,6 +197,12 @@ def render_page(data: bytes, index: int, *, dpi: int = OCR_DPI) -> bytes:
         try:
             page = doc[index]
             try:
+                try:
+                    scan = _scanned_image(page)
+                except pdfium.PdfiumError:
+                    scan = None
+                if scan is not None:
+                    return scan
                 width, height = page.get_size()  # in points, 1/72 inch
                 scale = min(dpi / 72, MAX_RENDER_SIDE / max(width, height, 1))
                 bitmap = page.render(scale=scale, grayscale=True)
