@@ -334,3 +334,26 @@ def test_a_full_page_scan_is_read_by_ocr(case, tmp_path):
     assert report.ocr_pages == 1
     page = documents.page(case, report.items[0].document_id, 1)
     assert page.ocr == "done" and "plate data" in page.text
+
+
+@needs_tesseract
+@pytest.mark.parametrize("fmt", ["PNG", "JPEG", "TIFF"])
+def test_image_files_are_read_by_ocr_and_leave_no_temporary_file(case, tmp_path, monkeypatch,
+                                                                   fmt):
+    import tempfile
+
+    from PIL import Image, ImageDraw, ImageFont
+
+    from tests.core.import_files import FONT_FILE
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    img = Image.new("L", (1200, 300), 255)
+    ImageDraw.Draw(img).text((40, 100), "Plate reader contract", fill=0,
+                             font=ImageFont.truetype(str(FONT_FILE), 60))
+    path = tmp_path / f"photo.{fmt.lower()}"
+    img.save(path, fmt)
+    report = import_paths(case, [path], options=ImportOptions(ocr="auto"))
+    page = documents.page(case, report.items[0].document_id, 1)
+    assert (page.ocr, page.text) == ("done", "Plate reader contract")
+    assert list(scratch.iterdir()) == []  # the image handed to Tesseract is gone

@@ -3,16 +3,20 @@
 Tesseract's own OpenMP threads made it about six times slower on a two-core machine than
 one process per core with ``OMP_THREAD_LIMIT=1``, so :class:`OcrPool` runs that many
 processes side by side from a thread pool (the threads only wait on the subprocesses).
-Images go to Tesseract on stdin and its TSV comes back on stdout: no temporary files,
-and the TSV gives both the text and each word's confidence.
+Each page image goes to Tesseract as a temporary file, removed as soon as it is read:
+Tesseract read the same image from stdin about 15 % more slowly (2.45 s against
+2.13 s a page here). Its TSV comes back on stdout and gives both the text and each
+word's confidence.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import shutil
 import subprocess
+import tempfile
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 
@@ -110,11 +114,21 @@ def ocr_image(image: bytes, lang: str, *, fallback_text: str = "") -> PageText:
     program = tesseract()
     if program is None:
         return PageText(fallback_text, "needed")
+    path = None
     try:
-        out = subprocess.run([program, "stdin", "stdout", "-l", lang, "tsv"], input=image,
+        # Closed before Tesseract opens it (Windows cannot share an open temporary
+        # file); Tesseract tells the image format from its first bytes.
+        handle, path = tempfile.mkstemp(prefix="workbench-ocr-", suffix=".img")
+        with os.fdopen(handle, "wb") as file:
+            file.write(image)
+        out = subprocess.run([program, path, "stdout", "-l", lang, "tsv"],
                              capture_output=True, env=_env(), timeout=PAGE_TIMEOUT)
     except (OSError, subprocess.TimeoutExpired):
         return PageText(fallback_text, "failed")
+    finally:
+        if path is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(path)
     if out.returncode != 0:
         return PageText(fallback_text, "failed")
     text, confidence = text_and_confidence(out.stdout.decode("utf-8", errors="replace"))
