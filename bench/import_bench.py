@@ -29,7 +29,8 @@
    separately, of its largest worker) is its own.
 2. Image-only PDF pages: pages per second of our import with OCR next to one
    single-threaded Tesseract process per core on the same pages, pre-rendered (the
-   baseline does no rendering at all, so the ratio also carries our rendering cost);
+   baseline gets its images for free, so the ratio also carries the cost of getting them:
+   a scan decoded from the PDF, or any other page drawn);
    interleaved, best of ``--rounds`` for each.
 
 Not a test: figures depend on the machine; the ratios are what to compare.
@@ -497,7 +498,7 @@ def run(work: Path, pages: int, ocr_pages: int, rounds: int,
           f"{'pages/s':>10}")
     print(f"  tesseract, 1 thread x {workers} processes{base_rate:>10.2f}  "
           "(pre-rendered pages)")
-    print(f"  workbench import with OCR       {our_rate:>10.2f}  (renders pages too)")
+    print(f"  workbench import with OCR       {our_rate:>10.2f}  (gets each page image itself)")
     print(f"  ratio import / tesseract        {our_rate / base_rate:>10.2f}  "
           "(target >= 0.9)")
     print(f"  peak memory of the OCR import   {ours_ocr['max_rss_mb']:>10.0f} MB")
