@@ -272,7 +272,7 @@ def test_a_long_pdf_is_read_by_several_workers_and_stored_as_one(case, tmp_path,
     assert excerpts.get(case, int(changes.id)).page_no == 9
 
 
-def test_only_a_long_pdf_starts_workers_on_its_own(monkeypatch):
+def test_only_a_long_pdf_starts_workers_on_its_own(monkeypatch, tmp_path):
     from workbench.core.importing import workers
     from workbench.core.importing.sources import Source
     monkeypatch.setattr(workers, "SPLIT_PAGES", 6)
@@ -287,6 +287,9 @@ def test_only_a_long_pdf_starts_workers_on_its_own(monkeypatch):
     assert not workers.is_long_pdf(source("scan.pdf", short_scan))
     assert not workers.is_long_pdf(source("release.txt", long_text))
     assert not workers.is_long_pdf(source("cut.pdf", long_text[:2000]))
+    on_disk = write(tmp_path / "release.pdf", long_text)  # counted from the file itself
+    assert workers.is_long_pdf(Source(label=str(on_disk), file_name=on_disk.name,
+                                      size=len(long_text), path=on_disk))
 
 
 def _full_page_scan(text: str, *, dpi: int = 200, mode: str = "L") -> bytes:

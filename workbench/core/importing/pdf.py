@@ -16,6 +16,7 @@ import ctypes.util
 import functools
 import threading
 from itertools import islice
+from pathlib import Path
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_raw
@@ -109,11 +110,12 @@ def read_pages(data: bytes, *, force_ocr: bool = False, start: int = 0,
             doc.close()
 
 
-def page_count(data: bytes) -> int | None:
-    """How many pages a PDF has, or None when PDFium cannot open it."""
+def page_count(data: bytes | Path) -> int | None:
+    """How many pages a PDF (its bytes, or its file) has, or None when PDFium cannot
+    open it. From a file, PDFium reads only the parts it needs to count."""
     with PDFIUM_LOCK:
         try:
-            doc = pdfium.PdfDocument(data)
+            doc = pdfium.PdfDocument(str(data) if isinstance(data, Path) else data)
         except pdfium.PdfiumError:
             return None
         try:

@@ -116,12 +116,13 @@ def _extract_range(data: bytes, options: ImportOptions, start: int, stop: int):
 
 def is_long_pdf(source) -> bool:
     """Whether ``source`` (an import :class:`~.sources.Source`) is a PDF long enough to
-    share among workers. Only large files are opened to count their pages."""
+    share among workers. Only large files are opened to count their pages (a file on
+    disk by its path: PDFium then reads only what it needs to count)."""
     if not source.file_name.lower().endswith(".pdf") or source.size < SPLIT_BYTES:
         return False
     from workbench.core.importing import pdf
     try:
-        pages = pdf.page_count(source.read())
+        pages = pdf.page_count(source.path if source.path is not None else source.read())
     except Exception:  # unreadable: the import itself will say why
         return False
     return pages is not None and pages >= SPLIT_PAGES
