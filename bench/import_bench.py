@@ -326,7 +326,7 @@ def child(folder: str, case_path: str, mode: str) -> None:
     decided: list[bool] = []  # whether the import chose worker processes
     wanted = workers.ExtractPool.wanted
     workers.ExtractPool.wanted = staticmethod(
-        lambda names, long_pdf=False: decided.append(wanted(names, long_pdf)) or decided[-1])
+        lambda sources: decided.append(wanted(sources)) or decided[-1])
     with Case.create(case_path, title="bench") as case:
         started = time.perf_counter()
         report = import_paths(case, [folder], options=ImportOptions(ocr="auto"))

@@ -200,14 +200,23 @@ def test_a_batch_of_pdfs_is_extracted_in_worker_processes(case, tmp_path, monkey
 
 def test_worker_processes_only_when_cores_are_idle(monkeypatch):
     from workbench.core.importing import workers
+    from workbench.core.importing.sources import Source
+
+    def sources(names: list[str], data: bytes = b"%PDF-1.4 small") -> list[Source]:
+        return [Source(label=n, file_name=n, size=len(data), data=data) for n in names]
     names = [f"{n}.pdf" for n in range(workers.MIN_FILES)]
     monkeypatch.setattr(workers, "workers", lambda: 4)
     monkeypatch.setattr(workers, "idle_cores", lambda: 3.2)
-    assert workers.ExtractPool.wanted(names)
-    assert not workers.ExtractPool.wanted(names[:-1])  # too few PDFs to be worth it
-    assert not workers.ExtractPool.wanted([n + ".txt" for n in names])
+    assert workers.ExtractPool.wanted(sources(names))
+    assert not workers.ExtractPool.wanted(sources(names[:-1]))  # too few PDFs to be worth it
+    assert not workers.ExtractPool.wanted(sources([n + ".txt" for n in names]))
+    # One long PDF among other files is worth them, however many the other files are.
+    monkeypatch.setattr(workers, "SPLIT_PAGES", 6)
+    monkeypatch.setattr(workers, "SPLIT_BYTES", 0)
+    long_pdf = sources(["release.pdf"], pdf_bytes([[f"Page {n}"] for n in range(8)]))
+    assert workers.ExtractPool.wanted(long_pdf + sources([n + ".txt" for n in names]))
     monkeypatch.setattr(workers, "idle_cores", lambda: 0.7)
-    assert not workers.ExtractPool.wanted(names)  # a busy machine
+    assert not workers.ExtractPool.wanted(sources(names))  # a busy machine
 
 
 def test_idle_cores_is_measured_now_not_over_the_last_minute():

@@ -31,7 +31,6 @@ from workbench.core.importing import web as _web  # noqa: F401
 from workbench.core.importing import ocr
 from workbench.core.importing.extract import ImportOptions
 from workbench.core.importing.pipeline import Importer
-from workbench.core.importing import workers
 from workbench.core.importing.workers import ExtractPool
 from workbench.core.importing.sources import (EXPANDERS, ImportItem, ImportReport, Source,
                                               expand, walk)
@@ -97,11 +96,7 @@ def _run(importer: Importer, report: ImportReport, paths: list[str],
     progress.update(0.0, "Looking for files")
     queue = list(expand(walk(paths), importer.options))
     total = max(1, len(queue))
-    files = [e for e in queue if isinstance(e, Source)]
-    # A few files: one long PDF among them is worth the workers (they share its pages).
-    few = len(files) < workers.MIN_FILES
-    if ExtractPool.wanted([e.file_name for e in files],
-                          long_pdf=few and any(workers.is_long_pdf(e) for e in files)):
+    if ExtractPool.wanted([e for e in queue if isinstance(e, Source)]):
         importer.extract_pool = ExtractPool()
     try:
         for n, entry in enumerate(queue):

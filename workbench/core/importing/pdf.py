@@ -57,7 +57,7 @@ OCR_DPI = 300
 MAX_RENDER_SIDE = 10_000
 
 
-def _open(data: bytes) -> pdfium.PdfDocument:
+def _open(data: bytes | str) -> pdfium.PdfDocument:
     try:
         return pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
@@ -115,8 +115,8 @@ def page_count(data: bytes | Path) -> int | None:
     open it. From a file, PDFium reads only the parts it needs to count."""
     with PDFIUM_LOCK:
         try:
-            doc = pdfium.PdfDocument(str(data) if isinstance(data, Path) else data)
-        except pdfium.PdfiumError:
+            doc = _open(str(data) if isinstance(data, Path) else data)
+        except ExtractionError:
             return None
         try:
             return len(doc)

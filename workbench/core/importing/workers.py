@@ -186,16 +186,20 @@ class ExtractPool:
         self._executor: ProcessPoolExecutor | None = None
 
     @staticmethod
-    def wanted(names: list[str], long_pdf: bool = False) -> bool:
-        """Whether a batch with these file names is worth extracting in processes: many
-        PDFs, or a ``long_pdf`` among them (:func:`is_long_pdf`).
+    def wanted(sources: list) -> bool:
+        """Whether a batch of import :class:`~.sources.Source` is worth extracting in
+        processes: many PDFs, or a long one (:func:`is_long_pdf`, checked only when
+        there are few).
 
         Only when at least two cores are idle: on a busy machine the workers merely
         take turns on one core, and passing files to them made the import slower.
         """
-        count = sum(1 for n in names if n.lower().endswith(PARALLEL_SUFFIXES))
-        return (workers() > 1 and (count >= MIN_FILES or (count and long_pdf))
-                and idle_cores() >= 1.5)
+        pdfs = [s for s in sources if s.file_name.lower().endswith(PARALLEL_SUFFIXES)]
+        if workers() < 2 or not pdfs:
+            return False
+        if len(pdfs) < MIN_FILES and not any(is_long_pdf(s) for s in pdfs):
+            return False
+        return idle_cores() >= 1.5
 
     def handles(self, name: str) -> bool:
         return name.lower().endswith(PARALLEL_SUFFIXES)
