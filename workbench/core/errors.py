@@ -18,6 +18,14 @@ class CaseFileError(WorkbenchError):
         super().__init__(f"{self.path}: {reason}")
 
 
+class CaseReadOnly(CaseFileError):
+    """A write to a case that was opened read-only (read-only file, folder or mount)."""
+
+
+class CaseBusy(CaseFileError):
+    """Another connection held the case's write lock for longer than a write waits."""
+
+
 class NotFound(WorkbenchError):
     """No row of that kind with that id."""
 
