@@ -70,6 +70,14 @@ def fields(pairs: Sequence[tuple[str, object]]) -> None:
 @contextlib.contextmanager
 def open_case(path: str) -> Iterator[Case]:
     case = Case.open(path)
+    told = []
+
+    def waiting(seconds: float) -> None:
+        if not told:
+            told.append(seconds)
+            click.echo("Waiting for the case: another program (the window, an import or "
+                       "a command) is writing to it…", err=True)
+    case.on_wait = waiting
     try:
         yield case
     finally:

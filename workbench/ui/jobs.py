@@ -101,6 +101,13 @@ class CaseWriter(QObject):
                 last[0], last[1] = fraction, status
                 self.job_progressed.emit(job, fraction, status)
         progress = Progress(report, lambda: job.cancel_requested)
+
+        def waiting(seconds: float) -> None:
+            # Another program (a terminal import, a script) holds the write lock.
+            progress.check()
+            report(job.fraction, f"Waiting for the case: another program is writing to "
+                                 f"it ({seconds:.0f} s)…")
+        self.case.on_wait = waiting
         try:
             if job.cancel_requested:
                 raise Cancelled()
@@ -113,6 +120,8 @@ class CaseWriter(QObject):
         except Exception as exc:  # a bug: keep the window alive and say what happened
             traceback.print_exc()
             job.error = f"internal error: {type(exc).__name__}: {exc}"
+        finally:
+            self.case.on_wait = None
         self.job_done.emit(job)
 
 
