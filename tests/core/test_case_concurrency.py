@@ -7,6 +7,7 @@ SIGKILL or ``os._exit`` (no clean close, as when a laptop crashes).
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import subprocess
@@ -405,3 +406,40 @@ def test_a_full_disk_refuses_the_write_and_keeps_the_case(tmp_path):
 def test_sidecars_are_named_for_the_case(case_path):
     assert [p.name for p in sidecars(case_path)] == [
         "case.wbcase-wal", "case.wbcase-shm", "case.wbcase-journal"]
+
+
+# -- the search index, kept by more than one process ----------------------------------
+def test_an_index_updated_by_one_process_includes_what_another_wrote(case_path, tmp_path):
+    """Process A keeps the index in step with its own edits; a terminal command adds a
+    claim meanwhile. After A's next edit the index must hold both claims: it may not
+    record a revision that includes the command's write without indexing it."""
+    env = {"WORKBENCH_INDEX_DIR": str(tmp_path / "index")}
+    workbench("search", case_path, "anything", env=env)  # builds the index
+    holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent("""
+        import sys
+        from workbench.core import claims
+        from workbench.core.casefile import Case
+        from workbench.core.search import CaseIndex
+        case = Case.open(sys.argv[1])
+        index = CaseIndex(case)
+        index.ensure()
+        case.add_listener(index.apply)
+        print("ready", flush=True)
+        sys.stdin.readline()  # the terminal command runs now
+        claims.add(case, "The yak herders deny everything")
+        index.close()
+        case.close()
+        print("done", flush=True)
+    """), str(case_path)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+        cwd=ROOT, env={**os.environ, **env})
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        workbench("claim", "add", case_path, "Zebra crossings were never painted", env=env)
+        holder.stdin.write("go\n")
+        holder.stdin.flush()
+        assert holder.stdout.readline().strip() == "done"
+    finally:
+        holder.wait(timeout=60)
+    for word in ("zebra", "yak"):
+        run = workbench("search", case_path, word, "--json", env=env)
+        assert json.loads(run.stdout)["total"] == 1, (word, run.stdout)

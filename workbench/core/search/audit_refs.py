@@ -21,10 +21,14 @@ _PARENTS = {
 }
 
 
-def refs_since(case: Case, revision: int) -> set[Ref]:
-    """Every row written after audit row ``revision``, plus the rows each one touches."""
+def refs_since(case: Case, revision: int, upto: int | None = None) -> set[Ref]:
+    """Every row written after audit row ``revision`` (up to ``upto`` when given),
+    plus the rows each one touches."""
+    if upto is None:
+        return _refs(case.rows("SELECT table_name, row_id, before, after FROM audit "
+                               "WHERE id > ?", (revision,)))
     return _refs(case.rows("SELECT table_name, row_id, before, after FROM audit "
-                           "WHERE id > ?", (revision,)))
+                           "WHERE id > ? AND id <= ?", (revision, upto)))
 
 
 def refs_of_action(case: Case, action_id: int) -> set[Ref]:

@@ -125,9 +125,13 @@ class CaseIndex:
         except (OSError, ValueError):
             return None
 
-    def _write_meta(self, directory: Path | None = None) -> None:
+    def _write_meta(self, directory: Path | None = None, *,
+                    revision: int | None = None) -> None:
+        """Record that the index holds the case up to audit row ``revision`` (the
+        case's newest when not given: only right while nobody else can write)."""
         directory = directory or self.directory
-        revision = self.case.revision
+        if revision is None:
+            revision = self.case.revision
         meta = {"format": FORMAT, "case_id": self.case.info.case_id,
                 "case_path": str(self.case.path.resolve()), "revision": revision,
                 "stamp": _stamp(self.case, revision)}
@@ -218,9 +222,12 @@ class CaseIndex:
         building = self.directory.with_name(self.directory.name + ".building")
         shutil.rmtree(building, ignore_errors=True)
         building.mkdir(parents=True)
+        # Read first: what another process writes during the rebuild comes after this
+        # revision, so the next update catches it up instead of it being lost.
+        revision = self.case.revision
         try:
             count = self._fill(building, progress)
-            self._write_meta(building)
+            self._write_meta(building, revision=revision)
         except BaseException:
             shutil.rmtree(building, ignore_errors=True)
             raise
@@ -313,27 +320,45 @@ class CaseIndex:
                     self._release()
 
     def update(self, refs) -> int:
-        """Refresh the entries that the changed rows ``refs`` affect; returns how many."""
+        """Refresh the entries that the changed rows ``refs`` affect; returns how many.
+
+        Other processes (a command in a terminal, the window) may write the case and
+        update this index too. So the update holds the index's write lock throughout,
+        reads from the index's own record which revision it holds, adds whatever the
+        audit log says changed since then (another process's actions), and records
+        exactly the revision it read up to, never a later one it has not indexed.
+        """
         ix = self._open()
-        searcher = self.searcher()
-
-        def lookup(field: str, value: str) -> set[str]:
-            return {searcher.stored_fields(d)["uid"]
-                    for d in searcher.docs_for_query(wq.Term(field, value))}
-
-        def phrase_pages(words: list[str]) -> set[str]:
-            q = wq.And([wq.Term("kind", "page"),
-                        wq.Phrase("body", words) if len(words) > 1 else wq.Term("body", words[0])])
-            return {searcher.stored_fields(d)["uid"] for d in searcher.docs_for_query(q)}
-
-        uids = affected(self.case, refs, lookup, phrase_pages)
-        if not uids:
-            self._write_meta()
-            return 0
-        ctx = entries_.Context.load(self.case)
-        new = list(entries_.build(ctx, uids))
         writer = TermOrderWriter(ix, timeout=10.0, compound=False)
         try:
+            upto = self.case.revision
+            meta = self._read_meta() or {}
+            held = meta.get("revision")
+            refs = set(refs)
+            in_step = (isinstance(held, int) and 0 <= held <= upto
+                       and upto - held <= CATCH_UP_LIMIT
+                       and meta.get("stamp") == _stamp(self.case, held))
+            if in_step and held < upto:
+                refs |= refs_since(self.case, held, upto)
+            searcher = self.searcher()
+            if not searcher.up_to_date():  # another process committed to the index
+                searcher.close()
+                searcher = self._searcher = ix.searcher()
+
+            def lookup(field: str, value: str) -> set[str]:
+                return {searcher.stored_fields(d)["uid"]
+                        for d in searcher.docs_for_query(wq.Term(field, value))}
+
+            def phrase_pages(words: list[str]) -> set[str]:
+                q = wq.And([wq.Term("kind", "page"),
+                            wq.Phrase("body", words) if len(words) > 1
+                            else wq.Term("body", words[0])])
+                return {searcher.stored_fields(d)["uid"]
+                        for d in searcher.docs_for_query(q)}
+
+            uids = affected(self.case, refs, lookup, phrase_pages)
+            ctx = entries_.Context.load(self.case) if uids else None
+            new = list(entries_.build(ctx, uids)) if uids else []
             for uid in uids:
                 writer.delete_by_term("uid", uid)
             for entry in new:
@@ -341,16 +366,24 @@ class CaseIndex:
         except BaseException:
             writer.cancel()
             raise
-        # Each update writes a small segment. Merging small segments (whoosh's default
-        # on every commit) rewrote them all and was most of an update's time, so they
-        # are left to accumulate and merged only when there are many.
-        segments = len(searcher.reader().leaf_readers())
-        writer.commit(merge=segments >= MERGE_AT_SEGMENTS)
-        self._write_meta()
-        # A new searcher sees the commit. (whoosh's Searcher.refresh() fails on a
-        # single-segment reader, so the old one is closed and a new one opened.)
-        searcher.close()
-        self._searcher = ix.searcher()
+        if not uids:
+            writer.cancel()
+        else:
+            # Each update writes a small segment. Merging small segments (whoosh's
+            # default on every commit) rewrote them all and was most of an update's
+            # time, so they are left to accumulate and merged only when there are many.
+            segments = len(searcher.reader().leaf_readers())
+            writer.commit(merge=segments >= MERGE_AT_SEGMENTS)
+        if in_step:
+            self._write_meta(revision=upto)
+        else:
+            # The index missed changes it cannot name: the next open repairs it.
+            self._forget_meta()
+        if uids:
+            # A new searcher sees the commit. (whoosh's Searcher.refresh() fails on a
+            # single-segment reader, so the old one is closed and a new one opened.)
+            searcher.close()
+            self._searcher = ix.searcher()
         return len(uids)
 
     def _catch_up(self, revision: int) -> bool:
