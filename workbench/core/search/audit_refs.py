@@ -44,8 +44,18 @@ def refs_of_action(case: Case, action_id: int) -> set[Ref]:
 def _refs(rows) -> set[Ref]:
     refs: set[Ref] = set()
     for r in rows:
-        table, row_id = r["table_name"], r["row_id"]
-        refs.add(Ref(table, int(row_id) if row_id.lstrip("-").isdigit() else row_id))
+        row_id = r["row_id"]
+        refs.add(Ref(r["table_name"],
+                     int(row_id) if row_id.lstrip("-").isdigit() else row_id))
+    return refs | touched_by(rows)
+
+
+def touched_by(rows) -> set[Ref]:
+    """The parent rows that audit ``rows`` of link tables name (an actor whose alias
+    changed, a tagged excerpt)."""
+    refs: set[Ref] = set()
+    for r in rows:
+        table = r["table_name"]
         if table not in _PARENTS and table != "taggings":
             continue  # only link rows name other rows; page rows are large, skip parsing
         values: dict = {}
