@@ -133,12 +133,30 @@ def hits_from(case: Case, searcher: Searcher, hits: list[tuple[int, float]], hl:
     return tuple(out)
 
 
+#: Searches run again on a newer index after another program changed it under them.
+RETRIES = 3
+
+
 def run(index: CaseIndex, text: str, *, limit: int = 20, offset: int = 0,
         facets: bool = True, width: int = 200) -> SearchResults:
     """Search the index of a case. Raises :class:`~.query.QueryError` on a bad query."""
     q = parse(text)
     limit = max(0, min(limit, MAX_LIMIT))
     offset = max(0, offset)
+    for attempt in range(RETRIES + 1):
+        try:
+            return _run(index, q, text, limit, offset, facets, width)
+        except Exception:
+            # Another program (the window, a terminal import) committed to the index
+            # and merged away segment files this searcher had not opened yet: look
+            # again on the newest index (it may change again meanwhile, hence a few).
+            if attempt == RETRIES or not index.reopen_if_changed():
+                raise
+    raise AssertionError("unreachable")
+
+
+def _run(index: CaseIndex, q, text: str, limit: int, offset: int, facets: bool,
+         width: int) -> SearchResults:
     searcher = index.searcher()
     # Every match and its score in one bulk pass (see .evaluation): the total and the
     # facets need every match anyway, and the top hits are then a heap selection.

@@ -190,11 +190,31 @@ class CaseIndex:
         return self._ix
 
     def searcher(self) -> Searcher:
-        """A searcher on the current index (kept open between queries)."""
+        """A searcher on the current index (kept open between queries; opened anew when
+        another program has committed to the index since)."""
         ix = self._open()
         if self._searcher is None:
             self._searcher = ix.searcher()
+        else:
+            self.reopen_if_changed()
         return self._searcher
+
+    def reopen_if_changed(self) -> bool:
+        """Open a new searcher if the index on disk is newer than the one held (another
+        program committed); True if it did."""
+        if self._searcher is None or self._ix is None:
+            return False
+        try:
+            if self._searcher.up_to_date():
+                return False
+        except Exception:  # the index folder changed under us: open it again
+            self._release()
+            self._open()
+            return True
+        with contextlib.suppress(Exception):
+            self._searcher.close()
+        self._searcher = self._ix.searcher()
+        return True
 
     def close(self) -> None:
         """Detach from the case and release the index files."""
@@ -219,7 +239,9 @@ class CaseIndex:
         The new index is built beside the old one and replaces it only when complete,
         so a cancelled or failed rebuild leaves the previous index (still marked stale).
         """
-        building = self.directory.with_name(self.directory.name + ".building")
+        # Named for this process: two programs may rebuild the same case's index at
+        # once (the window and a terminal command); neither may clear the other's.
+        building = self.directory.with_name(f"{self.directory.name}.building-{os.getpid()}")
         shutil.rmtree(building, ignore_errors=True)
         building.mkdir(parents=True)
         # Read first: what another process writes during the rebuild comes after this
@@ -232,8 +254,16 @@ class CaseIndex:
             shutil.rmtree(building, ignore_errors=True)
             raise
         self._release()
-        shutil.rmtree(self.directory, ignore_errors=True)
-        building.rename(self.directory)
+        # Moved aside, not deleted in place: a program still reading the old index
+        # keeps its open files until it looks again.
+        old = self.directory.with_name(f"{self.directory.name}.old-{os.getpid()}")
+        with contextlib.suppress(FileNotFoundError):
+            self.directory.rename(old)
+        try:
+            building.rename(self.directory)
+        except OSError:  # another program put its fresh index there first
+            shutil.rmtree(building, ignore_errors=True)
+        shutil.rmtree(old, ignore_errors=True)
         progress.update(1.0, "Index ready")
         return count
 
