@@ -187,7 +187,8 @@ class MainWindow(WritesMixin, MenusMixin, QMainWindow):
         except (WorkbenchError, OSError) as exc:
             if isinstance(exc, OSError):
                 exc = WorkbenchError(f"{path}: {exc.strerror or exc}")
-            self.settings.remove_recent(str(path.resolve()))
+            if not path.exists():  # a refused file stays listed: it may open later
+                self.settings.remove_recent(str(path.resolve()))
             dialogs.show_error(self, "Cannot open case", str(exc))
             self.welcome.set_recent(self.settings.recent)
             return False
