@@ -72,11 +72,46 @@ def _page_texts(case: Case, page_ids: list[int]) -> dict[int, str]:
                                           page_ids)}
 
 
-def _facets(case: Case, searcher: Searcher, docnums: list[int]) -> Facets:
-    """Counts by kind, year and actor over ``docnums``, read from the index's columns.
+#: Facet columns of each segment, read once: segments never change once written
+#: (deletions only hide documents, and deleted documents never match).
+_COLUMNS: dict[str, tuple[list, list, list]] = {}
+_COLUMNS_KEPT = 256
 
-    Reading columns for the matched ids is much cheaper than whoosh's ``groupedby``,
-    which scores every match and so defeats the top-k shortcuts of a plain search.
+
+def _segment_columns(leaf) -> tuple[list, list, list]:
+    """The kind, year and actor ids of every document of one segment, as lists.
+
+    Keyed by the segment's id: whoosh names each segment with 16 random characters.
+    """
+    key = leaf.segment().segment_id()
+    cached = _COLUMNS.get(key)
+    if cached is None:
+        count = leaf.doc_count_all()
+        kind_of = leaf.column_reader("kind")
+        year_of = leaf.column_reader("year")
+        actors_of = leaf.column_reader("actor_id")
+        kinds = [kind_of[d] for d in range(count)]
+        years = [year_of[d] or None for d in range(count)]
+        actors = []
+        for d in range(count):
+            ids = actors_of[d]
+            if ids:
+                text = ids.decode() if isinstance(ids, bytes) else ids
+                actors.append(tuple(int(a) for a in text.split(",")))
+            else:
+                actors.append(())
+        if len(_COLUMNS) >= _COLUMNS_KEPT:
+            _COLUMNS.clear()
+        cached = _COLUMNS[key] = (kinds, years, actors)
+    return cached
+
+
+def _facets(case: Case, searcher: Searcher, docnums: list[int]) -> Facets:
+    """Counts by kind, year and actor over ``docnums``, from the index's columns.
+
+    Each segment's columns are read into lists once (:func:`_segment_columns`), so a
+    search counts its matches by indexing lists, not by decoding column entries one
+    match at a time (whoosh's ``groupedby`` would also score every match).
     """
     kinds: Counter[str] = Counter()
     years: Counter[str] = Counter()
@@ -88,18 +123,12 @@ def _facets(case: Case, searcher: Searcher, docnums: list[int]) -> Facets:
         inside = [d - base for d in docnums if base <= d < end]
         if not inside:
             continue
-        kind_of = leaf.column_reader("kind")
-        year_of = leaf.column_reader("year")
-        actors_of = leaf.column_reader("actor_id")
-        for d in inside:
-            kinds[kind_of[d]] += 1
-            year = year_of[d]
-            if year:
-                years[year] += 1
-            ids = actors_of[d]
+        kind_col, year_col, actor_col = _segment_columns(leaf)
+        kinds.update(map(kind_col.__getitem__, inside))
+        years.update(y for y in map(year_col.__getitem__, inside) if y)
+        for ids in map(actor_col.__getitem__, inside):
             if ids:
-                for a in (ids.decode() if isinstance(ids, bytes) else ids).split(","):
-                    by_actor[int(a)] += 1
+                by_actor.update(ids)
     names = {}
     if by_actor:
         marks = ",".join("?" * len(by_actor))
