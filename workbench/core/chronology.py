@@ -248,7 +248,7 @@ def _collect(case: Case, r: _Reader) -> list[Entry]:
             m = r.mail[doc_id]
             sent = email_date(m["date"])
             if sent:
-                out.append(Entry("email", sent, f"Email sent: {m['subject'] or doc['title']}",
+                out.append(Entry("email", sent, m["subject"] or doc["title"],
                                  f"From {m['from_addr'] or '?'} to {m['to_addrs'] or '?'}",
                                  ("document", doc_id), ref, tuple(doc_actors),
                                  r.names(doc_actors), origin_of,
@@ -256,7 +256,7 @@ def _collect(case: Case, r: _Reader) -> list[Entry]:
                 continue
         own = document_date(doc)
         if own:
-            out.append(Entry("document", own, f"Document dated: {doc['title']}", None,
+            out.append(Entry("document", own, doc["title"], None,
                              ("document", doc_id), ref, tuple(doc_actors),
                              r.names(doc_actors), origin_of,
                              confidential=bool(doc["confidential"])))
@@ -264,7 +264,7 @@ def _collect(case: Case, r: _Reader) -> list[Entry]:
                                                                            kv[0][1] or "")):
         titles = [r.docs[d]["title"] for d in doc_ids]
         what = titles[0] if len(titles) == 1 else f"{len(titles)} documents"
-        out.append(Entry("received", day, f"Received: {what}" + (f" ({origin})" if origin
+        out.append(Entry("received", day, what + (f" ({origin})" if origin
                                                                   else ""),
                          "; ".join(titles) if len(titles) > 1 else None,
                          ("document", doc_ids[0]),
@@ -306,8 +306,7 @@ def _collect(case: Case, r: _Reader) -> list[Entry]:
         actor_ids = tuple(r.claim_actors.get(claim_id, ()))
         origin = (r.ref("excerpt", c["origin_excerpt_id"]),) \
             if c["origin_excerpt_id"] is not None else ()
-        out.append(Entry("verdict", v.decided_at[:10], f"Verdict: {v.status}, claim "
-                         f"{claim_id}: {c['text']}", v.rationale, ("claim", claim_id),
+        out.append(Entry("verdict", v.decided_at[:10], f"{v.status}: claim {claim_id}, {c['text']}", v.rationale, ("claim", claim_id),
                          origin, actor_ids, r.names(actor_ids), ((claim_id, "verdict"),),
                          confidential=r.secret(origin)))
     return out

@@ -208,6 +208,7 @@ def find_dates(text: str) -> list[DateMention]:
             try:
                 when = parse(value)
             except ValidationError:
+                taken.append((m.start(), m.end()))  # "31 February 2019" is no month either
                 continue
             lang = language
             if language != "iso":
