@@ -295,3 +295,22 @@ def test_csv_has_one_row_per_entry_dated_then_undated(sample_case):
     assert first["date"] == "2018-11-14" and first["record"].startswith("event:")
     last = dict(zip(CSV_COLUMNS, rows[-1]))
     assert last["date"] == "" and last["display_date"] == "undated"
+
+
+# -- the gate ----------------------------------------------------------------------------
+
+def test_gate_an_event_a_finding_relies_on_needs_a_source(sample_case):
+    from workbench.core import gate
+
+    assert not [p for p in gate.check(sample_case) if p.kind == "event-no-source"]
+    # Finding 1 cites excerpt 1, evidence for claim 1; an event bearing on claim 1 and
+    # with no source is something the finding relies on without support.
+    ev = events.add(sample_case, date="2019-03", text="Brookfield cancels its cameras",
+                    claim_ids=[1]).id
+    unrelated = events.add(sample_case, date="2019", text="Nothing to do with it").id
+    problems = [p for p in gate.check(sample_case) if p.kind == "event-no-source"]
+    assert [(p.subject, p.subject_id, p.finding_id) for p in problems] == [("event", ev, 1)]
+    assert "claim 1" in problems[0].message and "--source" in problems[0].fix
+    assert unrelated not in [p.subject_id for p in problems]
+    events.update(sample_case, ev, add_sources=["excerpt:4"])
+    assert not [p for p in gate.check(sample_case) if p.kind == "event-no-source"]

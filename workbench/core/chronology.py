@@ -23,7 +23,7 @@ import json
 from dataclasses import dataclass, field, replace
 from email.utils import parsedate_to_datetime
 
-from workbench.core import claims, dates, events
+from workbench.core import claims, dates, events, findings, reconcile
 from workbench.core.casefile import Case
 from workbench.core.errors import NotFound, ValidationError
 from workbench.core.redaction import Redactor, Where
@@ -371,6 +371,25 @@ def _public(case: Case, rows: list[Entry], r: _Reader) -> list[Entry]:
                                                                                 "statement")),
                            actor_ids=keep, actor_names=tuple(redactor.scrub(n, where) or ""
                                                              for n in r.names(keep))))
+    return out
+
+
+# -- what findings rely on -------------------------------------------------------------
+
+def events_relied_on(case: Case, finding: findings.Finding) -> dict[int, str]:
+    """Event id -> how ``finding`` relies on it: the event bears on a claim the finding
+    relies on (:func:`workbench.core.reconcile.claims_relied_on`), or one of its sources
+    is cited by the finding."""
+    out: dict[int, str] = {}
+    for claim_id, how in sorted(reconcile.claims_relied_on(case, finding).items()):
+        for r in case.rows("SELECT event_id FROM event_claims WHERE claim_id = ? "
+                           "ORDER BY event_id", (claim_id,)):
+            out.setdefault(r[0], f"it bears on claim {claim_id}, which the finding relies "
+                                 f"on ({how})")
+    for c in finding.citations:
+        for r in case.rows(f"SELECT event_id FROM event_sources WHERE {c.kind}_id = ? "
+                           "ORDER BY event_id", (c.target_id,)):
+            out.setdefault(r[0], f"the finding cites its source {c.kind} {c.target_id}")
     return out
 
 
