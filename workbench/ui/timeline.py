@@ -87,8 +87,10 @@ class TimelineModel(QAbstractTableModel):
             if col == 1:
                 return chronology.KIND_LABELS[e.kind]
             if col == 2:
-                text = " ".join((e.text or "").split())
-                return e.title + (f" \u2014 \u201c{text[:140]}\u201d" if text else "")
+                text = " ".join((e.text or "").split())[:140]
+                if text and e.kind in ("record", "statement"):
+                    text = f"\u201c{text}\u201d"  # the words of the record or the speaker
+                return e.title + (f" \u2014 {text}" if text else "")
             if col == 3:
                 side = self.side(e)
                 if side is not None:
