@@ -91,13 +91,13 @@ def test_add_event_from_the_selected_excerpt(sample_window, qtbot):
     assert dialog.sources_edit.text() == "excerpt:1"
     dialog.text_edit.setText("Vendor lists Brookfield as sharing")
     dialog.date_edit.setText("2018-11")
-    with qtbot.waitSignal(panel.loaded, timeout=20000):
-        dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
-        wait_idle(qtbot, sample_window)
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    wait_idle(qtbot, sample_window)
     with Case.open(sample_window.session.path) as c:
         ev = [e for e in events.list_all(c) if e.text == "Vendor lists Brookfield as sharing"]
     assert len(ev) == 1 and ev[0].date == "2018-11" and str(ev[0].sources[0]) == "excerpt:1"
-    assert any(e.record == ("event", ev[0].id) for e in panel.model.entries)
+    qtbot.waitUntil(lambda: any(e.record == ("event", ev[0].id)
+                                for e in panel.model.entries), timeout=20000)
 
 
 def test_a_bad_date_keeps_the_dialog_open_and_writes_nothing(sample_window, qtbot):
@@ -123,9 +123,8 @@ def test_suggested_date_becomes_an_event_only_when_chosen(sample_window, qtbot):
     row = next(i for i, s in enumerate(dialog.suggestions) if s.date == "2019-01-22")
     dialog.list.setCurrentRow(row)
     dialog.text_edit.setText("Court orders the release")
-    with qtbot.waitSignal(panel.loaded, timeout=20000):
-        dialog.add_button.click()
-        wait_idle(qtbot, sample_window)
+    dialog.add_button.click()
+    wait_idle(qtbot, sample_window)
     made = [e for e in events.list_all(sample_window.session.reader)
             if e.text == "Court orders the release"]
     assert len(made) == 1 and made[0].sources[0].kind == "excerpt"
@@ -139,16 +138,17 @@ def test_edit_and_delete_the_selected_event(sample_window, qtbot):
     assert panel.edit_button.isEnabled() and panel.delete_button.isEnabled()
     dialog = panel.edit_current()
     dialog.circa_check.setChecked(True)
-    with qtbot.waitSignal(panel.loaded, timeout=20000):
-        dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
-        wait_idle(qtbot, sample_window)
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    wait_idle(qtbot, sample_window)
     assert events.get(sample_window.session.reader, event_id).circa
+    qtbot.waitUntil(lambda: any(e.record == ("event", event_id) and e.circa
+                                for e in panel.model.entries), timeout=20000)
     row = row_of(panel, ("event", event_id))
     panel.view.setCurrentIndex(panel.model.index(row, 0))
-    with qtbot.waitSignal(panel.loaded, timeout=20000):
-        panel.delete_button.click()
-        wait_idle(qtbot, sample_window)
-    assert all(e.record != ("event", event_id) for e in panel.model.entries)
+    panel.delete_button.click()
+    wait_idle(qtbot, sample_window)
+    qtbot.waitUntil(lambda: all(e.record != ("event", event_id)
+                                for e in panel.model.entries), timeout=20000)
 
 
 def test_export_timelinejs_from_the_view(sample_window, qtbot, tmp_path):
@@ -165,3 +165,23 @@ def test_closing_the_case_hides_the_dock(sample_window, qtbot):
     sample_window.close_case()
     assert not sample_window.timeline.dock.isVisible()
     assert not sample_window.timeline.show_action.isEnabled()
+
+
+def test_export_dialog_adds_the_chronology_section(sample_window, qtbot, tmp_path):
+    import io
+
+    import pypdf
+
+    from workbench.ui.export_dialog import ExportDialog
+
+    dialog = ExportDialog(sample_window.session, folder=tmp_path)
+    qtbot.addWidget(dialog)
+    dialog.chronology_check.setChecked(True)
+    dialog.path_edit.setText(str(tmp_path / "draft.pdf"))
+    with qtbot.waitSignal(sample_window.session.jobs.job_ended, timeout=60000):
+        dialog.start()
+    wait_idle(qtbot, sample_window)
+    reader = pypdf.PdfReader(io.BytesIO((tmp_path / "draft.pdf").read_bytes()))
+    text = " ".join(" ".join(p.extract_text().split()) for p in reader.pages)
+    assert "Chronology What happened when" in text
+    assert "Meridian Vantage Holdings asked for comment" in text

@@ -288,6 +288,7 @@ class TimelinePanel(QWidget):
         layout.addWidget(self.view, 1)
         layout.addLayout(buttons)
         self.last_export = None
+        self._generation = 0
         self._enable()
 
     # -- session and reading ------------------------------------------------------------
@@ -326,8 +327,12 @@ class TimelinePanel(QWidget):
         if self.session is None:
             return
         wanted = self.filters()
+        self._generation += 1
+        generation = self._generation
 
         def done(chron) -> None:
+            if generation != self._generation:
+                return  # a newer read is on its way: show only the latest
             self.model.set_chronology(chron, wanted["claim_id"])
             dated, undated = len(chron.entries), len(chron.undated)
             self.status.setText(f"{dated} dated" + (f", {undated} undated" if undated else ""))
@@ -335,6 +340,8 @@ class TimelinePanel(QWidget):
             self.loaded.emit()
 
         def failed(message: str) -> None:
+            if generation != self._generation:
+                return
             self.status.setText(message)
             self.loaded.emit()
 
