@@ -116,3 +116,58 @@ def test_timeline_in_a_real_subprocess(sample_path):
                              "--actor", "5"], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert "Brookfield Police Department (Dana Whitcombe) denies" in result.stdout
+
+
+REPLY = """From: "B Police Department" <press@bpd.example.org>
+To: reporter@example.org
+Date: Sat, 13 Apr 2019 10:12:00 -0700
+Subject: Re: Questions about plate data
+Message-ID: <reply-0413@bpd.example.org>
+Content-Type: text/plain; charset="utf-8"
+
+We do not own any cameras and we have never shared plate data with the federal agency.
+"""
+
+VENDOR = """Customer Network Report
+Report date: 2018-11-14
+
+Agency B                                 Sharing
+"""
+
+
+def test_a_story_built_from_the_command_line(tmp_path, run_cli):
+    case = tmp_path / "story.wbcase"
+    ok(run_cli("new", case, "--title", "Story"))
+    (tmp_path / "vendor.txt").write_text(VENDOR, encoding="utf-8")
+    (tmp_path / "reply.eml").write_text(REPLY, encoding="utf-8")
+    imported = json.loads(ok(run_cli("import", case, tmp_path / "vendor.txt",
+                                     tmp_path / "reply.eml", "--json")))
+    vendor, reply = (i["document_id"] for i in imported["items"])
+    agency = json.loads(ok(run_cli("actor", "add", case, "Agency B", "--type", "agency",
+                                   "--json")))["id"]
+    listed = json.loads(ok(run_cli("excerpt", "add", case, "--doc", vendor, "--page", "1",
+                                   "--quote", "Agency B                                 "
+                                   "Sharing", "--json")))["id"]
+    said = json.loads(ok(run_cli("excerpt", "add", case, "--doc", reply, "--page", "1",
+                                 "--quote", "we have never shared plate data with the "
+                                 "federal agency", "--json")))["id"]
+    denial = json.loads(ok(run_cli("statement", "add", case, "--actor", agency, "--stance",
+                                   "denies", "--date", "2019-04-13", "--asked", "2019-04-11",
+                                   "--channel", "email", "--excerpt", said, "--json")))["id"]
+    claim = json.loads(ok(run_cli("claim", "add", case, "Agency B shares plate data.",
+                                  "--about", agency, "--json")))["id"]
+    ok(run_cli("evidence", "add", case, "--claim", claim, "--excerpt", listed,
+               "--relation", "supports"))
+    ok(run_cli("evidence", "add", case, "--claim", claim, "--statement", denial,
+               "--relation", "contradicts"))
+    suggested = json.loads(ok(run_cli("event", "suggest", case, "--doc", vendor, "--json")))
+    assert [s["date"] for s in suggested] == ["2018-11-14"]
+    ok(run_cli("event", "add", case, "--date", suggested[0]["date"], "--text",
+               "The vendor's report lists Agency B as sharing", "--source",
+               f"excerpt:{listed}", "--claim", claim, "--actor", agency))
+    data = json.loads(ok(run_cli("timeline", case, "--claim", claim, "--json")))
+    order = [(e["kind"], e["date"], e["claims"][0][1]) for e in data["entries"]]
+    assert order == [("event", "2018-11-14", "event"), ("asked", "2019-04-11", "contradicts"),
+                     ("statement", "2019-04-13", "contradicts")]
+    # The record itself has no date of its own until the document gets one.
+    assert [e["record"] for e in data["undated"]] == [["excerpt", listed]]
