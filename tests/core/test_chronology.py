@@ -314,3 +314,12 @@ def test_gate_an_event_a_finding_relies_on_needs_a_source(sample_case):
     assert unrelated not in [p.subject_id for p in problems]
     events.update(sample_case, ev, add_sources=["excerpt:4"])
     assert not [p for p in gate.check(sample_case) if p.kind == "event-no-source"]
+
+
+def test_deleting_a_claim_takes_its_event_links_and_undo_restores_them(sample_case):
+    ev = events.get(sample_case, 1)
+    assert 1 in ev.claim_ids
+    changes = deletion.delete(sample_case, "claim", 1)
+    assert 1 not in events.get(sample_case, 1).claim_ids
+    undo.revert(sample_case, changes.action_id)
+    assert events.get(sample_case, 1) == ev

@@ -114,3 +114,14 @@ def test_chronology_page_renders(publishable_path, run_cli, tmp_path):
     subprocess.run(["pdftoppm", "-png", "-r", "40", "-f", str(pages - 2), "-l",
                     str(pages - 2), str(pdf), str(tmp_path / "p")], check=True)
     assert list(tmp_path.glob("p*.png"))
+
+
+def test_markdown_carries_the_chronology_too(publishable_path, run_cli):
+    result = run_cli("export", publishable_path, "--format", "md", "--chronology")
+    assert result.exit_code == 0, result.output
+    section = result.stdout.split("## Chronology", 1)[1].split("## Sources", 1)[0]
+    lines = [line for line in section.splitlines() if line.startswith("- ")]
+    assert lines and all("[S" in line or "statement" in line for line in lines)
+    assert section.index("14 November 2018") < section.index("3 April 2019")
+    assert "## Chronology" not in run_cli("export", publishable_path, "--format",
+                                          "md").stdout

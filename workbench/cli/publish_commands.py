@@ -140,7 +140,8 @@ def check_cmd(case: str, title: str | None, byline: str | None, as_json: bool) -
 @click.option("--title", help="The report's title (default: the case title).")
 @click.option("--byline", help="Who the report is by.")
 @click.option("--chronology", "with_chronology", is_flag=True,
-              help="Add the Chronology section: the findings' claims in time order (PDF).")
+              help="Add the Chronology section: what the findings rely on, in time order "
+                   "(PDF and Markdown).")
 def export_cmd(case: str, output: str | None, fmt: str, draft: bool, report_date: str | None,
                title: str | None, byline: str | None, with_chronology: bool = False) -> None:
     """Export the report of findings with their sources.

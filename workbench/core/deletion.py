@@ -60,13 +60,14 @@ _REFERENCES = (
     _Ref("verdicts", "claim_id", "claims", "owned"),
     _Ref("claim_actors", "claim_id", "claims", "owned"),
     _Ref("citations", "finding_id", "findings", "owned"),
-    # Events (core/events.py): a source, actor or claim in use by an event blocks its
-    # delete; with cascade the event loses that link and stays.
+    # Events (core/events.py): a source or actor in use by an event blocks its delete;
+    # with cascade the event loses that link and stays. A claim takes its links to
+    # events with it, as it does its evidence links.
     _Ref("event_sources", "excerpt_id", "excerpts", "hard"),
     _Ref("event_sources", "statement_id", "statements", "hard"),
     _Ref("event_sources", "document_id", "documents", "hard"),
     _Ref("event_actors", "actor_id", "actors", "hard"),
-    _Ref("event_claims", "claim_id", "claims", "hard"),
+    _Ref("event_claims", "claim_id", "claims", "owned"),
     _Ref("event_actors", "event_id", "events", "owned"),
     _Ref("event_sources", "event_id", "events", "owned"),
     _Ref("event_claims", "event_id", "events", "owned"),

@@ -214,7 +214,7 @@ class ExportDialog(QDialog):
         kind.addWidget(self.final_radio)
         form.addRow(QLabel("Kind:", self), kind)
         form.addRow("&Format:", self.format_combo)
-        self.chronology_check = QCheckBox("Add a &chronology of the findings' claims (PDF)",
+        self.chronology_check = QCheckBox("Add a &chronology of what the findings rely on",
                                           self)
         form.addRow("", self.chronology_check)
         where = QHBoxLayout()
