@@ -185,3 +185,28 @@ def test_export_dialog_adds_the_chronology_section(sample_window, qtbot, tmp_pat
     text = " ".join(" ".join(p.extract_text().split()) for p in reader.pages)
     assert "Chronology What happened when" in text
     assert "Meridian Vantage Holdings asked for comment" in text
+
+
+def test_a_readiness_problem_about_an_event_opens_it_in_the_timeline(sample_window, qtbot):
+    from workbench.ui import refs
+    from workbench.ui.part2 import install_part2
+
+    part2 = install_part2(sample_window)  # as the application does, before a case opens
+    path = sample_window.session.path
+    sample_window.close_case()
+    assert sample_window.open_case(path)
+    wait_idle(qtbot, sample_window)
+    made = []
+    refs.write(sample_window.session, "Add event", lambda case: events.add(
+        case, date="2019-03", text="Unsourced", claim_ids=[1]),
+        done=lambda changes: made.append(changes.id))
+    wait_idle(qtbot, sample_window)
+    qtbot.waitUntil(lambda: any(p.kind == "event-no-source"
+                                for p in part2.readiness.model.problems), timeout=30000)
+    row = next(n for n, p in enumerate(part2.readiness.model.problems)
+               if p.kind == "event-no-source")
+    panel = sample_window.timeline.panel
+    part2.readiness.view.doubleClicked.emit(part2.readiness.model.index(row))
+    qtbot.waitUntil(lambda: panel.current_entry() is not None
+                    and panel.current_entry().record == ("event", made[0]), timeout=20000)
+    assert sample_window.timeline.dock.isVisible()

@@ -289,6 +289,7 @@ class TimelinePanel(QWidget):
         layout.addLayout(buttons)
         self.last_export = None
         self._generation = 0
+        self.select_after_load: tuple[str, int] | None = None
         self._enable()
 
     # -- session and reading ------------------------------------------------------------
@@ -336,6 +337,9 @@ class TimelinePanel(QWidget):
             self.model.set_chronology(chron, wanted["claim_id"])
             dated, undated = len(chron.entries), len(chron.undated)
             self.status.setText(f"{dated} dated" + (f", {undated} undated" if undated else ""))
+            if self.select_after_load is not None:
+                self.select(self.select_after_load)
+                self.select_after_load = None
             self._enable()
             self.loaded.emit()
 
@@ -367,6 +371,15 @@ class TimelinePanel(QWidget):
         is_event = has_case and e is not None and e.kind == "event"
         self.edit_button.setEnabled(is_event)
         self.delete_button.setEnabled(is_event)
+
+    def select(self, record: tuple[str, int]) -> bool:
+        """Make the entry of ``record`` (e.g. ``("event", 3)``) current; False if not shown."""
+        row = next((n for n, e in enumerate(self.model.entries) if e.record == record), -1)
+        if row < 0:
+            return False
+        self.view.setCurrentIndex(self.model.index(row, 0))
+        self.view.scrollTo(self.model.index(row, 0))
+        return True
 
     def current_entry(self) -> chronology.Entry | None:
         index = self.view.currentIndex()
@@ -606,12 +619,27 @@ class TimelineHook(QObject):
         return menu
 
     def _case_changed(self) -> None:
+        self._follow_readiness()
         session = getattr(self.window, "session", None)
         self.panel.set_session(session)
         for action in (self.show_action, self.from_excerpt_action):
             action.setEnabled(session is not None)
         if session is None:
             self.dock.hide()
+
+    def _follow_readiness(self) -> None:
+        """A readiness problem about an event ("go there") opens it here. Part 2 of the
+        window is installed after this hook, so its panel is looked for when a case opens."""
+        readiness = getattr(getattr(self.window, "part2", None), "readiness", None)
+        if readiness is not None and not getattr(self, "_following", False):
+            readiness.location_requested.connect(
+                lambda subject, subject_id: self.go_to(subject, subject_id))
+            self._following = True
+
+    def go_to(self, subject: str, subject_id: int) -> None:
+        if subject == "event":
+            self.panel.select_after_load = ("event", subject_id)
+            self.show()
 
     def show(self) -> TimelinePanel:
         self.dock.show()
