@@ -116,7 +116,9 @@ def test_a_bad_date_keeps_the_dialog_open_and_writes_nothing(sample_window, qtbo
 def test_suggested_date_becomes_an_event_only_when_chosen(sample_window, qtbot):
     panel = shown(qtbot, sample_window)
     count = len(events.list_all(sample_window.session.reader))
-    dialog = panel.suggest_dates()
+    with qtbot.waitSignal(panel.suggestions_shown, timeout=20000) as shown_signal:
+        panel.suggest_button.click()
+    dialog = shown_signal.args[0]
     assert dialog.list.count() > 0
     wait_idle(qtbot, sample_window)
     assert len(events.list_all(sample_window.session.reader)) == count

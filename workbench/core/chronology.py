@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from email.utils import parsedate_to_datetime
 
 from workbench.core import claims, dates, events, findings, reconcile
@@ -72,7 +73,7 @@ class Entry:
     spans_over: int = 0
     confidential: bool = field(default=False, compare=False)
 
-    @property
+    @cached_property
     def when(self) -> dates.EventDate | None:
         return dates.parse(self.date) if self.date else None
 
@@ -231,6 +232,14 @@ def _collect(case: Case, r: _Reader) -> list[Entry]:
                          ev.actor_ids, r.names(ev.actor_ids), tuple(bears),
                          confidential=r.secret(refs, ev.actor_ids)))
     received: dict[tuple[str, str | None], list[int]] = {}
+    actors_in: dict[int, set[int]] = {}
+    for ex in r.excerpts.values():
+        if ex["actor_id"] is not None:
+            actors_in.setdefault(ex["document_id"], set()).add(ex["actor_id"])
+    origins: dict[int, list[tuple[int, str]]] = {}
+    for c in r.claim_rows.values():
+        if c["origin_document_id"] is not None:
+            origins.setdefault(c["origin_document_id"], []).append((c["id"], "origin"))
     for doc_id, doc in r.docs.items():
         if doc["received"]:
             try:
@@ -240,10 +249,8 @@ def _collect(case: Case, r: _Reader) -> list[Entry]:
             if day:
                 received.setdefault((day, doc["origin"]), []).append(doc_id)
         ref = (r.ref("document", doc_id),)
-        doc_actors = sorted({ex["actor_id"] for ex in r.excerpts.values()
-                             if ex["document_id"] == doc_id and ex["actor_id"] is not None})
-        origin_of = tuple((c["id"], "origin") for c in r.claim_rows.values()
-                          if c["origin_document_id"] == doc_id)
+        doc_actors = sorted(actors_in.get(doc_id, ()))
+        origin_of = tuple(origins.get(doc_id, ()))
         if doc["kind"] == "email" and doc_id in r.mail:
             m = r.mail[doc_id]
             sent = email_date(m["date"])
@@ -321,8 +328,13 @@ def _order(entries: list[Entry]) -> list[Entry]:
         if when.precision == "day" and not when.circa:
             out.append(e)
             continue
-        inside = sum(1 for later in ordered[n + 1:] if when.contains(later.when)
-                     or (when.circa and later.when.start <= when.end))
+        inside = 0
+        for later in ordered[n + 1:]:
+            other = later.when
+            if other.start > when.end:
+                break  # sorted by start: nothing further can fall within
+            if when.contains(other) or when.circa:
+                inside += 1
         out.append(replace(e, spans_over=inside))
     return out
 

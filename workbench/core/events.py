@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 
 from workbench.core import dates, validate
 from workbench.core.casefile import Action, Case, utcnow
@@ -39,7 +40,7 @@ class Event:
     claim_ids: tuple[int, ...]
     created_at: str
 
-    @property
+    @cached_property
     def when(self) -> dates.EventDate:
         return dates.parse(self.date)
 

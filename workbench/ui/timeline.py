@@ -224,6 +224,7 @@ class TimelinePanel(QWidget):
 
     page_requested = Signal(int, int, object)  # document, page, focus (start, end) or None
     loaded = Signal()
+    suggestions_shown = Signal(object)  # the SuggestionsDialog
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -290,6 +291,7 @@ class TimelinePanel(QWidget):
         self.last_export = None
         self._generation = 0
         self.select_after_load: tuple[str, int] | None = None
+        self.suggestions_dialog: SuggestionsDialog | None = None
         self._enable()
 
     # -- session and reading ------------------------------------------------------------
@@ -476,12 +478,22 @@ class TimelinePanel(QWidget):
             return None
         return self._write("Delete event", lambda case: events.delete(case, e.record[1]))
 
-    def suggest_dates(self) -> SuggestionsDialog | None:
+    def suggest_dates(self) -> None:
+        """Find dates written in the pages (off the GUI thread), then offer them in a
+        dialog (:attr:`suggestions_dialog`, announced by :attr:`suggestions_shown`)."""
         if self.session is None:
-            return None
-        dialog = SuggestionsDialog(chronology.suggest(self.session.reader, limit=500), self)
-        dialog.open()
-        return dialog
+            return
+        self.status.setText("Looking for dates in the pages…")
+
+        def done(found) -> None:
+            self.status.setText(f"{len(found)} dates found in the pages")
+            self.suggestions_dialog = SuggestionsDialog(found, self)
+            self.suggestions_dialog.open()
+            self.suggestions_shown.emit(self.suggestions_dialog)
+
+        refs.background_reader(self.session).submit(
+            lambda case: chronology.suggest(case, limit=500), done,
+            lambda message: self.reporter.show("Cannot look for dates", message))
 
     def accept_suggestion(self, s: chronology.Suggestion, text: str):
         """Anchor the sentence as an excerpt and record the event (one undoable action)."""
