@@ -117,7 +117,8 @@ class TimelineModel(QAbstractTableModel):
                 return refs.tint(SIDE_HUES[side])
             if index.row() >= self.dated or e.spans_over or e.circa:
                 return refs.tint("#808080", 40)  # uncertain: a span, circa, or undated
-        if role == Qt.ItemDataRole.FontRole and col == 0 and (e.spans_over or e.circa):
+        if role == Qt.ItemDataRole.FontRole and col == 0 and (
+                e.spans_over or e.circa or index.row() >= self.dated):
             from PySide6.QtGui import QFont
             font = QFont()
             font.setItalic(True)
