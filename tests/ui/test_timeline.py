@@ -212,3 +212,9 @@ def test_a_readiness_problem_about_an_event_opens_it_in_the_timeline(sample_wind
     qtbot.waitUntil(lambda: panel.current_entry() is not None
                     and panel.current_entry().record == ("event", made[0]), timeout=20000)
     assert sample_window.timeline.dock.isVisible()
+
+
+def test_timeline_model_passes_the_model_tester(sample_window, qtbot, qtmodeltester):
+    panel = shown(qtbot, sample_window)
+    assert panel.model.rowCount() > 0
+    qtmodeltester.check(panel.model)
