@@ -11,7 +11,7 @@ from tests.ui.helpers import wait_idle
 
 from workbench.core import events
 from workbench.core.casefile import Case
-from workbench.ui.timeline import EventDialog
+from workbench.ui.timeline_dialogs import EventDialog
 
 
 def shown(qtbot, window):
