@@ -139,8 +139,11 @@ def check_cmd(case: str, title: str | None, byline: str | None, as_json: bool) -
                    "byte-for-byte reproducible.")
 @click.option("--title", help="The report's title (default: the case title).")
 @click.option("--byline", help="Who the report is by.")
+@click.option("--chronology", "with_chronology", is_flag=True,
+              help="Add the Chronology section: what the findings rely on, in time order "
+                   "(PDF and Markdown).")
 def export_cmd(case: str, output: str | None, fmt: str, draft: bool, report_date: str | None,
-               title: str | None, byline: str | None) -> None:
+               title: str | None, byline: str | None, with_chronology: bool = False) -> None:
     """Export the report of findings with their sources.
 
     A final export is refused (exit 1, with the list of problems) while `workbench check`
@@ -152,7 +155,8 @@ def export_cmd(case: str, output: str | None, fmt: str, draft: bool, report_date
     if output and Path(output).resolve() == Path(case).resolve():
         raise ValidationError("the report cannot overwrite the case file")
     with open_case(case) as c:
-        snap = snapshot.build(c, title=title, byline=byline, date=report_date, draft=draft)
+        snap = snapshot.build(c, title=title, byline=byline, date=report_date, draft=draft,
+                              chronology=with_chronology)
         problems = [] if draft else gate.check(c, built=snap)
     if problems:
         click.echo(f"Error: refused: the case is not ready for a final report "

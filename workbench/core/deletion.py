@@ -16,14 +16,17 @@ from workbench.core.errors import InUseError, NotFound, ValidationError
 
 KINDS = {"document": "documents", "excerpt": "excerpts", "actor": "actors",
          "statement": "statements", "claim": "claims", "finding": "findings",
-         "evidence": "evidence", "citation": "citations"}
+         "evidence": "evidence", "citation": "citations",
+         "event": "events"}
 _KIND_OF = {table: kind for kind, table in KINDS.items()}
 _PK = {"emails": "document_id"}
 #: How a kind reads in a sentence ("2 evidence links", not "2 evidences").
 _NOUN = {"evidence": "evidence link"}
 _KIND_OF.update({"pages": "page", "emails": "email header", "actor_aliases": "alias",
                  "document_names": "document name", "verdicts": "verdict",
-                 "claim_actors": "claim subject", "taggings": "tag"})
+                 "claim_actors": "claim subject", "taggings": "tag",
+                 "event_sources": "event source", "event_actors": "event actor",
+                 "event_claims": "event claim"})
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,17 @@ _REFERENCES = (
     _Ref("verdicts", "claim_id", "claims", "owned"),
     _Ref("claim_actors", "claim_id", "claims", "owned"),
     _Ref("citations", "finding_id", "findings", "owned"),
+    # Events (core/events.py): a source or actor in use by an event blocks its delete;
+    # with cascade the event loses that link and stays. A claim takes its links to
+    # events with it, as it does its evidence links.
+    _Ref("event_sources", "excerpt_id", "excerpts", "hard"),
+    _Ref("event_sources", "statement_id", "statements", "hard"),
+    _Ref("event_sources", "document_id", "documents", "hard"),
+    _Ref("event_actors", "actor_id", "actors", "hard"),
+    _Ref("event_claims", "claim_id", "claims", "owned"),
+    _Ref("event_actors", "event_id", "events", "owned"),
+    _Ref("event_sources", "event_id", "events", "owned"),
+    _Ref("event_claims", "event_id", "events", "owned"),
 )
 
 

@@ -12,7 +12,9 @@ to fix it and, where there is one, the command that fixes it:
 * ``confidential``: the report would reveal a confidential document or person (its
   name, title, file name, hash... in a text the report prints), or a finding cites a
   quotation from a confidential source that is not cleared for publication;
-* ``draft``: a finding is still marked draft by its author.
+* ``draft``: a finding is still marked draft by its author;
+* ``event-no-source``: an event a finding relies on (it bears on a claim the finding
+  relies on) has no source to establish it.
 
 A final export is refused while any problem remains; a draft may always be exported.
 Reads only.
@@ -26,7 +28,7 @@ from workbench.core import claims, excerpts, findings, reconcile, snapshot, stat
 from workbench.core.casefile import Case
 
 KINDS = ("no-citation", "quote-mismatch", "no-verdict", "no-response", "confidential",
-         "draft")
+         "draft", "event-no-source")
 
 
 @dataclass(frozen=True)
@@ -178,6 +180,26 @@ def _drafts(rows: list[findings.Finding]) -> list[Problem]:
             for f in rows if f.status == "draft"]
 
 
+def _event_no_source(case: Case, rows: list[findings.Finding]) -> list[Problem]:
+    # Imported here so that the rule of issue 19 stays one block for the merge.
+    from workbench.core import chronology, events
+
+    out = []
+    reported: set[int] = set()
+    for f in rows:
+        for event_id, how in sorted(chronology.events_relied_on(case, f).items()):
+            ev = events.get(case, event_id)
+            if event_id in reported or ev.sources:
+                continue
+            reported.add(event_id)
+            out.append(Problem(
+                "event-no-source", f'event {ev.id} "{ev.text}" ({ev.when.label()}) has no '
+                f"source; finding {f.id} relies on it: {how}", f"event {ev.id}",
+                f"workbench event edit CASE {ev.id} --source excerpt:ID (or statement:ID, "
+                "document:ID)", "event", ev.id, f.id))
+    return out
+
+
 def check(case: Case, *, title: str | None = None, byline: str | None = None,
           built: snapshot.ReportSnapshot | None = None) -> list[Problem]:
     """Every problem that blocks a final report, in the order of DOMAIN.md's list.
@@ -188,4 +210,5 @@ def check(case: Case, *, title: str | None = None, byline: str | None = None,
     rows = findings.list_all(case)
     snap = built or snapshot.build(case, title=title, byline=byline, draft=True)
     return [*_no_citation(rows), *_quote_mismatch(case, rows), *_no_verdict(case, rows),
-            *_no_response(case, rows), *_confidential(case, snap), *_drafts(rows)]
+            *_no_response(case, rows), *_confidential(case, snap), *_drafts(rows),
+            *_event_no_source(case, rows)]

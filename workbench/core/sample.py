@@ -2,7 +2,7 @@
 
 Everything in it is invented (see resources/sample/README.md). Building it exercises the
 same calls a user's actions make: import, excerpt, statement, claim, evidence, verdict,
-finding and tag.
+finding, event and tag.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from workbench.core import actors, claims, documents, excerpts, findings, importing, statements, tags
+from workbench.core import actors, claims, documents, events, excerpts, findings, importing, statements, tags
 from workbench.core.casefile import Case
 from workbench.core.errors import WorkbenchError
 from workbench.core.resources import resource
@@ -47,6 +47,10 @@ def _fill(case: Case, spec: dict, folder: Path) -> None:
             documents.update(case, item.document_id, title=entry["title"],
                              received=entry.get("received"),
                              confidential=entry.get("confidential", False))
+            if entry.get("date"):  # the date the document bears (see chronology.document_date)
+                meta = documents.get(case, item.document_id).metadata
+                documents.update(case, item.document_id,
+                                 metadata={**meta, "date": entry["date"]})
 
     people: dict[str, int] = {}
     for entry in spec["actors"]:
@@ -86,6 +90,13 @@ def _fill(case: Case, spec: dict, folder: Path) -> None:
     for entry in spec["findings"]:
         findings.add(case, title=entry["title"], text=entry["text"], status=entry["status"],
                      cite=[(kind, targets[kind][key]) for kind, key in entry["cite"]])
+
+    sources = {"document": docs, "excerpt": quotes, "statement": said}
+    for entry in spec.get("events", ()):
+        events.add(case, date=entry["date"], text=entry["text"],
+                   actor_ids=[people[a] for a in entry.get("actors", ())],
+                   sources=[(kind, sources[kind][key]) for kind, key in entry["sources"]],
+                   claim_ids=[claim_ids[k] for k in entry.get("claims", ())])
 
     keys = {"document": docs, "claim": claim_ids, "actor": people, "excerpt": quotes}
     for kind, key, name in spec.get("tags", ()):

@@ -272,8 +272,50 @@ def _to_v2(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX actions_reverts ON actions(reverts)")
 
 
+def _add_events(conn: sqlite3.Connection) -> None:
+    """Events for the chronology (issue 19): something that happened at a date, with its
+    precision kept in the date's own text (``2019``, ``2019-03``, ``2019-03-04``, a range
+    ``FROM/TO``), who was involved, the sources that establish it and the claims it
+    bears on. Old files simply have no events."""
+    for statement in _split("""
+CREATE TABLE events (
+    id INTEGER PRIMARY KEY,
+    date TEXT NOT NULL,
+    circa INTEGER NOT NULL DEFAULT 0 CHECK (circa IN (0, 1)),
+    text TEXT NOT NULL,
+    note TEXT,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE event_actors (
+    id INTEGER PRIMARY KEY,
+    event_id INTEGER NOT NULL REFERENCES events(id),
+    actor_id INTEGER NOT NULL REFERENCES actors(id),
+    UNIQUE (event_id, actor_id)
+);
+CREATE INDEX event_actors_actor ON event_actors(actor_id);
+CREATE TABLE event_sources (
+    id INTEGER PRIMARY KEY,
+    event_id INTEGER NOT NULL REFERENCES events(id),
+    excerpt_id INTEGER REFERENCES excerpts(id),
+    statement_id INTEGER REFERENCES statements(id),
+    document_id INTEGER REFERENCES documents(id),
+    CHECK ((excerpt_id IS NOT NULL) + (statement_id IS NOT NULL)
+           + (document_id IS NOT NULL) = 1)
+);
+CREATE INDEX event_sources_event ON event_sources(event_id);
+CREATE TABLE event_claims (
+    id INTEGER PRIMARY KEY,
+    event_id INTEGER NOT NULL REFERENCES events(id),
+    claim_id INTEGER NOT NULL REFERENCES claims(id),
+    UNIQUE (event_id, claim_id)
+);
+CREATE INDEX event_claims_claim ON event_claims(claim_id);
+"""):
+        conn.execute(statement)
+
+
 #: The ladder: MIGRATIONS[n] takes a file from version n to n + 1.
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_to_v1, _to_v2]
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_to_v1, _to_v2, _add_events]
 
 #: The schema version this program writes.
 SCHEMA_VERSION = len(MIGRATIONS)

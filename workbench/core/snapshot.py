@@ -166,6 +166,8 @@ class ReportSnapshot:
     #: the citations of findings whose quotation was withheld.
     leaks: tuple[Leak, ...] = ()
     withheld: tuple[Withheld, ...] = ()
+    #: The optional Chronology section (issue 19): chronology_report.Line rows.
+    chronology: tuple = ()
 
     @property
     def contradictions(self) -> tuple[Claim, ...]:
@@ -387,10 +389,11 @@ _COUNT_LABELS = (("documents", "Documents"), ("pages", "Pages"), ("findings", "F
 
 def build(case: Case, *, title: str | None = None, byline: str | None = None,
           date: str | None = None, draft: bool = False,
-          progress: Progress = NO_PROGRESS) -> ReportSnapshot:
+          progress: Progress = NO_PROGRESS, chronology: bool = False) -> ReportSnapshot:
     """Read everything the report shows, with source protection applied.
 
-    ``title`` defaults to the case title and ``date`` to today (UTC). Reads only.
+    ``title`` defaults to the case title and ``date`` to today (UTC). ``chronology``
+    adds the optional Chronology section. Reads only.
     """
     b = _Builder(case, progress)
     counts = overview.counts(case)
@@ -401,6 +404,11 @@ def build(case: Case, *, title: str | None = None, byline: str | None = None,
     claim_rows = b.claims()
     named = reconcile.actors_named(case, raw_findings)
     responses = b.responses(named)
+    if chronology:
+        from workbench.core import chronology_report  # it builds on this module's builder
+        timeline = chronology_report.lines(case, b)
+    else:
+        timeline = ()
     progress.update(1.0, "Report data read")
     return ReportSnapshot(
         title=report_title, byline=report_byline, date=date or today(), draft=draft,
@@ -408,4 +416,4 @@ def build(case: Case, *, title: str | None = None, byline: str | None = None,
         counts=tuple((label, counts[key]) for key, label in _COUNT_LABELS),
         findings=finding_rows, claims=claim_rows, responses=responses,
         sources=tuple(sorted(b.sources.values(), key=lambda s: s.number)),
-        leaks=tuple(b.redactor.leaks), withheld=tuple(b.withheld))
+        leaks=tuple(b.redactor.leaks), withheld=tuple(b.withheld), chronology=timeline)

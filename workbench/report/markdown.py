@@ -133,6 +133,7 @@ def render_markdown(snap: ReportSnapshot) -> str:
                     else f"\u201c{md(r.text)}\u201d" if r.text else "")
             out += [f"- {head}" + (f": {text}" if text else "")]
         out += [""]
+    out += _chronology(snap)
     out += ["## Sources", ""]
     for src in snap.sources:
         if src.confidential:
@@ -145,3 +146,23 @@ def render_markdown(snap: ReportSnapshot) -> str:
                 f"  SHA-256: `{src.sha256}`"]
     out += [""] + footnotes + [""]
     return "\n".join(out)
+
+
+def _chronology(snap: ReportSnapshot) -> list[str]:
+    """The optional Chronology section (issue 19): one line per entry with its citation."""
+    if not snap.chronology:
+        return []
+    out = ["## Chronology", ""]
+    for line in snap.chronology:
+        quote = line.kind in ("Record", "Statement")
+        text = (f"\u201c{md(line.text)}\u201d" if quote else md(line.text)) if line.text \
+            else None
+        where = _join([_src(line.source), f"page {line.page}" if line.page else None],
+                      ", ")
+        out.append("- " + _join([f"**{md(line.date)}**", md(line.kind), md(line.title),
+                                 text, ("bears on " + md(", ".join(line.bears_on)))
+                                 if line.bears_on else None, where or md(line.record)],
+                                " \u00b7 "))
+        if line.precision_note:
+            out.append(f"  *{md(line.precision_note)}*")
+    return out + [""]

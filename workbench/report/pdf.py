@@ -25,7 +25,7 @@ from reportlab.platypus import PageTemplate
 
 from workbench.core.progress import NO_PROGRESS, Progress
 from workbench.core.snapshot import ReportSnapshot
-from workbench.report import fonts, sections
+from workbench.report import chronology_section, fonts, sections
 from workbench.report.styles import Styles
 
 PAGE_TOTAL_FORM = "page-total"
@@ -186,6 +186,9 @@ def story(snap: ReportSnapshot, styles: Styles, width: float) -> list:
     flow.append(PageBreak())
     flow += sections.responses(snap, styles)
     flow.append(PageBreak())
+    if snap.chronology:  # optional (issue 19)
+        flow += chronology_section.chronology(snap, styles, width)
+        flow.append(PageBreak())
     flow += sections.sources(snap, styles, width)
     return flow
 

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (QButtonGroup, QComboBox, QDateEdit, QDialog,
                                QDialogButtonBox, QFileDialog, QFormLayout, QFrame,
                                QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QProgressBar,
                                QPushButton, QRadioButton, QScrollArea, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import QCheckBox  # the chronology option (issue 19)
 
 from workbench.core import gate, snapshot
 from workbench.core.casefile import Case
@@ -40,6 +41,7 @@ class ExportRequest:
     byline: str | None
     date: str | None
     draft: bool
+    chronology: bool = False  # the optional Chronology section (issue 19)
 
 
 @dataclass(frozen=True)
@@ -64,7 +66,7 @@ def export(case: Case, request: ExportRequest, progress: Progress) -> ExportResu
     progress.update(0.0, "Reading the case")
     snap = snapshot.build(case, title=request.title, byline=request.byline,
                           date=request.date, draft=request.draft,
-                          progress=progress.child(0.0, 0.4))
+                          progress=progress.child(0.0, 0.4), chronology=request.chronology)
     if not request.draft:
         progress.update(0.4, "Checking the case is publishable")
         problems = gate.check(case, title=request.title, byline=request.byline, built=snap)
@@ -212,6 +214,9 @@ class ExportDialog(QDialog):
         kind.addWidget(self.final_radio)
         form.addRow(QLabel("Kind:", self), kind)
         form.addRow("&Format:", self.format_combo)
+        self.chronology_check = QCheckBox("Add a &chronology of what the findings rely on",
+                                          self)
+        form.addRow("", self.chronology_check)
         where = QHBoxLayout()
         where.addWidget(self.path_edit, 1)
         where.addWidget(self.browse_button)
@@ -255,7 +260,8 @@ class ExportDialog(QDialog):
             title=self.title_edit.text().strip() or None,
             byline=self.byline_edit.text().strip() or None,
             date=self.date_edit.date().toString("yyyy-MM-dd"),
-            draft=self.draft_radio.isChecked())
+            draft=self.draft_radio.isChecked(),
+            chronology=self.chronology_check.isChecked())
 
     # -- running ---------------------------------------------------------------------------
     def start(self):

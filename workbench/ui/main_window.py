@@ -31,6 +31,7 @@ from workbench.ui.render import RenderThread
 from workbench.ui.search_panel import SearchPanel
 from workbench.ui.session import CaseSession
 from workbench.ui.side_panel import SidePanel
+from workbench.ui.timeline import install_timeline
 from workbench.ui.welcome import WelcomePage
 from workbench.ui.writes import WritesMixin
 
@@ -55,6 +56,7 @@ class MainWindow(WritesMixin, MenusMixin, QMainWindow):
         self.resize(1280, 800)
         self._build_widgets()
         self._build_actions()
+        install_timeline(self)  # the chronology's dock and actions (issue 19)
         self._build_status_bar()
         self._restore_layout()
         self._counts_timer = QTimer(self, singleShot=True, interval=500)

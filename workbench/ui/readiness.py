@@ -19,7 +19,8 @@ from workbench.ui import refs
 _Index = QModelIndex | QPersistentModelIndex
 KIND_TITLES = {"no-citation": "No citation", "quote-mismatch": "Quote does not match",
                "no-verdict": "No verdict", "no-response": "No response on record",
-               "confidential": "Confidential source", "draft": "Draft"}
+               "confidential": "Confidential source", "draft": "Draft",
+               "event-no-source": "Event without a source"}
 
 
 class ProblemsModel(QAbstractListModel):
