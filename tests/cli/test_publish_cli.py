@@ -96,6 +96,9 @@ def test_export_markdown_and_claimreview(sample_path, tmp_path, run_cli):
     publish_ready(sample_path)
     out = tmp_path / "reviews.jsonld"
     result = run_cli("export", sample_path, "--format", "claimreview", "-o", out)
+    assert result.exit_code == 1 and "--publisher" in result.output
+    result = run_cli("export", sample_path, "--format", "claimreview", "-o", out,
+                     "--publisher", "Harbour Ledger", "--url", "https://example.org/r")
     assert result.exit_code == 0
     assert len(json.loads(out.read_text())["@graph"]) == 4
     no_file = run_cli("export", sample_path)

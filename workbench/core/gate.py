@@ -5,10 +5,12 @@ to fix it and, where there is one, the command that fixes it:
 
 * ``no-citation``: a finding cites nothing;
 * ``quote-mismatch``: a quotation the report prints no longer matches its source text
-  at its anchor;
+  at its anchor, or a statement's words (what the report quotes as the speaker's) do
+  not occur in the excerpt it is recorded in;
 * ``no-verdict``: a claim a finding relies on has no verdict or no rationale;
 * ``no-response``: an actor named in a finding (name or alias) has no statement on
-  record (a no-response with the date asked counts);
+  record (a no-response with the date asked counts, and so does "no response needed"
+  with its reason, for an actor that is a source rather than a subject);
 * ``confidential``: the report would reveal a confidential document or person (its
   name, title, file name, hash... in a text the report prints), or a finding cites a
   quotation from a confidential source that is not cleared for publication;
@@ -22,7 +24,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from workbench.core import claims, excerpts, findings, reconcile, snapshot, statements
+from workbench.core import anchors, claims, excerpts, findings, reconcile, snapshot, statements
 from workbench.core.casefile import Case
 
 KINDS = ("no-citation", "quote-mismatch", "no-verdict", "no-response", "confidential",
@@ -96,6 +98,28 @@ def _quote_mismatch(case: Case, rows: list[findings.Finding]) -> list[Problem]:
     return out
 
 
+def _statement_mismatch(case: Case) -> list[Problem]:
+    """A statement's words must be what its excerpt records: the report prints the
+    statement's text in quotation marks as the speaker's own."""
+    out = []
+    for st in statements.list_all(case):
+        if st.excerpt_id is None or not st.text:
+            continue
+        ex = excerpts.get(case, st.excerpt_id)
+        if anchors.locate(ex.quote, st.text) is not None:
+            continue
+        out.append(Problem(
+            "quote-mismatch",
+            f"statement {st.id}'s words do not occur in excerpt {ex.id}, where it is "
+            "recorded: the report quotes the statement's text as the speaker's words, and "
+            "the record does not show them",
+            f"statement {st.id}",
+            f"correct the words (workbench statement edit CASE {st.id} --text "
+            "\"VERBATIM WORDS\") or link the excerpt that records them (--excerpt ID)",
+            "statement", st.id))
+    return out
+
+
 def _no_verdict(case: Case, rows: list[findings.Finding]) -> list[Problem]:
     out = []
     reported: set[int] = set()
@@ -119,6 +143,7 @@ def _no_verdict(case: Case, rows: list[findings.Finding]) -> list[Problem]:
 
 def _no_response(case: Case, rows: list[findings.Finding]) -> list[Problem]:
     on_record = {r[0] for r in case.rows("SELECT DISTINCT actor_id FROM statements")}
+    on_record |= set(statements.not_needed(case))
     secret = {r[0] for r in case.rows("SELECT id FROM actors WHERE confidential = 1")}
     names = {r["id"]: r["name"] for r in case.rows("SELECT id, name FROM actors")}
     out = []
@@ -130,7 +155,9 @@ def _no_response(case: Case, rows: list[findings.Finding]) -> list[Problem]:
             "no-response", f'{names[actor_id]} (actor {actor_id}) is named in finding '
             f"{where} but has no statement on record", f"actor {actor_id}",
             f"workbench statement add CASE --actor {actor_id} --stance STANCE ... "
-            f"(or --stance no-response --asked YYYY-MM-DD)", "actor", actor_id,
+            f"(or --stance no-response --asked YYYY-MM-DD; or, for a source rather than a "
+            f"subject, workbench actor no-response-needed CASE {actor_id} --reason TEXT)",
+            "actor", actor_id,
             finding_ids[0]))
     return out
 
@@ -187,5 +214,6 @@ def check(case: Case, *, title: str | None = None, byline: str | None = None,
     """
     rows = findings.list_all(case)
     snap = built or snapshot.build(case, title=title, byline=byline, draft=True)
-    return [*_no_citation(rows), *_quote_mismatch(case, rows), *_no_verdict(case, rows),
+    return [*_no_citation(rows), *_quote_mismatch(case, rows), *_statement_mismatch(case),
+            *_no_verdict(case, rows),
             *_no_response(case, rows), *_confidential(case, snap), *_drafts(rows)]

@@ -272,8 +272,20 @@ def _to_v2(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX actions_reverts ON actions(reverts)")
 
 
+def _add_responses_not_needed(conn: sqlite3.Connection) -> None:
+    """Right of reply: an actor that is a source, not a subject (the organisation whose
+    own documents are the evidence), needs no response; the gate accepts the recorded
+    reason instead of a statement, and the report prints it."""
+    conn.execute("""CREATE TABLE responses_not_needed (
+        id INTEGER PRIMARY KEY,
+        actor_id INTEGER NOT NULL UNIQUE REFERENCES actors(id),
+        reason TEXT NOT NULL,
+        created_at TEXT NOT NULL)""")
+
+
 #: The ladder: MIGRATIONS[n] takes a file from version n to n + 1.
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_to_v1, _to_v2]
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_to_v1, _to_v2,
+                                                          _add_responses_not_needed]
 
 #: The schema version this program writes.
 SCHEMA_VERSION = len(MIGRATIONS)

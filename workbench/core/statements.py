@@ -129,3 +129,35 @@ def update(case: Case, statement_id: int, **values) -> Changes:
         act.row_id = statement_id
         act.update("statements", statement_id, clean, kind="statement")
     return act.changes
+
+
+# -- no response needed ------------------------------------------------------------------
+
+def not_needed(case: Case) -> dict[int, str]:
+    """Actor id -> why that actor needs no response (it is a source, not a subject)."""
+    return {r["actor_id"]: r["reason"] for r in case.rows(
+        "SELECT actor_id, reason FROM responses_not_needed ORDER BY actor_id")}
+
+
+def set_not_needed(case: Case, actor_id: int, reason: str | None) -> Changes:
+    """Record that ``actor_id`` needs no response, and why; ``reason=None`` withdraws it.
+
+    The publication gate then accepts the actor without a statement, and the report
+    says "No response needed" with the reason.
+    """
+    validate.exists(case, "actors", actor_id, "actor")
+    row = case.row("SELECT id FROM responses_not_needed WHERE actor_id = ?", (actor_id,))
+    with case.action("No response needed" if reason is not None
+                     else "Response needed again") as act:
+        if reason is None:
+            if row is None:
+                raise ValidationError(f"actor {actor_id} is not marked as needing no response")
+            act.delete("responses_not_needed", row["id"])
+        else:
+            reason = validate.text(reason, "the reason no response is needed")
+            if row is None:
+                act.row_id = act.insert("responses_not_needed", {
+                    "actor_id": actor_id, "reason": reason, "created_at": utcnow()})
+            else:
+                act.update("responses_not_needed", row["id"], {"reason": reason})
+    return act.changes
