@@ -179,6 +179,19 @@ def name_parts(name: str) -> list[str]:
     return words
 
 
+def looks_like_name(text: str) -> bool:
+    """A proper name: every word after a title starts with a capital (or is an
+    initial). A description used as an alias ("the ledger clerk") is matched only as
+    the phrase it is, never word by word."""
+    words = [w for w in re.split(r"[\s,]+", text.strip()) if w]
+    while words and fold_key(words[0]).rstrip(".") in TITLES:
+        words.pop(0)
+    letters = [w for w in words if any(c.isalpha() for c in w)]
+    return bool(letters) and all(
+        next(c for c in w if c.isalpha()).isupper() or fold_key(w) in PARTICLES
+        for w in letters)
+
+
 def person_forms(name: str, *, what: str, public_parts: set[str]) -> list[Form]:
     """Every form of a person's ``name`` (see the module docstring)."""
     forms = [Form(phrase(name), what)]

@@ -116,7 +116,7 @@ class Redactor:
         if len(identify.fold_key(rest)) < 2 or identify.phones_in(rest) and \
                 len(identify.phone_digits(rest)) >= len(re.sub(r"\W", "", rest)) - 2:
             return
-        if person:
+        if person and identify.looks_like_name(rest):
             self._secret_parts.update(identify.name_parts(rest))
             self._add(identify.person_forms(rest, what=what, public_parts=parts),
                       kind, entity_id)
