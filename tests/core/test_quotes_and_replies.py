@@ -131,3 +131,26 @@ def test_one_entry_per_actor_and_roles_not_repeated(case, doc):
     entries = [a for a in snap.responses if a.name == "Oxnard Police Department"]
     assert len(entries) == 1 and len(entries[0].responses) == 2
     assert all(r.role is None and r.speaker == "spokesperson" for r in entries[0].responses)
+
+
+def test_a_confirmation_listed_against_a_claim_says_why(case, doc):
+    from workbench.core import claims
+    agency = actors.add(case, name="Camarillo Police Department", type="agency").id
+    st = statements.add(case, actor_id=agency, stance="confirms", channel="email",
+                        date="2024-02-04", text="We run 34 cameras of our own.").id
+    claim = claims.add(case, "Camarillo runs no cameras.").id
+    claims.add_evidence(case, claim_id=claim, relation="contradicts", statement_id=st)
+    label = snapshot.build(case).claims[0].contradicts[0].label
+    assert "confirms (what it confirms is evidence against this claim)" in label
+
+
+def test_statement_edit_from_the_command_line(case_path, run_cli):
+    from workbench.core.casefile import Case
+    with Case.open(case_path) as case:
+        agency = actors.add(case, name="Oxnard Police Department", type="agency").id
+        st = statements.add(case, actor_id=agency, stance="denies", text="No.").id
+    assert run_cli("statement", "edit", case_path, st).exit_code == 2
+    result = run_cli("statement", "edit", case_path, st, "--text", "We share nothing.")
+    assert result.exit_code == 0
+    with Case.open(case_path) as case:
+        assert statements.get(case, st).text == "We share nothing."

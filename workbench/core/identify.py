@@ -36,6 +36,7 @@ Whitlock said") and also what collides most with ordinary words ("Will Young" an
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -87,6 +88,7 @@ wolf wood woods worth wren wright young
 """.split())
 
 
+@functools.lru_cache(maxsize=4096)
 def _fold_piece(piece: str) -> str:
     out = unicodedata.normalize("NFKD", piece).casefold()
     out = unicodedata.normalize("NFKD", out)
@@ -113,9 +115,17 @@ def fold(text: str) -> Folded:
     starts: list[int] = []
     ends: list[int] = []
     i, n = 0, len(text)
+    category, combining = unicodedata.category, unicodedata.combining
     while i < n:
         ch = text[i]
-        if unicodedata.category(ch) == "Cf":
+        if ch < "\x80" and ch != "`" and not ch.isspace() and (
+                i + 1 == n or text[i + 1] < "\u0300"):
+            out.append(ch.lower())  # the common case: ASCII, no combining mark after it
+            starts.append(i)
+            ends.append(i + 1)
+            i += 1
+            continue
+        if category(ch) == "Cf":
             i += 1
             continue
         if ch.isspace():
@@ -126,7 +136,7 @@ def fold(text: str) -> Folded:
             i += 1
             continue
         j = i + 1
-        while j < n and unicodedata.combining(text[j]):
+        while j < n and combining(text[j]):
             j += 1
         for c in _fold_piece(text[i:j]):
             if c.isspace():
