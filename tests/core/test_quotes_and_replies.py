@@ -154,3 +154,22 @@ def test_statement_edit_from_the_command_line(case_path, run_cli):
     assert result.exit_code == 0
     with Case.open(case_path) as case:
         assert statements.get(case, st).text == "We share nothing."
+
+
+def test_a_finding_s_quotation_marks_hold_only_recorded_words(case, doc):
+    _agency, _ex, st = _agency_with_statement(case, doc, "we don't have any memorandum")
+    f = findings.list_all(case)[0]
+
+    def mismatches():
+        return [p for p in gate.check(case) if p.kind == "quote-mismatch"]
+
+    findings.update(case, f.id, text="Higgins said \u201cwe don\u2019t have any "
+                                      "memorandum\u201d [1].")
+    assert mismatches() == []
+    findings.update(case, f.id, text='Higgins said "we don\'t [...] memorandum" [1], '
+                                      'a "scare quote" aside.')
+    assert mismatches() == []
+    findings.update(case, f.id, text="\u201cVentura PD spokesman Cmdr. Tom Higgins said "
+                                      "that\u201d it has none [1].")
+    problems = mismatches()
+    assert len(problems) == 1 and f"finding {f.id}'s text puts" in problems[0].message

@@ -6,7 +6,8 @@ to fix it and, where there is one, the command that fixes it:
 * ``no-citation``: a finding cites nothing;
 * ``quote-mismatch``: a quotation the report prints no longer matches its source text
   at its anchor, or a statement's words (what the report quotes as the speaker's) do
-  not occur in the excerpt it is recorded in;
+  not occur in the excerpt it is recorded in, or a finding puts in quotation marks
+  words that nothing it cites records;
 * ``no-verdict``: a claim a finding relies on has no verdict or no rationale;
 * ``no-response``: an actor named in a finding (name or alias) has no statement on
   record (a no-response with the date asked counts, and so does "no response needed"
@@ -22,6 +23,7 @@ Reads only.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from workbench.core import anchors, claims, excerpts, findings, reconcile, snapshot, statements
@@ -120,6 +122,46 @@ def _statement_mismatch(case: Case) -> list[Problem]:
     return out
 
 
+#: Words in quotation marks in a finding (three words or more: a shorter quoted term is
+#: usually a name for something, not someone's words).
+_QUOTED = re.compile(r"[\u201c\"]([^\u201d\"]+)[\u201d\"]")
+#: Where a quotation may leave words out or insert the editor's own.
+_ELISION = re.compile(r"\s*(?:\u2026|\.\.\.|\[[^\]]*\])\s*")
+
+
+def _finding_quotes(case: Case, rows: list[findings.Finding]) -> list[Problem]:
+    """Words a finding puts in quotation marks must be words its citations record
+    (DOMAIN.md, point 6: never the reporter's narration as someone's words)."""
+    out = []
+    for f in rows:
+        sources: list[str] = []
+        for c in f.citations:
+            if c.kind == "excerpt":
+                sources.append(excerpts.get(case, c.target_id).quote)
+            else:
+                st = statements.get(case, c.target_id)
+                sources.append(st.text or "")
+        for field, text in (("title", f.title), ("text", f.text)):
+            for m in _QUOTED.finditer(findings.CITATION_MARK.sub(" ", text or "")):
+                quote = m.group(1)
+                if len(quote.split()) < 3:
+                    continue
+                parts = [p for p in _ELISION.split(quote) if len(p.strip(" .,;:")) > 1]
+                if all(any(anchors.locate(src, p.strip(" ,;:")) is not None for src in sources)
+                       for p in parts):
+                    continue
+                shown = quote if len(quote) <= 60 else quote[:57] + "..."
+                out.append(Problem(
+                    "quote-mismatch",
+                    f'finding {f.id}\'s {field} puts "{shown}" in quotation marks, but no '
+                    "excerpt or statement it cites records those words",
+                    f"finding {f.id}",
+                    f"quote the words as recorded and cite where (workbench finding edit "
+                    f"CASE {f.id} --cite statement:ID), or drop the quotation marks",
+                    "finding", f.id, f.id))
+    return out
+
+
 def _no_verdict(case: Case, rows: list[findings.Finding]) -> list[Problem]:
     out = []
     reported: set[int] = set()
@@ -215,5 +257,5 @@ def check(case: Case, *, title: str | None = None, byline: str | None = None,
     rows = findings.list_all(case)
     snap = built or snapshot.build(case, title=title, byline=byline, draft=True)
     return [*_no_citation(rows), *_quote_mismatch(case, rows), *_statement_mismatch(case),
-            *_no_verdict(case, rows),
+            *_finding_quotes(case, rows), *_no_verdict(case, rows),
             *_no_response(case, rows), *_confidential(case, snap), *_drafts(rows)]

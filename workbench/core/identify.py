@@ -212,8 +212,10 @@ def person_forms(name: str, *, what: str, public_parts: set[str]) -> list[Form]:
         forms.append(Form(r"\s?".join(re.escape(w) for w in words), what))
     core = [w for w in words if w not in PARTICLES and "." not in w]
     surname = core[-1] if core else words[-1]
+    # each half of a double-barrelled name is a part too ("Okafor" of "Okafor-Smith")
+    halves = [h for w in core if "-" in w for h in w.split("-") if len(h) >= 3]
     given = [w for w in core[:-1]]
-    for k, part in enumerate(core):
+    for part in core + halves:
         if len(part) < 2 or part.isdigit():
             continue
         if part in given and part in public_parts:

@@ -54,7 +54,9 @@ class Redactor:
     docstring for the rule that keeps common words ("will") from being flagged.
     """
 
-    def __init__(self, case: Case) -> None:
+    def __init__(self, case: Case, *, public: tuple[str | None, ...] = ()) -> None:
+        """``public``: names the report prints as its own (byline, publisher), which
+        share a name part with a source without naming it."""
         self.documents = {r["id"]: r for r in case.rows(
             "SELECT id, title, file_name, origin, sha256 FROM documents WHERE confidential = 1")}
         self.actors = {r["id"]: r for r in case.rows(
@@ -70,15 +72,16 @@ class Redactor:
         self._public_names: list[str] = []
         self._public_parts: set[str] = set()
         if self.active:
-            self._collect_public(case)
+            self._collect_public(case, [p for p in public if p])
             self._collect(case)
             self._link(case)
         self._pattern = identify.compile_forms(self._forms)
         self._public = self._public_pattern()
 
     # -- what identifies a source -------------------------------------------------
-    def _collect_public(self, case: Case) -> None:
-        names = [r[0] for r in case.rows("SELECT name FROM actors WHERE confidential = 0")]
+    def _collect_public(self, case: Case, extra: list[str]) -> None:
+        names = extra + [r[0] for r in case.rows(
+            "SELECT name FROM actors WHERE confidential = 0")]
         names += [r[0] for r in case.rows(
             "SELECT alias FROM actor_aliases JOIN actors ON actors.id = actor_id "
             "WHERE actors.confidential = 0")]

@@ -228,10 +228,11 @@ def _email_date(raw: str | None) -> str | None:
 
 
 class _Builder:
-    def __init__(self, case: Case, progress: Progress) -> None:
+    def __init__(self, case: Case, progress: Progress, *,
+                 public: tuple[str | None, ...] = ()) -> None:
         self.case = case
         self.progress = progress
-        self.redactor = Redactor(case)
+        self.redactor = Redactor(case, public=public)
         self.sources: dict[int, Source] = {}
         self._docs: dict[int, documents.Document] = {}
         self._excerpts: dict[int, excerpts.Excerpt] = {}
@@ -493,9 +494,9 @@ def build(case: Case, *, title: str | None = None, byline: str | None = None,
     ``title`` defaults to the case title and ``date`` to today (UTC); ``publisher`` and
     ``url`` to the case's setting (:func:`publication`). Reads only.
     """
-    b = _Builder(case, progress)
     saved_publisher, saved_url = publication(case)
     publisher = publisher or saved_publisher
+    b = _Builder(case, progress, public=(byline, publisher))
     url = url or saved_url
     report_title = b.scrub(title or case.info.title, Where("report", None, "title")) or ""
     report_byline = b.scrub(byline, Where("report", None, "byline")) if byline else None

@@ -217,7 +217,7 @@ def export(case: Case, request: ExportRequest, *,
         _require_publisher(snap)
     progress.check()
     progress.update(0.5, "Writing the report")
-    redactor = Redactor(case)
+    redactor = Redactor(case, public=(snap.byline, snap.publisher))
     if request.fmt == "pdf":
         with replacing(request.output, fmt="pdf", case_path=case.path) as tmp:  # type: ignore[arg-type]
             render_pdf(snap, tmp, reproducible=request.reproducible,
