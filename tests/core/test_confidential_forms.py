@@ -31,7 +31,11 @@ def secrets(case):
                   file_name="okafor_tip-2024.eml", confidential=True,
                   email=documents.EmailHeaders(
                       from_addr="Rosalind Okafor <r.okafor@harbourmail.org>",
+                      to_addrs="Desk <desk@news.example>", cc_addrs="jd@harbourmail.org",
                       subject="Re: Harbourview ledger transfers"))
+    documents.add(case, data=b"public", title="Desk mail", kind="email", pages=["Ledger."],
+                  email=documents.EmailHeaders(from_addr="desk@news.example",
+                                               to_addrs="Desk <desk@news.example>"))
     return Redactor(case)
 
 
@@ -47,6 +51,10 @@ LEAKS = [
     "call 555-010-2233", "call (555) 010 2233", "call +15550102233", "dial 555.301.7788",
     "Young said", "Will Young", "will young", "W. Young",
     "the Harbourview ledger transfers", "okafor_tip-2024.eml", "okafor tip 2024",
+    "the Harbourview accounts",  # a proper noun of the confidential email's subject
+    "\u041ekafor said",  # a Cyrillic O
+    "\U0001d40e\U0001d424\U0001d41a\U0001d41f\U0001d428\U0001d42b",  # bold letters
+    "cc to jd@harbourmail.org",  # a recipient's address
     "Ann Tasker", "Tasker said",  # a bare surname another actor shares still leaks
 ]
 
@@ -64,6 +72,7 @@ CLEAN = [
     "Tom Higgins said", "Cmdr. Tom Higgins", "Bob Tasker said",  # public names
     "The demirep", "okay for now", "Rosalindale Road", "Whitlocks Inc",
     "the rose garden", "call 555-999-1212",
+    "The Ledger was public", "write to desk@news.example",  # generic word; open address
 ]
 
 

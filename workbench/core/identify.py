@@ -10,7 +10,9 @@ written many ways, so both sides are *folded* before they are compared:
   of its marks, so "İpek", "ipek", "IPEK", "Zoë" (composed or not), "Zoe", "ＺＯＥ" fold
   alike; a fold may change the length ("ß" is "ss"): every folded character keeps the
   span of the original characters it came from, so a match is mapped back exactly;
-* typographic apostrophes (’ ‘ ʼ) are ', dashes are -, and whitespace runs are one space.
+* typographic apostrophes (’ ‘ ʼ) are ', dashes are -, and whitespace runs are one space;
+* letters Unicode does not decompose (ø ł đ æ œ þ ı) and Cyrillic or Greek lookalikes of
+  Latin letters ("Оkafor" with a Cyrillic О) are read as the Latin letters.
 
 Forms of a person's name (:func:`person_forms`): the full name; each part of it alone
 (surname, given name, middle names); the initial(s) with the surname ("R Okafor",
@@ -43,7 +45,16 @@ from dataclasses import dataclass
 
 _APOSTROPHES = dict.fromkeys(map(ord, "\u2019\u2018\u02bc\u0060\u00b4\u2032"), "'")
 _DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2212"), "-")
-_FOLD_TABLE = {**_APOSTROPHES, **_DASHES}
+#: Letters Unicode does not decompose, and Cyrillic and Greek letters that look like
+#: Latin ones (a name typed with a lookalike must still be found).
+_LETTERS = {"ø": "o", "ł": "l", "đ": "d", "ð": "d", "ħ": "h", "ı": "i", "ŀ": "l",
+            "æ": "ae", "œ": "oe", "þ": "th",
+            "а": "a", "в": "b", "е": "e", "ё": "e", "к": "k", "м": "m", "н": "h", "о": "o",
+            "р": "p", "с": "c", "т": "t", "у": "y", "х": "x", "і": "i", "ј": "j", "ѕ": "s",
+            "ԁ": "d", "ԛ": "q", "ԝ": "w", "ӏ": "l",
+            "α": "a", "β": "b", "ε": "e", "η": "n", "ι": "i", "κ": "k", "μ": "m", "ν": "v",
+            "ο": "o", "ρ": "p", "τ": "t", "υ": "u", "χ": "x"}
+_FOLD_TABLE = {**_APOSTROPHES, **_DASHES, **{ord(k): v for k, v in _LETTERS.items()}}
 
 TITLES = {"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "dame", "det", "sgt",
           "lt", "cmdr", "capt", "officer", "detective", "sergeant", "chief", "rev", "hon"}
@@ -85,6 +96,18 @@ stone storm strong summer summers swan sweet taylor temple thorn thorne tower
 townsend trinity true tucker turner victor wade walker wall walls ward warren
 washington water waters weaver webb wells west white wild will williams wind winter
 wolf wood woods worth wren wright young
+""".split())
+
+#: Words of titles and subjects that say what a document is, not whose it is.
+GENERIC_WORDS = frozenset("""
+about account accounts action agency agreement anonymous answer attached attachment
+audit budget call calls case chat city confidential contract contracts copy county data
+database detail details document documents draft email emails feed fiscal follow
+forward forwarded further info information interview invoice invoices items ledger
+letter list meeting meetings memo memorandum message minutes note notes office
+payment payments phone please police private question questions quick record records
+reply report reports request requests review schedule scan scans secret sharing source
+sources statement statements summary thanks transfer transfers update urgent week
 """.split())
 
 

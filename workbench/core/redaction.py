@@ -71,6 +71,7 @@ class Redactor:
         self._hashes: dict[str, int] = {}
         self._public_names: list[str] = []
         self._public_parts: set[str] = set()
+        self._open_title_words: set[str] = set()
         if self.active:
             self._collect_public(case, [p for p in public if p])
             self._collect(case)
@@ -80,6 +81,9 @@ class Redactor:
 
     # -- what identifies a source -------------------------------------------------
     def _collect_public(self, case: Case, extra: list[str]) -> None:
+        self._open_title_words = {identify.fold_key(w) for r in case.rows(
+            "SELECT title FROM documents WHERE confidential = 0")
+            for w in re.findall(r"[\w'’-]+", r[0] or "")}
         names = extra + [r[0] for r in case.rows(
             "SELECT name FROM actors WHERE confidential = 0")]
         names += [r[0] for r in case.rows(
@@ -130,6 +134,11 @@ class Redactor:
         open_origins = {identify.fold_key(r[0]) for r in case.rows(
             "SELECT DISTINCT origin FROM documents WHERE confidential = 0 AND origin IS NOT NULL")}
 
+        open_addresses = {a.casefold() for r in case.rows(
+            "SELECT from_addr, to_addrs, cc_addrs FROM emails JOIN documents "
+            "ON documents.id = emails.document_id WHERE documents.confidential = 0")
+            for _n, a in getaddresses([r[0] or "", r[1] or "", r[2] or ""]) if a}
+
         def origin(value: str | None, doc_id: int) -> None:
             if value and identify.fold_key(value) not in open_origins:
                 self._term(value, "document", doc_id, "origin")
@@ -168,15 +177,40 @@ class Redactor:
                                   "WHERE document_id = ?", (doc_id,)):
                 file_name(name["file_name"], doc_id)
                 origin(name["origin"], doc_id)
-            mail = case.row("SELECT from_addr, subject FROM emails WHERE document_id = ?",
-                            (doc_id,))
+            mail = case.row("SELECT from_addr, to_addrs, cc_addrs, subject FROM emails "
+                            "WHERE document_id = ?", (doc_id,))
             if mail is not None:
                 for display, address in getaddresses([mail["from_addr"] or ""]):
                     self._term(display, "document", doc_id, "sender", person=True)
                     self._term(address, "document", doc_id, "sender")
+                # recipients by address only: a display name there is often the reporter's
+                for _display, address in getaddresses([mail["to_addrs"] or "",
+                                                       mail["cc_addrs"] or ""]):
+                    if address and address.casefold() not in open_addresses:
+                        self._term(address, "document", doc_id, "recipient")
                 subject = re.sub(r"^(?:\s*(?:re|fwd?|aw|wg|tr)\s*:)+", "",
                                  mail["subject"] or "", flags=re.IGNORECASE)
                 self._term(subject, "document", doc_id, "subject")
+                self._distinctive_words(case, subject, "document", doc_id, "subject")
+
+    def _distinctive_words(self, case: Case, text: str | None, kind: str, entity_id: int,
+                           what: str) -> None:
+        """The proper nouns of a confidential email's subject ("Harbourview"): a
+        capitalised word of 4 letters or more that is not a common or generic word, not
+        part of a non-confidential actor's name, and found in no non-confidential
+        document's title or pages. Matched only where capitalised."""
+        for word in re.findall(r"[^\W\d_][\w'’-]*", text or "")[:12]:
+            key = identify.fold_key(word)
+            if len(key) < 4 or not word[0].isupper() or key in identify.COMMON_WORDS \
+                    or key in identify.GENERIC_WORDS or key in self._public_parts \
+                    or key in self._open_title_words:
+                continue
+            if case.row("SELECT 1 FROM pages JOIN documents ON documents.id = "
+                        "pages.document_id WHERE documents.confidential = 0 AND "
+                        "pages.text LIKE ? LIMIT 1", (f"%{word}%",)) is not None:
+                continue
+            self._add([identify.Form(re.escape(key), f"word of the {what}", capital=True,
+                                     part=True)], kind, entity_id)
 
     def _link(self, case: Case) -> None:
         """A confidential document that records a confidential person's words is that
