@@ -318,6 +318,8 @@ class _Builder:
         role = self.scrub(st.role, _at(where, "role"))
         if speaker and role and role.casefold() in speaker.casefold():
             role = None
+        if speaker and speaker.casefold() == self._actors[st.actor_id].name.casefold():
+            speaker = None  # the party itself, already named
         if role and not speaker:
             speaker, role = role, None
         return speaker, role
@@ -453,7 +455,13 @@ class _Builder:
                 if row not in entry["rows"]:  # the same statement recorded twice
                     entry["rows"].append(row)
         out = []
-        for key in sorted(merged):
+
+        def silent_first(key: str) -> tuple[int, str]:
+            rows = merged[key]["rows"]
+            spoke = any(r.stance != "no-response" for r in rows) or merged[key]["waived"]
+            return (1 if spoke else 0), key
+
+        for key in sorted(merged, key=silent_first):
             e = merged[key]
             # one entry per speaker: a speaker's statements together, in date order
             first_seen = {}

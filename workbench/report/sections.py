@@ -293,31 +293,19 @@ def _response(r: Response, s: Styles, *, repeat_speaker: bool = True) -> list[Fl
 
 
 def responses(snap: ReportSnapshot, s: Styles) -> list[Flowable]:
+    """One entry per party (and, within it, per speaker): those that gave no words on
+    record first, with the date they were asked."""
     out: list[Flowable] = [heading("Responses", s.h1, "responses", 0)]
     out.append(Paragraph(
         "The statements on record from each party in this report, verbatim, with who "
         "spoke, when and how. Parties that did not respond are listed first, with the date "
         "they were asked.", s.body))
-    silent = [(a, r) for a in snap.responses for r in a.responses if r.stance == "no-response"]
-    missing = [a for a in snap.responses if not a.on_record]
-    waived = [a for a in snap.responses if a.not_needed is not None]
-    if silent or missing:
-        out.append(Paragraph("Who did not respond", s.h3))
-        for a, r in silent:
-            out.append(Paragraph(f"<b>{esc(a.name)}</b>: no response to questions sent "
-                                 f"{esc(r.asked_on)}.", s.body))
-        for a in missing:
-            out.append(Paragraph(f"<b>{esc(a.name)}</b>: no response on record.", s.body))
-    if waived:
-        out.append(Paragraph("No response needed", s.h3))
-        for a in waived:
-            out.append(Paragraph(f"<b>{esc(a.name)}</b>: {esc(a.not_needed)}", s.body))
     for i, a in enumerate(snap.responses, start=1):
         out.append(heading(a.name, s.h3, f"actor-{i}", 1))
         if a.not_needed is not None:
-            out.append(Paragraph(f"No response needed: {esc(a.not_needed)}", s.small))
+            out.append(Paragraph(f"<b>No response needed:</b> {esc(a.not_needed)}", s.body))
         elif not a.on_record:
-            out.append(Paragraph("No statement on record.", s.small))
+            out.append(Paragraph("No response on record.", s.body))
         last_speaker = None
         for r in a.responses:
             out.extend(_response(r, s, repeat_speaker=r.speaker != last_speaker))
