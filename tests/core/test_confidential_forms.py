@@ -44,7 +44,7 @@ LEAKS = [
     "İpek Demir", "ipek demir", "IPEK DEMIR", "Demir's memo",
     unicodedata.normalize("NFC", "Zoë Lindqvist"), unicodedata.normalize("NFD", "Zoë Lindqvist"),
     "Zoe Lindqvist",
-    "R Okafor", "R. Okafor", "Okafor, R.", "R.O. confirmed", "RO confirmed",
+    "R Okafor", "R. Okafor", "Okafor, R.", "R.O. confirmed",
     "Rosalind\u00adOkafor", "Rosa\u00adlind Okafor", "Rosalind\u200b Okafor", "Oka\u200bfor",
     "Okafor’s own ledger", "Okafor's own ledger",
     "wrote from r.okafor", "r.okafor@harbourmail.org", "R.OKAFOR@HARBOURMAIL.ORG",
@@ -72,7 +72,8 @@ CLEAN = [
     "Tom Higgins said", "Cmdr. Tom Higgins", "Bob Tasker said",  # public names
     "The demirep", "okay for now", "Rosalindale Road", "Whitlocks Inc",
     "the rose garden", "call 555-999-1212",
-    "The Ledger was public", "write to desk@news.example",  # generic word; open address
+    "The Ledger was public", "write to desk@news.example",
+    "Ventura PD and the RO office", "AT&T",  # two bare capitals are not initials  # generic word; open address
 ]
 
 

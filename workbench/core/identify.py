@@ -16,8 +16,9 @@ written many ways, so both sides are *folded* before they are compared:
 
 Forms of a person's name (:func:`person_forms`): the full name; each part of it alone
 (surname, given name, middle names); the initial(s) with the surname ("R Okafor",
-"R. Okafor", "Okafor, R."); the dotted initials ("R.O.") and, in capitals only, the bare
-ones ("RO"); and any possessive of those ("Okafor's", since ' is not a letter). An email
+"R. Okafor", "Okafor, R."); the dotted initials ("R.O.") and, in capitals only, bare
+initials of three letters or more ("RAO"; two bare capitals are too often something else,
+"PD"); and any possessive of those ("Okafor's", since ' is not a letter). An email
 address is matched whole and by its local part ("r.okafor"); a phone number by its
 digits, whatever the separators.
 
@@ -255,8 +256,9 @@ def person_forms(name: str, *, what: str, public_parts: set[str]) -> list[Form]:
         letters = [*initials, surname[0]]
         dotted = r"\.\s?".join(re.escape(c) for c in letters) + r"\."
         forms.append(Form(dotted, f"initials (of the {what})"))
-        forms.append(Form("".join(re.escape(c) for c in letters), f"initials (of the {what})",
-                          upper=True))
+        if len(letters) >= 3:  # two bare capitals are too often something else ("PD")
+            forms.append(Form("".join(re.escape(c) for c in letters),
+                              f"initials (of the {what})", upper=True))
     return forms
 
 
