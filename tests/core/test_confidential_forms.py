@@ -108,3 +108,18 @@ def test_the_gate_blocks_a_surname_in_a_finding_title(case, secrets):
     assert {"Whitlock", "Whitlock"} <= found
     assert any("finding 1, title" in p.message for p in problems)
     assert any("finding 1, text" in p.message for p in problems)
+
+
+def test_one_label_for_a_person_and_the_email_she_sent(case, secrets):
+    from workbench.core import snapshot
+    tip = documents.list_all(case)[0]
+    from workbench.core import excerpts
+    ex = excerpts.add(
+        case, document_id=tip.id, page=1, quote="See attached.", cleared=True).id
+    findings.add(case, title="A tip", text="A source sent the records.", status="checked",
+                 cite=[("excerpt", ex)])
+    r = Redactor(case)
+    okafor = actors.find(case, "Rosalind Okafor")[0].id
+    assert r.label("document", tip.id) == r.label("actor", okafor)
+    snap = snapshot.build(case)
+    assert snap.findings[0].notes[0].source.title == "Confidential source 1"

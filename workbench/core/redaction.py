@@ -223,6 +223,18 @@ class Redactor:
                 "(SELECT id FROM actors WHERE confidential = 1) LIMIT 1", (doc_id, doc_id))
             if row is not None:
                 self._same[("document", doc_id)] = ("actor", row[0])
+                continue
+            # an email the confidential person sent: by the sender's name or address
+            mail = case.row("SELECT from_addr FROM emails WHERE document_id = ?", (doc_id,))
+            sender = {identify.fold_key(v) for pair in getaddresses([
+                (mail["from_addr"] if mail else None) or ""]) for v in pair if v}
+            for actor_id in self.actors:
+                names = {identify.fold_key(self.actors[actor_id]["name"])}
+                names |= {identify.fold_key(r[0]) for r in case.rows(
+                    "SELECT alias FROM actor_aliases WHERE actor_id = ?", (actor_id,))}
+                if sender & names:
+                    self._same[("document", doc_id)] = ("actor", actor_id)
+                    break
 
     def _public_pattern(self) -> re.Pattern[str] | None:
         """Full public names that contain a confidential name part (never leaks)."""

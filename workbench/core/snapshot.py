@@ -397,6 +397,10 @@ class _Builder:
             if origin_doc is not None:
                 origin = self.source(origin_doc)
                 claimant = self.author_of(origin_doc)
+            speaker = (self.excerpt(c.origin_excerpt_id).actor_id
+                       if c.origin_excerpt_id is not None else None)
+            if speaker is not None and not self.redactor.actor_is_confidential(speaker):
+                claimant = self.actor_name(speaker)  # the claim is that actor's words
             v = rec.verdict
             out.append(Claim(
                 number=n, text=self.scrub(c.text, Where("claim", c.id, "text")) or "",
