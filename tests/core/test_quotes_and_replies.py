@@ -173,3 +173,18 @@ def test_a_finding_s_quotation_marks_hold_only_recorded_words(case, doc):
                                       "that\u201d it has none [1].")
     problems = mismatches()
     assert len(problems) == 1 and f"finding {f.id}'s text puts" in problems[0].message
+
+
+def test_a_statement_whose_words_narrate_who_said_them_is_reported(case, doc):
+    agency, ex, st = _agency_with_statement(case, doc, "we don't have any memorandum")
+    narrated = ("Ventura PD spokesman Cmdr. Tom Higgins said that \u201cwe don\u2019t "
+                "have any memorandum")
+    statements.update(case, st, text=narrated)  # what add() stores from the excerpt alone
+    problems = [p for p in gate.check(case) if p.kind == "quote-mismatch"]
+    assert len(problems) == 1 and "read as the reporter's narration" in problems[0].message
+    for words in ("Higgins told us they have none.", "We have none, according to "
+                  "Cmdr. Tom Higgins.", "A Ventura PD spokeswoman wrote that it has none."):
+        statements.update(case, st, text=words)
+        assert any("narration" in p.message for p in gate.check(case)), words
+    statements.update(case, st, text="we don't have any memorandum")
+    assert not [p for p in gate.check(case) if p.kind == "quote-mismatch"]
