@@ -188,3 +188,18 @@ def test_a_statement_whose_words_narrate_who_said_them_is_reported(case, doc):
         assert any("narration" in p.message for p in gate.check(case)), words
     statements.update(case, st, text="we don't have any memorandum")
     assert not [p for p in gate.check(case) if p.kind == "quote-mismatch"]
+
+
+def test_narration_is_never_printed_in_quotation_marks_even_in_a_draft(case, doc):
+    from workbench.report import render_markdown
+    _agency, _ex, st = _agency_with_statement(case, doc, "x")
+    statements.update(case, st, text="Ventura PD spokesman Cmdr. Tom Higgins said that "
+                                     "\u201cwe don\u2019t have any memorandum\u201d today.")
+    snap = snapshot.build(case, draft=True)
+    note = snap.findings[0].notes[0]
+    assert note.quote == "we don\u2019t have any memorandum" and not note.narrated
+    statements.update(case, st, text="Cmdr. Tom Higgins said the department has none.")
+    snap = snapshot.build(case, draft=True)
+    assert snap.findings[0].notes[0].narrated
+    text = render_markdown(snap)
+    assert "\u201cCmdr" not in text and "not the speaker\u2019s words): Cmdr. Tom Higgins" in text

@@ -106,7 +106,7 @@ def _statement_mismatch(case: Case) -> list[Problem]:
     out = []
     names = {a.id: a.names for a in actors.list_all(case)}
     for st in statements.list_all(case):
-        narration = _narration(st, names.get(st.actor_id, ()))
+        narration = statements.narration(st, names.get(st.actor_id, ()))
         if narration:
             out.append(Problem(
                 "quote-mismatch",
@@ -131,34 +131,6 @@ def _statement_mismatch(case: Case) -> list[Problem]:
             "\"VERBATIM WORDS\") or link the excerpt that records them (--excerpt ID)",
             "statement", st.id))
     return out
-
-
-_SPEECH = r"(?:said|says|told|tells|wrote|writes|stated|states|added|adds|explained|" \
-          r"responded|replied|claimed|insisted)"
-
-
-def _narration(st: statements.Statement, actor_names: tuple[str, ...]) -> str | None:
-    """The part of a statement's text that narrates who said it ("Ventura PD spokesman
-    Cmdr. Tom Higgins said that"), if any: the speaker's name (or the party's name with
-    "spokesman"/"spokeswoman"/"spokesperson") followed by a verb of saying, or
-    "according to" the speaker."""
-    text = " ".join((st.text or "").split())
-    if not text:
-        return None
-    who = []
-    if st.speaker:
-        parts = [w for w in re.split(r"[\s.,]+", st.speaker) if len(w) > 2]
-        who += [re.escape(st.speaker)] + ([re.escape(parts[-1])] if parts else [])
-    for name in actor_names:
-        who.append(re.escape(name) + r"\W+(?:\w+\W+){0,2}?spokes(?:man|woman|person)")
-    if not who:
-        return None
-    alts = "|".join(sorted(who, key=len, reverse=True))
-    m = re.search(rf"(?<!\w)(?:{alts})(?!\w)[^.!?\u201c\"]{{0,40}}?\b{_SPEECH}\b", text,
-                  flags=re.IGNORECASE) or \
-        re.search(rf"\baccording to\W+(?:\w+\W+){{0,3}}?(?:{alts})(?!\w)", text,
-                  flags=re.IGNORECASE)
-    return m.group(0) if m else None
 
 
 #: Words in quotation marks in a finding (three words or more: a shorter quoted term is

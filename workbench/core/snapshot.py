@@ -62,6 +62,9 @@ class Note:
     stance: str | None = None
     channel: str | None = None
     asked_on: str | None = None
+    #: The statement's text narrates who said it: printed as recorded, never in
+    #: quotation marks (the gate refuses a final report until it is corrected).
+    narrated: bool = False
 
 
 @dataclass(frozen=True)
@@ -105,6 +108,7 @@ class Evidence:
     withheld: bool
     note: str | None
     source: Source | None
+    narrated: bool = False
 
 
 @dataclass(frozen=True)
@@ -154,6 +158,7 @@ class Response:
     withheld: bool
     asked_on: str | None
     source: Source | None
+    narrated: bool = False
 
 
 @dataclass(frozen=True)
@@ -290,6 +295,24 @@ class _Builder:
             return None, True
         return self.scrub(ex.quote, where, quote=True), False
 
+    def said(self, st: statements.Statement, where: Where) -> tuple[str | None, bool, bool]:
+        """The statement's words, whether withheld, and whether they are narration.
+
+        Narration ("Ventura PD spokesman ... said that “we don’t ...”") is never printed
+        as the speaker's words: the passages it puts in quotation marks are, and without
+        any it is printed as recorded, unquoted.
+        """
+        text, withheld = self.statement_text(st, where)
+        if text is None or withheld:
+            return text, withheld, False
+        names = self._actors[st.actor_id].names if st.actor_id in self._actors else ()
+        if statements.narration(st, names) is None:
+            return text, withheld, False
+        inner = statements.quoted_words(text)
+        if inner:
+            return " [\u2026] ".join(inner), False, False
+        return text, False, True
+
     def statement_text(self, st: statements.Statement,
                        where: Where) -> tuple[str | None, bool]:
         """The speaker's recorded words (the statement's text, never the excerpt it is
@@ -337,14 +360,15 @@ class _Builder:
             return Note(number, "excerpt", src, ex.page_no, src.date if src else None,
                         quote, withheld)
         st = statements.get(self.case, citation.target_id)
-        text, withheld = self.statement_text(st, Where("statement", st.id, "text"))
+        text, withheld, narrated = self.said(st, Where("statement", st.id, "text"))
         if withheld:
             self.withheld.append(Withheld(where, st.excerpt_id))
         speaker, role = self.speaker(st)
         page = self.excerpt(st.excerpt_id).page_no if st.excerpt_id is not None else None
         return Note(number, "statement", self.source(st.document_id), page, st.date, text,
                     withheld, actor=self.actor_name(st.actor_id), speaker=speaker, role=role,
-                    stance=st.stance, channel=st.channel, asked_on=st.asked_on)
+                    stance=st.stance, channel=st.channel, asked_on=st.asked_on,
+                    narrated=narrated)
 
     def findings(self, rows: list[findings.Finding]) -> tuple[Finding, ...]:
         out: list[Finding] = []
@@ -371,7 +395,7 @@ class _Builder:
             label = f"{src.title}, page {ex.page_no}" if src else f"page {ex.page_no}"
             return Evidence(item.relation, label, quote, withheld, note, src)
         st = statements.get(self.case, item.target_id)
-        text, withheld = self.statement_text(st, Where("statement", st.id, "text"))
+        text, withheld, narrated = self.said(st, Where("statement", st.id, "text"))
         speaker, _role = self.speaker(st)
         who = self.actor_name(st.actor_id) + (f" ({speaker})" if speaker else "")
         when = st.date or (f"asked {st.asked_on}" if st.asked_on else None)
@@ -383,7 +407,7 @@ class _Builder:
             stance += f" (what it {st.stance.rstrip('s')}s is evidence {side} this claim)"
         label = ", ".join(p for p in (who, stance, when) if p)
         return Evidence(item.relation, label, text, withheld, note,
-                        self.source(st.document_id))
+                        self.source(st.document_id), narrated)
 
     def claims(self) -> tuple[Claim, ...]:
         out: list[Claim] = []
@@ -452,10 +476,10 @@ class _Builder:
                 entry["waived"] = self.scrub(waived[actor_id],
                                              Where("actor", actor_id, "no response needed"))
             for st in said:
-                text, withheld = self.statement_text(st, Where("statement", st.id, "text"))
+                text, withheld, narrated = self.said(st, Where("statement", st.id, "text"))
                 speaker, role = self.speaker(st)
                 row = Response(st.stance, speaker, role, st.date, st.channel, text,
-                               withheld, st.asked_on, self.source(st.document_id))
+                               withheld, st.asked_on, self.source(st.document_id), narrated)
                 if row not in entry["rows"]:  # the same statement recorded twice
                     entry["rows"].append(row)
         out = []

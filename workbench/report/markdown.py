@@ -10,7 +10,7 @@ import re
 
 from workbench.core.findings import CITATION_MARK
 from workbench.core.snapshot import Evidence, Finding, Note, ReportSnapshot, Source
-from workbench.report.text import CHANNELS, CLAIMS_TITLE, STANCES, VERDICTS, clean
+from workbench.report.text import CHANNELS, CLAIMS_TITLE, NARRATED, STANCES, VERDICTS, clean
 
 #: Characters that are markup anywhere in a line (CommonMark and GitHub's extensions:
 #: emphasis, code, links, images, HTML, headings, tables, strikethrough, entities).
@@ -79,6 +79,8 @@ def _note(n: Note) -> str:
         head += f" · SHA-256 `{src.short_hash}`"
     if n.withheld:
         return f"{head}. Quotation withheld to protect a confidential source."
+    if n.quote and n.narrated:
+        return f"{head}. {NARRATED}{md(n.quote)}"
     if n.quote:
         return f"{head}: \u201c{md(n.quote)}\u201d"
     return head + "."
@@ -87,6 +89,7 @@ def _note(n: Note) -> str:
 def _evidence(e: Evidence) -> str:
     where = md(e.label) + (f" [S{e.source.number}]" if e.source else "")
     body = ("quotation withheld to protect a confidential source" if e.withheld
+            else NARRATED + md(e.quote) if e.quote and e.narrated
             else f"\u201c{md(e.quote)}\u201d" if e.quote else "")
     note = f" ({md(e.note)})" if e.note else ""
     return f"- {where}: {body}{note}" if body else f"- {where}{note}"
@@ -154,6 +157,7 @@ def render_markdown(snap: ReportSnapshot) -> str:
             head = _join([f"**{STANCES.get(r.stance, r.stance)}**", md(r.date),
                           CHANNELS.get(r.channel or "", r.channel), who, _src(r.source)])
             text = ("words withheld to protect a confidential source" if r.withheld
+                    else NARRATED + md(r.text) if r.text and r.narrated
                     else f"\u201c{md(r.text)}\u201d" if r.text else "")
             out += [f"- {head}" + (f": {text}" if text else "")]
         out += [""]

@@ -20,8 +20,8 @@ from workbench.core.snapshot import (Claim, Evidence, Finding, Note,
                                      ReportSnapshot, Response, Source)
 from workbench.report import fonts
 from workbench.report.styles import Styles
-from workbench.report.text import (CHANNELS, CLAIMS_TITLE, STANCES, VERDICTS, clean, esc,
-                                   join, quoted)
+from workbench.report.text import (CHANNELS, CLAIMS_TITLE, NARRATED, STANCES, VERDICTS,
+                                   clean, esc, join, quoted)
 
 #: Longest quotation a table cell prints whole; longer ones are cut with a pointer to
 #: their source (a cell must fit on one page).
@@ -124,6 +124,8 @@ def _note(n: Note, s: Styles) -> list[Flowable]:
         head += f' · SHA-256&nbsp;<font name="WorkbenchMono">{src.short_hash}</font>'
     if n.withheld:
         body = "Quotation withheld to protect a confidential source."
+    elif n.quote and n.narrated:
+        body = NARRATED + esc(n.quote)
     elif n.quote:
         body = quoted(n.quote)
     elif n.stance == "no-response":
@@ -179,7 +181,7 @@ def _evidence_cell(e: Evidence | None, s: Styles) -> list[Flowable]:
         text = e.quote
         if len(text) > CELL_QUOTE_LIMIT:
             text = text[:CELL_QUOTE_LIMIT].rsplit(" ", 1)[0] + " [\u2026]"
-        parts.append(f"<i>{quoted(text)}</i>")
+        parts.append(NARRATED + esc(text) if e.narrated else f"<i>{quoted(text)}</i>")
     if e.note:
         parts.append(f'<font size="{s.small.fontSize}" color="{s.muted.hexval()}">'
                      f"{esc(e.note)}</font>")
@@ -286,6 +288,8 @@ def _response(r: Response, s: Styles, *, repeat_speaker: bool = True) -> list[Fl
     out: list[Flowable] = [Paragraph(line, s.body)]
     if r.withheld:
         out.append(Paragraph("Words withheld to protect a confidential source.", s.quote))
+    elif r.text and r.narrated:
+        out.append(Paragraph(NARRATED + esc(r.text), s.body))
     elif r.text:
         out.append(Paragraph(quoted(r.text), s.quote))
     out.append(Spacer(1, 4))
