@@ -96,6 +96,9 @@ def test_export_markdown_and_claimreview(sample_path, tmp_path, run_cli):
     publish_ready(sample_path)
     out = tmp_path / "reviews.jsonld"
     result = run_cli("export", sample_path, "--format", "claimreview", "-o", out)
+    assert result.exit_code == 1 and "--publisher" in result.output
+    result = run_cli("export", sample_path, "--format", "claimreview", "-o", out,
+                     "--publisher", "Harbour Ledger", "--url", "https://example.org/r")
     assert result.exit_code == 0
     assert len(json.loads(out.read_text())["@graph"]) == 4
     no_file = run_cli("export", sample_path)
@@ -123,3 +126,29 @@ def test_an_unwritable_output_is_one_line(sample_path, tmp_path, run_cli):
                      "--draft")
     assert result.exit_code == 1
     assert result.stderr.startswith("Error: cannot write") and "\n" not in result.stderr.strip()
+
+
+def test_a_confidential_surname_blocks_check_and_never_reaches_a_draft(sample_path, tmp_path,
+                                                                      run_cli):
+    """The case from the issue: "Dana Whitlock" is confidential; a finding titled
+    "Whitlock's account" used to pass `workbench check` and print "Whitlock"."""
+    publish_ready(sample_path)
+    with Case.open(sample_path) as case:
+        actors.add(case, name="Dana Whitlock", type="person", confidential=True)
+        first = findings.list_all(case)[0]
+        findings.update(case, first.id, title="Whitlock\u2019s account",
+                        text=first.text + " Ms. WHIT\u00adLOCK said so; d.whitlock agrees.")
+    check = run_cli("check", sample_path)
+    assert check.exit_code == 1 and "[confidential]" in check.output
+    assert "Whitlock" in check.output  # says what to rewrite, and where
+    out = tmp_path / "r.pdf"
+    refused = run_cli("export", sample_path, "-o", out)
+    assert refused.exit_code == 1 and not out.exists()
+    assert run_cli("export", sample_path, "-o", out, "--draft").exit_code == 0
+    reader = pypdf.PdfReader(out)
+    text = " ".join(p.extract_text() for p in reader.pages).replace("\u00ad", "")
+    outline = json.dumps([str(o) for o in reader.outline])
+    for where in (text, outline, str(reader.metadata)):
+        assert "whitlock" not in where.casefold()
+    md = run_cli("export", sample_path, "--format", "md", "--draft").output
+    assert "whitlock" not in md.casefold() and "Confidential source" in md

@@ -19,7 +19,7 @@ def build(path, **kw) -> snapshot.ReportSnapshot:
 def test_markdown_has_every_section_and_a_footnote_per_citation(publishable_path):
     snap = build(publishable_path)
     text = render_markdown(snap)
-    for heading in ("## Findings", "## Contradictions and how they were resolved",
+    for heading in ("## Findings", "## Claims checked and verdicts",
                     "## Responses", "## Sources"):
         assert heading in text
     marks = re.findall(r"\[\^(\d+)\](?!:)", text)
@@ -54,7 +54,8 @@ def test_markdown_draft_and_confidential(secret_path):
 
 
 def test_claimreview_for_each_claim_with_a_verdict(publishable_path):
-    snap = build(publishable_path, byline="Fictional Desk")
+    snap = build(publishable_path, byline="Fictional Desk", publisher="Harbour Ledger",
+                 url="https://ledger.example/plates")
     doc = json.loads(render_claimreview(snap))
     assert doc["@context"] == "https://schema.org"
     reviews = doc["@graph"]
@@ -64,7 +65,10 @@ def test_claimreview_for_each_claim_with_a_verdict(publishable_path):
     assert brookfield["@type"] == "ClaimReview"
     assert brookfield["reviewRating"]["ratingValue"] == 1
     assert brookfield["reviewRating"]["alternateName"] == "Refuted"
-    assert brookfield["author"] == {"@type": "Organization", "name": "Fictional Desk"}
+    # the publishing organisation, not the byline; and where the review is published
+    assert brookfield["author"] == {"@type": "Organization", "name": "Harbour Ledger",
+                                    "url": "https://ledger.example/"}
+    assert brookfield["url"].startswith("https://ledger.example/plates#claim-")
     assert brookfield["datePublished"] == "2026-11-28"
     assert brookfield["reviewBody"].startswith("The vendor's network report")
     assert brookfield["itemReviewed"]["appearance"]["name"].startswith("PlateStream customer")

@@ -82,10 +82,17 @@ def import_(case: str, paths: tuple[str, ...], origin: str | None, confidential:
         else:
             result = importing.import_paths(c, paths, origin=origin,
                                             confidential=confidential, options=options)
+        # --confidential on files the case already holds: the document itself (and what
+        # it contains) becomes confidential, and the report says so
+        marked = documents.mark_confidential(c, [
+            i.document_id for i in result.items
+            if i.outcome == "duplicate" and i.document_id is not None]) if confidential else []
     if as_json:
-        emit_json(views.import_json(result))
+        emit_json({**views.import_json(result), "marked_confidential": marked})
         return
     views.print_import(result)
+    for doc_id in marked:
+        click.echo(f"document {doc_id} was already in the case: now marked confidential")
 
 
 @cli.command()

@@ -9,10 +9,10 @@ import click
 
 from workbench.cli.main import cli
 from workbench.cli.output import emit_json, fields, open_case, table, to_plain
-from workbench.cli.record_commands import actor
-from workbench.core import gate, reconcile, snapshot, validate
-from workbench.core.errors import ValidationError, WorkbenchError
-from workbench.report import render_claimreview, render_markdown, render_pdf
+from workbench.cli.record_commands import actor, statement
+from workbench.core import gate, reconcile, snapshot, statements, validate
+from workbench.core.errors import WorkbenchError
+from workbench.report import export
 
 CASE = click.argument("case", type=click.Path(dir_okay=False))
 JSON = click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
@@ -130,7 +130,8 @@ def check_cmd(case: str, title: str | None, byline: str | None, as_json: bool) -
 @CASE
 @click.option("-o", "--output", type=click.Path(dir_okay=False),
               help="Where to write the report (Markdown and JSON-LD: standard output "
-                   "when omitted).")
+                   "when omitted). Its extension must fit the format: .pdf; .md or "
+                   ".markdown; .jsonld or .json.")
 @click.option("--format", "fmt", type=click.Choice(["pdf", "md", "claimreview"]),
               default="pdf", show_default=True)
 @click.option("--draft", is_flag=True, help="Export even if the gate fails, marked DRAFT.")
@@ -139,43 +140,98 @@ def check_cmd(case: str, title: str | None, byline: str | None, as_json: bool) -
                    "byte-for-byte reproducible.")
 @click.option("--title", help="The report's title (default: the case title).")
 @click.option("--byline", help="Who the report is by.")
+@click.option("--publisher", help="The publishing organisation (ClaimReview's author; "
+                                  "default: the case's, see `workbench publisher`).")
+@click.option("--url", help="Where the report is published (ClaimReview's url; default: "
+                            "the case's, see `workbench publisher`).")
 @click.option("--chronology", "with_chronology", is_flag=True,
               help="Add the Chronology section: what the findings rely on, in time order "
                    "(PDF and Markdown).")
 def export_cmd(case: str, output: str | None, fmt: str, draft: bool, report_date: str | None,
-               title: str | None, byline: str | None, with_chronology: bool = False) -> None:
+               title: str | None, byline: str | None, publisher: str | None,
+               url: str | None, with_chronology: bool = False) -> None:
     """Export the report of findings with their sources.
 
     A final export is refused (exit 1, with the list of problems) while `workbench check`
-    finds any; --draft exports anyway, with DRAFT on every page.
+    finds any; --draft exports anyway, with DRAFT on every page. Every export is read
+    back before it is kept: one that still names a confidential source is refused. The
+    output is never the case file, one of its -wal/-shm/-journal files, a link or a
+    device; it is written to a temporary file beside it and renamed.
     """
     report_date = validate.iso_date(report_date, "--date")
     if fmt == "pdf" and not output:
         raise click.UsageError("a PDF needs an output file: -o report.pdf")
-    if output and Path(output).resolve() == Path(case).resolve():
-        raise ValidationError("the report cannot overwrite the case file")
-    with open_case(case) as c:
-        snap = snapshot.build(c, title=title, byline=byline, date=report_date, draft=draft,
-                              chronology=with_chronology)
-        problems = [] if draft else gate.check(c, built=snap)
-    if problems:
-        click.echo(f"Error: refused: the case is not ready for a final report "
-                   f"({len(problems)} problem(s)). Fix them, or export with --draft:",
-                   err=True)
-        _print_problems(problems, err=True)
-        sys.exit(1)
+    if output:
+        export.check_output(output, fmt=fmt, case_path=case)
+    request = export.ExportRequest(
+        fmt=fmt, output=Path(output) if output else None, title=title, byline=byline,
+        date=report_date, draft=draft, publisher=publisher, url=url,
+        reproducible=report_date is not None, chronology=with_chronology)
     try:
-        if fmt == "pdf":
-            render_pdf(snap, output,  # type: ignore[arg-type]
-                       reproducible=report_date is not None)
-        else:
-            text = render_markdown(snap) if fmt == "md" else render_claimreview(snap)
-            if not output:
-                click.echo(text, nl=False)
-                return
-            Path(output).write_text(text, encoding="utf-8")
+        with open_case(case) as c:
+            result = export.export(c, request)
     except OSError as exc:
         raise WorkbenchError(f"cannot write {output}: {exc.strerror or exc}") from None
+    if result.refused:
+        click.echo(f"Error: refused: the case is not ready for a final report "
+                   f"({len(result.problems)} problem(s)). Fix them, or export with --draft:",
+                   err=True)
+        _print_problems(list(result.problems), err=True)
+        sys.exit(1)
+    snap = result.snapshot
+    if not output:
+        click.echo(result.text, nl=False)
+        return
     kind = "Draft report" if draft else "Report"
     click.echo(f"{kind} written to {output} ({len(snap.findings)} findings, "
                f"{len(snap.notes)} citations, {len(snap.sources)} sources).")
+
+
+@cli.command("publisher")
+@CASE
+@click.argument("name")
+@click.option("--url", help="The address the case's report is published at.")
+def publisher_cmd(case: str, name: str, url: str | None) -> None:
+    """Record who publishes this case's reports (ClaimReview's author) and where."""
+    with open_case(case) as c:
+        snapshot.set_publication(c, publisher=name, url=url)
+    click.echo(f"Publisher set to {name}" + (f" ({url})." if url else "."))
+
+
+@actor.command("no-response-needed")
+@CASE
+@click.argument("actor_id", type=int)
+@click.option("--reason", help="Why: e.g. the actor is a source of the records, not a "
+                               "subject of the findings.")
+@click.option("--clear", is_flag=True, help="Withdraw it: a response is needed again.")
+def actor_no_response_needed(case: str, actor_id: int, reason: str | None,
+                             clear: bool) -> None:
+    """Record that an actor needs no response (the gate accepts the reason instead)."""
+    if not clear and not reason:
+        raise click.UsageError("give the reason (--reason TEXT), or --clear")
+    with open_case(case) as c:
+        statements.set_not_needed(c, actor_id, None if clear else reason)
+    click.echo(f"Actor {actor_id}: " + ("a response is needed again." if clear
+                                        else f"no response needed ({reason})."))
+
+
+@statement.command("edit")
+@CASE
+@click.argument("statement_id", type=int)
+@click.option("--text", help="The verbatim words.")
+@click.option("--excerpt", "excerpt_id", type=int, help="The excerpt where it is recorded.")
+@click.option("--speaker", help="Who spoke for the actor.")
+@click.option("--role", help="The speaker's role.")
+@click.option("--date", help="When it was said, YYYY-MM-DD.")
+def statement_edit(case: str, statement_id: int, text: str | None, excerpt_id: int | None,
+                   speaker: str | None, role: str | None, date: str | None) -> None:
+    """Correct a statement's words, the excerpt that records them, speaker, role, date."""
+    values = {k: v for k, v in (("text", text), ("excerpt_id", excerpt_id),
+                                ("speaker", speaker), ("role", role), ("date", date))
+              if v is not None}
+    if not values:
+        raise click.UsageError("nothing to change: give --text, --excerpt, --speaker, "
+                               "--role or --date")
+    with open_case(case) as c:
+        statements.update(c, statement_id, **values)
+    click.echo(f"Statement {statement_id} changed.")

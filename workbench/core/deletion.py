@@ -50,6 +50,7 @@ _REFERENCES = (
     _Ref("statements", "excerpt_id", "excerpts", "soft"),
     _Ref("claims", "origin_excerpt_id", "excerpts", "soft"),
     _Ref("actor_aliases", "actor_id", "actors", "owned"),
+    _Ref("responses_not_needed", "actor_id", "actors", "owned"),
     _Ref("statements", "actor_id", "actors", "hard"),
     _Ref("claim_actors", "actor_id", "actors", "hard"),
     _Ref("excerpts", "actor_id", "actors", "soft"),

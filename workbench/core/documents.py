@@ -164,6 +164,33 @@ def add(case: Case, *, data: bytes, title: str, kind: str,
     return act.changes
 
 
+def mark_confidential(case: Case, document_ids: Sequence[int]) -> list[int]:
+    """Mark documents confidential, with the documents inside them (an email's
+    attachments, an archive's members); returns the ids that were not already.
+
+    For an import with ``--confidential`` of files the case already holds: the bytes
+    are the same document, so the document itself becomes confidential.
+    """
+    todo, seen, changed = list(document_ids), set(), []
+    while todo:
+        doc_id = todo.pop(0)
+        if doc_id in seen:
+            continue
+        seen.add(doc_id)
+        row = case.row("SELECT confidential FROM documents WHERE id = ?", (doc_id,))
+        if row is None:
+            continue
+        if not row["confidential"]:
+            changed.append(doc_id)
+        todo += [r[0] for r in case.rows("SELECT id FROM documents WHERE parent_id = ?",
+                                         (doc_id,))]
+    if changed:
+        with case.action("Mark confidential") as act:
+            for doc_id in changed:
+                act.update("documents", doc_id, {"confidential": 1}, kind="document")
+    return changed
+
+
 def add_name(case: Case, document_id: int, *, file_name: str | None,
              source_path: str | None, origin: str | None) -> Changes:
     """Record that the same bytes also arrived under another name or path."""

@@ -45,12 +45,20 @@ def add(case: Case, *, document_id: int, page: int, quote: str, note: str | None
     span = anchors.locate(source.text, quote, near=near)
     if span is None:
         preview = quote if len(quote) <= 60 else quote[:57] + "..."
+        elsewhere = [p.page_no for p in documents.pages(case, document_id)
+                     if p.page_no != page and anchors.locate(p.text, quote) is not None]
+        instead = ""
+        if elsewhere:
+            listed = ", ".join(str(n) for n in elsewhere[:5]) + (
+                " and others" if len(elsewhere) > 5 else "")
+            instead = (f"; it occurs on page{'s' if len(elsewhere) > 1 else ''} {listed} "
+                       f"instead (--page {elsewhere[0]})")
         raise QuoteNotFound(f'the quote "{preview}" does not occur on page {page} '
-                            f"of document {document_id}")
+                            f"of document {document_id}{instead}")
     with case.action("Add excerpt") as act:
         act.row_id = act.insert("excerpts", {
             "document_id": document_id, "page_no": page, "start": span[0], "end": span[1],
-            "quote": anchors.collapse(quote), "note": validate.optional_text(note),
+            "quote": anchors.collapse(source.text[span[0]:span[1]]), "note": validate.optional_text(note),
             "actor_id": actor_id, "cleared": int(bool(cleared)), "created_at": utcnow()})
     return act.changes
 

@@ -5,10 +5,13 @@ to fix it and, where there is one, the command that fixes it:
 
 * ``no-citation``: a finding cites nothing;
 * ``quote-mismatch``: a quotation the report prints no longer matches its source text
-  at its anchor;
+  at its anchor, or a statement's words (what the report quotes as the speaker's) do
+  not occur in the excerpt it is recorded in, or a finding puts in quotation marks
+  words that nothing it cites records;
 * ``no-verdict``: a claim a finding relies on has no verdict or no rationale;
 * ``no-response``: an actor named in a finding (name or alias) has no statement on
-  record (a no-response with the date asked counts);
+  record (a no-response with the date asked counts, and so does "no response needed"
+  with its reason, for an actor that is a source rather than a subject);
 * ``confidential``: the report would reveal a confidential document or person (its
   name, title, file name, hash... in a text the report prints), or a finding cites a
   quotation from a confidential source that is not cleared for publication;
@@ -22,9 +25,10 @@ Reads only.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
-from workbench.core import claims, excerpts, findings, reconcile, snapshot, statements
+from workbench.core import actors, anchors, claims, excerpts, findings, reconcile, snapshot, statements
 from workbench.core.casefile import Case
 
 KINDS = ("no-citation", "quote-mismatch", "no-verdict", "no-response", "confidential",
@@ -98,6 +102,79 @@ def _quote_mismatch(case: Case, rows: list[findings.Finding]) -> list[Problem]:
     return out
 
 
+def _statement_mismatch(case: Case) -> list[Problem]:
+    """A statement's words must be what its excerpt records: the report prints the
+    statement's text in quotation marks as the speaker's own."""
+    out = []
+    names = {a.id: a.names for a in actors.list_all(case)}
+    for st in statements.list_all(case):
+        narration = statements.narration(st, names.get(st.actor_id, ()))
+        if narration:
+            out.append(Problem(
+                "quote-mismatch",
+                f'statement {st.id}\'s words read as the reporter\'s narration ("{narration}"):'
+                " the report prints them in quotation marks as the speaker's own",
+                f"statement {st.id}",
+                f"keep only the words the speaker said (workbench statement edit CASE {st.id}"
+                " --text \"VERBATIM WORDS\")", "statement", st.id))
+            continue
+        if st.excerpt_id is None or not st.text:
+            continue
+        ex = excerpts.get(case, st.excerpt_id)
+        if anchors.locate(ex.quote, st.text) is not None:
+            continue
+        out.append(Problem(
+            "quote-mismatch",
+            f"statement {st.id}'s words do not occur in excerpt {ex.id}, where it is "
+            "recorded: the report quotes the statement's text as the speaker's words, and "
+            "the record does not show them",
+            f"statement {st.id}",
+            f"correct the words (workbench statement edit CASE {st.id} --text "
+            "\"VERBATIM WORDS\") or link the excerpt that records them (--excerpt ID)",
+            "statement", st.id))
+    return out
+
+
+#: Words in quotation marks in a finding (three words or more: a shorter quoted term is
+#: usually a name for something, not someone's words).
+_QUOTED = re.compile(r"[\u201c\"]([^\u201d\"]+)[\u201d\"]")
+#: Where a quotation may leave words out or insert the editor's own.
+_ELISION = re.compile(r"\s*(?:\u2026|\.\.\.|\[[^\]]*\])\s*")
+
+
+def _finding_quotes(case: Case, rows: list[findings.Finding]) -> list[Problem]:
+    """Words a finding puts in quotation marks must be words its citations record
+    (DOMAIN.md, point 6: never the reporter's narration as someone's words)."""
+    out = []
+    for f in rows:
+        sources: list[str] = []
+        for c in f.citations:
+            if c.kind == "excerpt":
+                sources.append(excerpts.get(case, c.target_id).quote)
+            else:
+                st = statements.get(case, c.target_id)
+                sources.append(st.text or "")
+        for field, text in (("title", f.title), ("text", f.text)):
+            for m in _QUOTED.finditer(findings.CITATION_MARK.sub(" ", text or "")):
+                quote = m.group(1)
+                if len(quote.split()) < 3:
+                    continue
+                parts = [p for p in _ELISION.split(quote) if len(p.strip(" .,;:")) > 1]
+                if all(any(anchors.locate(src, p.strip(" ,;:")) is not None for src in sources)
+                       for p in parts):
+                    continue
+                shown = quote if len(quote) <= 60 else quote[:57] + "..."
+                out.append(Problem(
+                    "quote-mismatch",
+                    f'finding {f.id}\'s {field} puts "{shown}" in quotation marks, but no '
+                    "excerpt or statement it cites records those words",
+                    f"finding {f.id}",
+                    f"quote the words as recorded and cite where (workbench finding edit "
+                    f"CASE {f.id} --cite statement:ID), or drop the quotation marks",
+                    "finding", f.id, f.id))
+    return out
+
+
 def _no_verdict(case: Case, rows: list[findings.Finding]) -> list[Problem]:
     out = []
     reported: set[int] = set()
@@ -121,6 +198,7 @@ def _no_verdict(case: Case, rows: list[findings.Finding]) -> list[Problem]:
 
 def _no_response(case: Case, rows: list[findings.Finding]) -> list[Problem]:
     on_record = {r[0] for r in case.rows("SELECT DISTINCT actor_id FROM statements")}
+    on_record |= set(statements.not_needed(case))
     secret = {r[0] for r in case.rows("SELECT id FROM actors WHERE confidential = 1")}
     names = {r["id"]: r["name"] for r in case.rows("SELECT id, name FROM actors")}
     out = []
@@ -132,7 +210,9 @@ def _no_response(case: Case, rows: list[findings.Finding]) -> list[Problem]:
             "no-response", f'{names[actor_id]} (actor {actor_id}) is named in finding '
             f"{where} but has no statement on record", f"actor {actor_id}",
             f"workbench statement add CASE --actor {actor_id} --stance STANCE ... "
-            f"(or --stance no-response --asked YYYY-MM-DD)", "actor", actor_id,
+            f"(or --stance no-response --asked YYYY-MM-DD; or, for a source rather than a "
+            f"subject, workbench actor no-response-needed CASE {actor_id} --reason TEXT)",
+            "actor", actor_id,
             finding_ids[0]))
     return out
 
@@ -209,6 +289,7 @@ def check(case: Case, *, title: str | None = None, byline: str | None = None,
     """
     rows = findings.list_all(case)
     snap = built or snapshot.build(case, title=title, byline=byline, draft=True)
-    return [*_no_citation(rows), *_quote_mismatch(case, rows), *_no_verdict(case, rows),
+    return [*_no_citation(rows), *_quote_mismatch(case, rows), *_statement_mismatch(case),
+            *_finding_quotes(case, rows), *_no_verdict(case, rows),
             *_no_response(case, rows), *_confidential(case, snap), *_drafts(rows),
             *_event_no_source(case, rows)]

@@ -314,8 +314,20 @@ CREATE INDEX event_claims_claim ON event_claims(claim_id);
         conn.execute(statement)
 
 
+def _add_responses_not_needed(conn: sqlite3.Connection) -> None:
+    """Right of reply: an actor that is a source, not a subject (the organisation whose
+    own documents are the evidence), needs no response; the gate accepts the recorded
+    reason instead of a statement, and the report prints it."""
+    conn.execute("""CREATE TABLE responses_not_needed (
+        id INTEGER PRIMARY KEY,
+        actor_id INTEGER NOT NULL UNIQUE REFERENCES actors(id),
+        reason TEXT NOT NULL,
+        created_at TEXT NOT NULL)""")
+
+
 #: The ladder: MIGRATIONS[n] takes a file from version n to n + 1.
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_to_v1, _to_v2, _add_events]
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
+    _to_v1, _to_v2, _add_events, _add_responses_not_needed]
 
 #: The schema version this program writes.
 SCHEMA_VERSION = len(MIGRATIONS)

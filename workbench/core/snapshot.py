@@ -13,12 +13,15 @@ to rewrite those passages instead of relying on the stand-in.
 from __future__ import annotations
 
 from dataclasses import dataclass
+import re
 from datetime import datetime, timezone
-from email.utils import parsedate_to_datetime
+from email.utils import parseaddr, parsedate_to_datetime
 
 from workbench import __version__
-from workbench.core import actors, documents, excerpts, findings, overview, reconcile, statements
+from workbench.core import actors, documents, excerpts, findings, reconcile, statements, validate
 from workbench.core.casefile import Case
+from workbench.core.changes import Changes
+from workbench.core.errors import ValidationError
 from workbench.core.progress import NO_PROGRESS, Progress
 from workbench.core.redaction import Leak, Redactor, Where
 
@@ -59,6 +62,9 @@ class Note:
     stance: str | None = None
     channel: str | None = None
     asked_on: str | None = None
+    #: The statement's text narrates who said it: printed as recorded, never in
+    #: quotation marks (the gate refuses a final report until it is corrected).
+    narrated: bool = False
 
 
 @dataclass(frozen=True)
@@ -102,6 +108,7 @@ class Evidence:
     withheld: bool
     note: str | None
     source: Source | None
+    narrated: bool = False
 
 
 @dataclass(frozen=True)
@@ -116,6 +123,10 @@ class Claim:
     decided_on: str | None
     origin: Source | None
     about: tuple[str, ...]
+    #: Who made the claim and when, where the case knows (for ClaimReview).
+    claimant: str | None = None
+    claimed_on: str | None = None
+    claimant_is_person: bool = False
 
     @property
     def contested(self) -> bool:
@@ -124,6 +135,16 @@ class Claim:
     @property
     def has_verdict(self) -> bool:
         return self.status != "unverified" and bool(self.rationale)
+
+    @property
+    def resolved(self) -> bool:
+        """A verdict that settles the claim (confirmed, refuted or mixed) with reasons;
+        "unresolved" and "unverifiable" are verdicts that do not."""
+        return self.status in RESOLVING and bool(self.rationale)
+
+
+#: Verdicts that resolve a contradiction.
+RESOLVING = ("confirmed", "refuted", "mixed")
 
 
 @dataclass(frozen=True)
@@ -137,6 +158,7 @@ class Response:
     withheld: bool
     asked_on: str | None
     source: Source | None
+    narrated: bool = False
 
 
 @dataclass(frozen=True)
@@ -144,10 +166,12 @@ class ActorResponses:
     name: str
     responses: tuple[Response, ...]
     named_in_findings: bool
+    #: Why no response is needed (the actor is a source, not a subject), if so recorded.
+    not_needed: str | None = None
 
     @property
     def on_record(self) -> bool:
-        return bool(self.responses)
+        return bool(self.responses) or self.not_needed is not None
 
 
 @dataclass(frozen=True)
@@ -166,6 +190,10 @@ class ReportSnapshot:
     #: the citations of findings whose quotation was withheld.
     leaks: tuple[Leak, ...] = ()
     withheld: tuple[Withheld, ...] = ()
+    #: The publishing organisation and the address the report is published at
+    #: (ClaimReview's ``author`` and ``url``): export options or the case's setting.
+    publisher: str | None = None
+    url: str | None = None
     #: The optional Chronology section (issue 19): chronology_report.Line rows.
     chronology: tuple = ()
 
@@ -176,6 +204,14 @@ class ReportSnapshot:
     @property
     def notes(self) -> tuple[Note, ...]:
         return tuple(n for f in self.findings for n in f.notes)
+
+    @property
+    def resolved_contradictions(self) -> int:
+        return sum(1 for c in self.contradictions if c.resolved)
+
+    @property
+    def statements_printed(self) -> int:
+        return sum(len(a.responses) for a in self.responses)
 
     @property
     def subject(self) -> str:
@@ -199,10 +235,11 @@ def _email_date(raw: str | None) -> str | None:
 
 
 class _Builder:
-    def __init__(self, case: Case, progress: Progress) -> None:
+    def __init__(self, case: Case, progress: Progress, *,
+                 public: tuple[str | None, ...] = ()) -> None:
         self.case = case
         self.progress = progress
-        self.redactor = Redactor(case)
+        self.redactor = Redactor(case, public=public)
         self.sources: dict[int, Source] = {}
         self._docs: dict[int, documents.Document] = {}
         self._excerpts: dict[int, excerpts.Excerpt] = {}
@@ -260,23 +297,57 @@ class _Builder:
             return None, True
         return self.scrub(ex.quote, where, quote=True), False
 
+    def said(self, st: statements.Statement, where: Where) -> tuple[str | None, bool, bool]:
+        """The statement's words, whether withheld, and whether they are narration.
+
+        Narration ("Ventura PD spokesman ... said that “we don’t ...”") is never printed
+        as the speaker's words: the passages it puts in quotation marks are, and without
+        any it is printed as recorded, unquoted.
+        """
+        text, withheld = self.statement_text(st, where)
+        if text is None or withheld:
+            return text, withheld, False
+        names = self._actors[st.actor_id].names if st.actor_id in self._actors else ()
+        if statements.narration(st, names) is None:
+            return text, withheld, False
+        inner = statements.quoted_words(text)
+        if inner:
+            return " [\u2026] ".join(inner), False, False
+        return text, False, True
+
     def statement_text(self, st: statements.Statement,
                        where: Where) -> tuple[str | None, bool]:
+        """The speaker's recorded words (the statement's text, never the excerpt it is
+        recorded in: that may hold the reporter's narration around them)."""
+        if not st.text:
+            return None, False
+        secret = (self.redactor.actor_is_confidential(st.actor_id)
+                  or (st.excerpt_id is None
+                      and self.redactor.document_is_confidential(st.document_id)))
         if st.excerpt_id is not None:
             ex = self.excerpt(st.excerpt_id)
-            if self.redactor.actor_is_confidential(st.actor_id) and not ex.cleared:
+            secret = secret or self.redactor.document_is_confidential(ex.document_id)
+            if secret and not ex.cleared:
                 return None, True
-            return self.excerpt_quote(ex, where)
-        if self.redactor.actor_is_confidential(st.actor_id) and st.text:
+        elif secret:
             return None, True
         return self.scrub(st.text, where, quote=True), False
 
     def speaker(self, st: statements.Statement) -> tuple[str | None, str | None]:
+        """Who spoke and in what role; a role the speaker's name already says is not
+        repeated ("spokesperson, spokesperson")."""
         if self.redactor.actor_is_confidential(st.actor_id):
             return None, None
         where = Where("statement", st.id, "")
-        return (self.scrub(st.speaker, _at(where, "speaker")),
-                self.scrub(st.role, _at(where, "role")))
+        speaker = self.scrub(st.speaker, _at(where, "speaker"))
+        role = self.scrub(st.role, _at(where, "role"))
+        if speaker and role and role.casefold() in speaker.casefold():
+            role = None
+        if speaker and speaker.casefold() == self._actors[st.actor_id].name.casefold():
+            speaker = None  # the party itself, already named
+        if role and not speaker:
+            speaker, role = role, None
+        return speaker, role
 
     # -- sections ------------------------------------------------------------------
     def note(self, number: int, citation: findings.Citation, finding_id: int) -> Note:
@@ -291,14 +362,15 @@ class _Builder:
             return Note(number, "excerpt", src, ex.page_no, src.date if src else None,
                         quote, withheld)
         st = statements.get(self.case, citation.target_id)
-        text, withheld = self.statement_text(st, Where("statement", st.id, "text"))
+        text, withheld, narrated = self.said(st, Where("statement", st.id, "text"))
         if withheld:
             self.withheld.append(Withheld(where, st.excerpt_id))
         speaker, role = self.speaker(st)
         page = self.excerpt(st.excerpt_id).page_no if st.excerpt_id is not None else None
         return Note(number, "statement", self.source(st.document_id), page, st.date, text,
                     withheld, actor=self.actor_name(st.actor_id), speaker=speaker, role=role,
-                    stance=st.stance, channel=st.channel, asked_on=st.asked_on)
+                    stance=st.stance, channel=st.channel, asked_on=st.asked_on,
+                    narrated=narrated)
 
     def findings(self, rows: list[findings.Finding]) -> tuple[Finding, ...]:
         out: list[Finding] = []
@@ -325,54 +397,110 @@ class _Builder:
             label = f"{src.title}, page {ex.page_no}" if src else f"page {ex.page_no}"
             return Evidence(item.relation, label, quote, withheld, note, src)
         st = statements.get(self.case, item.target_id)
-        text, withheld = self.statement_text(st, Where("statement", st.id, "text"))
+        text, withheld, narrated = self.said(st, Where("statement", st.id, "text"))
         speaker, _role = self.speaker(st)
         who = self.actor_name(st.actor_id) + (f" ({speaker})" if speaker else "")
         when = st.date or (f"asked {st.asked_on}" if st.asked_on else None)
-        label = ", ".join(p for p in (who, _STANCE_WORDS.get(st.stance, st.stance), when) if p)
+        stance = _STANCE_WORDS.get(st.stance, st.stance)
+        if (item.relation == "contradicts" and st.stance == "confirms") or \
+                (item.relation == "supports" and st.is_denial):
+            # the stance is towards what was asked, not towards this claim: say so
+            side = "against" if item.relation == "contradicts" else "for"
+            stance += f" (what it {st.stance.rstrip('s')}s is evidence {side} this claim)"
+        label = ", ".join(p for p in (who, stance, when) if p)
         return Evidence(item.relation, label, text, withheld, note,
-                        self.source(st.document_id))
+                        self.source(st.document_id), narrated)
 
     def claims(self) -> tuple[Claim, ...]:
         out: list[Claim] = []
         for n, rec in enumerate(reconcile.reconcile_all(self.case), start=1):
             self.progress.check()
             c = rec.claim
-            origin = None
-            if c.origin_document_id is not None:
-                origin = self.source(c.origin_document_id) if rec.contested else None
+            origin = claimant = None
+            origin_doc = c.origin_document_id
+            if origin_doc is None and c.origin_excerpt_id is not None:
+                origin_doc = self.excerpt(c.origin_excerpt_id).document_id
+            if origin_doc is not None:
+                origin = self.source(origin_doc)
+                claimant = self.author_of(origin_doc)
+            speaker = (self.excerpt(c.origin_excerpt_id).actor_id
+                       if c.origin_excerpt_id is not None else None)
+            if speaker is not None and not self.redactor.actor_is_confidential(speaker):
+                claimant = self.actor_name(speaker)  # the claim is that actor's words
             v = rec.verdict
             out.append(Claim(
                 number=n, text=self.scrub(c.text, Where("claim", c.id, "text")) or "",
-                supports=tuple(self.evidence(i) for i in rec.supports) if rec.contested else (),
-                contradicts=tuple(self.evidence(i) for i in rec.contradicts)
-                if rec.contested else (),
-                context=tuple(self.evidence(i) for i in rec.context) if rec.contested else (),
+                supports=tuple(self.evidence(i) for i in rec.supports),
+                contradicts=tuple(self.evidence(i) for i in rec.contradicts),
+                context=tuple(self.evidence(i) for i in rec.context),
                 status=v.status,
                 rationale=self.scrub(v.rationale, Where("claim", c.id, "verdict rationale")),
                 decided_on=v.decided_at[:10] if v.decided_at else None, origin=origin,
-                about=tuple(self.actor_name(a) for a in c.actor_ids)))
+                about=tuple(self.actor_name(a) for a in c.actor_ids), claimant=claimant,
+                claimant_is_person=claimant is not None and any(
+                    a.type == "person" and a.name.casefold() == claimant.casefold()
+                    for a in self._actors.values()),
+                claimed_on=origin.date if origin is not None and not origin.confidential
+                else None))
         return tuple(out)
+
+    def author_of(self, document_id: int) -> str | None:
+        """Who wrote a document, where the case records it (an email's sender's name,
+        or the author in the file's metadata); None for a confidential one."""
+        if self.redactor.document_is_confidential(document_id):
+            return None
+        doc = self.document(document_id)
+        where = Where("document", document_id, "author")
+        if doc.kind == "email":
+            mail = documents.email(self.case, document_id)
+            if mail is not None and mail.from_addr:
+                name, address = parseaddr(mail.from_addr)
+                return self.scrub(name or address, where)
+        author = doc.metadata.get("author") if isinstance(doc.metadata, dict) else None
+        return self.scrub(str(author), where) if author else None
 
     def responses(self, named: dict[int, list[int]]) -> tuple[ActorResponses, ...]:
         by_actor: dict[int, list[statements.Statement]] = {}
         for st in statements.list_all(self.case):
             by_actor.setdefault(st.actor_id, []).append(st)
-        out: list[tuple[str, ActorResponses]] = []
+        waived = statements.not_needed(self.case)
+        merged: dict[str, dict] = {}
         for actor_id, actor in self._actors.items():
             secret = self.redactor.actor_is_confidential(actor_id)
             said = by_actor.get(actor_id, [])
             if secret or not (said or actor_id in named):
                 continue  # a confidential source's words appear only where cited
-            rows = []
-            for st in said:
-                text, withheld = self.statement_text(st, Where("statement", st.id, "text"))
-                speaker, role = self.speaker(st)
-                rows.append(Response(st.stance, speaker, role, st.date, st.channel, text,
-                                     withheld, st.asked_on, self.source(st.document_id)))
             name = self.actor_name(actor_id)
-            out.append((name.casefold(), ActorResponses(name, tuple(rows), actor_id in named)))
-        return tuple(r for _key, r in sorted(out, key=lambda kv: kv[0]))
+            entry = merged.setdefault(name.casefold(), {"name": name, "rows": [],
+                                                        "named": False, "waived": None})
+            entry["named"] = entry["named"] or actor_id in named
+            if actor_id in waived and not said:
+                entry["waived"] = self.scrub(waived[actor_id],
+                                             Where("actor", actor_id, "no response needed"))
+            for st in said:
+                text, withheld, narrated = self.said(st, Where("statement", st.id, "text"))
+                speaker, role = self.speaker(st)
+                row = Response(st.stance, speaker, role, st.date, st.channel, text,
+                               withheld, st.asked_on, self.source(st.document_id), narrated)
+                if row not in entry["rows"]:  # the same statement recorded twice
+                    entry["rows"].append(row)
+        out = []
+
+        def silent_first(key: str) -> tuple[int, str]:
+            rows = merged[key]["rows"]
+            spoke = any(r.stance != "no-response" for r in rows) or merged[key]["waived"]
+            return (1 if spoke else 0), key
+
+        for key in sorted(merged, key=silent_first):
+            e = merged[key]
+            # one entry per speaker: a speaker's statements together, in date order
+            first_seen = {}
+            for r in e["rows"]:
+                first_seen.setdefault((r.speaker or "").casefold(), len(first_seen))
+            rows = sorted(e["rows"], key=lambda r: first_seen[(r.speaker or "").casefold()])
+            out.append(ActorResponses(e["name"], tuple(rows), e["named"],
+                                      None if rows else e["waived"]))
+        return tuple(out)
 
 
 _STANCE_WORDS = {"confirms": "confirms", "denies": "denies", "disputes": "disputes",
@@ -383,20 +511,33 @@ def _at(where: Where, field: str) -> Where:
     return Where(where.kind, where.id, field)
 
 
-_COUNT_LABELS = (("documents", "Documents"), ("pages", "Pages"), ("findings", "Findings"),
-                 ("claims", "Claims checked"), ("statements", "Statements on record"))
+def _counts(findings_: tuple[Finding, ...], claims_: tuple[Claim, ...],
+            responses_: tuple[ActorResponses, ...],
+            sources_: tuple[Source, ...]) -> tuple[tuple[str, int], ...]:
+    """The title page's figures, each computed from what the report prints."""
+    return (("Findings", len(findings_)),
+            ("Citations", sum(len(f.notes) for f in findings_)),
+            ("Claims checked", len(claims_)),
+            ("Contradictions", sum(1 for c in claims_ if c.contested)),
+            ("Parties in Responses", len(responses_)),
+            ("Statements on record", sum(len(a.responses) for a in responses_)),
+            ("Sources cited", len(sources_)))
 
 
 def build(case: Case, *, title: str | None = None, byline: str | None = None,
-          date: str | None = None, draft: bool = False,
-          progress: Progress = NO_PROGRESS, chronology: bool = False) -> ReportSnapshot:
+          date: str | None = None, draft: bool = False, publisher: str | None = None,
+          url: str | None = None, progress: Progress = NO_PROGRESS,
+          chronology: bool = False) -> ReportSnapshot:
     """Read everything the report shows, with source protection applied.
 
-    ``title`` defaults to the case title and ``date`` to today (UTC). ``chronology``
-    adds the optional Chronology section. Reads only.
+    ``title`` defaults to the case title and ``date`` to today (UTC); ``publisher`` and
+    ``url`` to the case's setting (:func:`publication`). ``chronology`` adds the
+    optional Chronology section. Reads only.
     """
-    b = _Builder(case, progress)
-    counts = overview.counts(case)
+    saved_publisher, saved_url = publication(case)
+    publisher = publisher or saved_publisher
+    b = _Builder(case, progress, public=(byline, publisher))
+    url = url or saved_url
     report_title = b.scrub(title or case.info.title, Where("report", None, "title")) or ""
     report_byline = b.scrub(byline, Where("report", None, "byline")) if byline else None
     raw_findings = findings.list_all(case)
@@ -410,10 +551,39 @@ def build(case: Case, *, title: str | None = None, byline: str | None = None,
     else:
         timeline = ()
     progress.update(1.0, "Report data read")
+    sources = tuple(sorted(b.sources.values(), key=lambda s: s.number))
     return ReportSnapshot(
         title=report_title, byline=report_byline, date=date or today(), draft=draft,
         generator=f"Workbench {__version__}",
-        counts=tuple((label, counts[key]) for key, label in _COUNT_LABELS),
+        counts=_counts(finding_rows, claim_rows, responses, sources),
         findings=finding_rows, claims=claim_rows, responses=responses,
-        sources=tuple(sorted(b.sources.values(), key=lambda s: s.number)),
-        leaks=tuple(b.redactor.leaks), withheld=tuple(b.withheld), chronology=timeline)
+        sources=sources, leaks=tuple(b.redactor.leaks), withheld=tuple(b.withheld),
+        publisher=b.scrub(publisher, Where("report", None, "publisher")) if publisher
+        else None, url=url, chronology=timeline)
+
+
+#: case_info keys of the publication setting.
+PUBLISHER_KEY, URL_KEY = "publisher", "publisher_url"
+
+
+def publication(case: Case) -> tuple[str | None, str | None]:
+    """The case's publishing organisation and the address its report is published at."""
+    rows = {r[0]: r[1] for r in case.rows(
+        "SELECT key, value FROM case_info WHERE key IN (?, ?)", (PUBLISHER_KEY, URL_KEY))}
+    return rows.get(PUBLISHER_KEY) or None, rows.get(URL_KEY) or None
+
+
+def set_publication(case: Case, *, publisher: str, url: str | None = None) -> Changes:
+    """Record who publishes this case's reports (ClaimReview's ``author``) and where."""
+    publisher = validate.text(publisher, "the publisher")
+    if url is not None and not re.match(r"https?://\S+$", url.strip()):
+        raise ValidationError(f"{url!r} is not an http(s) address")
+    with case.action("Set publisher") as act:
+        for key, value in ((PUBLISHER_KEY, publisher), (URL_KEY, url)):
+            if value is None:
+                continue
+            if case.row("SELECT 1 FROM case_info WHERE key = ?", (key,)) is None:
+                act.insert("case_info", {"key": key, "value": value.strip()}, pk="key")
+            else:
+                act.update("case_info", key, {"value": value.strip()}, pk="key")
+    return act.changes

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from workbench.core import validate
@@ -129,3 +130,74 @@ def update(case: Case, statement_id: int, **values) -> Changes:
         act.row_id = statement_id
         act.update("statements", statement_id, clean, kind="statement")
     return act.changes
+
+
+# -- no response needed ------------------------------------------------------------------
+
+def not_needed(case: Case) -> dict[int, str]:
+    """Actor id -> why that actor needs no response (it is a source, not a subject)."""
+    return {r["actor_id"]: r["reason"] for r in case.rows(
+        "SELECT actor_id, reason FROM responses_not_needed ORDER BY actor_id")}
+
+
+def set_not_needed(case: Case, actor_id: int, reason: str | None) -> Changes:
+    """Record that ``actor_id`` needs no response, and why; ``reason=None`` withdraws it.
+
+    The publication gate then accepts the actor without a statement, and the report
+    says "No response needed" with the reason.
+    """
+    validate.exists(case, "actors", actor_id, "actor")
+    row = case.row("SELECT id FROM responses_not_needed WHERE actor_id = ?", (actor_id,))
+    with case.action("No response needed" if reason is not None
+                     else "Response needed again") as act:
+        if reason is None:
+            if row is None:
+                raise ValidationError(f"actor {actor_id} is not marked as needing no response")
+            act.delete("responses_not_needed", row["id"])
+        else:
+            reason = validate.text(reason, "the reason no response is needed")
+            if row is None:
+                act.row_id = act.insert("responses_not_needed", {
+                    "actor_id": actor_id, "reason": reason, "created_at": utcnow()})
+            else:
+                act.update("responses_not_needed", row["id"], {"reason": reason})
+    return act.changes
+
+
+# -- the speaker's words and the reporter's narration -------------------------------------
+
+_SPEECH = r"(?:said|says|told|tells|wrote|writes|stated|states|added|adds|explained|" \
+          r"responded|replied|claimed|insisted)"
+
+
+def narration(st: statements.Statement, actor_names: tuple[str, ...]) -> str | None:
+    """The part of a statement's text that narrates who said it ("Ventura PD spokesman
+    Cmdr. Tom Higgins said that"), if any: the speaker's name (or the party's name with
+    "spokesman"/"spokeswoman"/"spokesperson") followed by a verb of saying, or
+    "according to" the speaker."""
+    text = " ".join((st.text or "").split())
+    if not text:
+        return None
+    who = []
+    if st.speaker:
+        parts = [w for w in re.split(r"[\s.,]+", st.speaker) if len(w) > 2]
+        who += [re.escape(st.speaker)] + ([re.escape(parts[-1])] if parts else [])
+    for name in actor_names:
+        who.append(re.escape(name) + r"\W+(?:\w+\W+){0,2}?spokes(?:man|woman|person)")
+    if not who:
+        return None
+    alts = "|".join(sorted(who, key=len, reverse=True))
+    m = re.search(rf"(?<!\w)(?:{alts})(?!\w)[^.!?\u201c\"]{{0,40}}?\b{_SPEECH}\b", text,
+                  flags=re.IGNORECASE) or \
+        re.search(rf"\baccording to\W+(?:\w+\W+){{0,3}}?(?:{alts})(?!\w)", text,
+                  flags=re.IGNORECASE)
+    return m.group(0) if m else None
+
+
+_INNER_QUOTE = re.compile(r"[\u201c\"]([^\u201d\"]{2,})[\u201d\"]")
+
+
+def quoted_words(text: str | None) -> list[str]:
+    """The passages of ``text`` in quotation marks (what the narration says was said)."""
+    return [m.group(1).strip() for m in _INNER_QUOTE.finditer(text or "")
+            if m.group(1).strip()]

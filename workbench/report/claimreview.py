@@ -8,6 +8,7 @@ verdict. Ratings use a 1 (false) to 5 (true) scale; statuses with no place on it
 from __future__ import annotations
 
 import json
+from urllib.parse import urlsplit
 
 from workbench.core.snapshot import ReportSnapshot
 from workbench.report.text import VERDICTS
@@ -17,8 +18,16 @@ RATINGS = {"refuted": 1, "mixed": 3, "confirmed": 5}
 
 
 def claim_reviews(snap: ReportSnapshot) -> list[dict]:
-    author = ({"@type": "Organization", "name": snap.byline} if snap.byline
-              else {"@type": "Organization", "name": snap.title})
+    """One ClaimReview per claim with a verdict (schema.org, as fact-check publishers
+    write them: ``url``, ``claimReviewed``, ``itemReviewed`` with its ``author`` and
+    ``datePublished`` where the case knows them, ``reviewRating`` with its
+    ``alternateName``, ``author`` the publishing organisation, not the byline)."""
+    author: dict | None = None
+    if snap.publisher:
+        author = {"@type": "Organization", "name": snap.publisher}
+        if snap.url:
+            parts = urlsplit(snap.url)
+            author["url"] = f"{parts.scheme}://{parts.netloc}/"
     out = []
     for c in snap.claims:
         if not c.has_verdict:
@@ -27,14 +36,23 @@ def claim_reviews(snap: ReportSnapshot) -> list[dict]:
         if c.status in RATINGS:
             rating.update(ratingValue=RATINGS[c.status], bestRating=5, worstRating=1)
         item: dict = {"@type": "Claim"}
+        if c.claimant:
+            item["author"] = {"@type": "Person" if c.claimant_is_person else "Organization",
+                              "name": c.claimant}
+        if c.claimed_on:
+            item["datePublished"] = c.claimed_on
         if c.origin is not None:
             item["appearance"] = {"@type": "CreativeWork", "name": c.origin.title}
         if c.about:
             item["about"] = [{"@type": "Thing", "name": name} for name in c.about]
-        review = {"@type": "ClaimReview", "@id": f"#claim-{c.number}",
-                  "datePublished": snap.date, "author": author,
-                  "claimReviewed": c.text, "itemReviewed": item, "reviewRating": rating,
-                  "reviewBody": c.rationale}
+        review: dict = {"@type": "ClaimReview", "@id": f"#claim-{c.number}"}
+        if snap.url:
+            review["url"] = f"{snap.url}#claim-{c.number}"
+        review.update({"datePublished": snap.date, "claimReviewed": c.text,
+                       "itemReviewed": item, "reviewRating": rating,
+                       "reviewBody": c.rationale})
+        if author is not None:
+            review["author"] = author
         out.append(review)
     return out
 

@@ -10,13 +10,26 @@ import re
 
 from workbench.core.findings import CITATION_MARK
 from workbench.core.snapshot import Evidence, Finding, Note, ReportSnapshot, Source
-from workbench.report.text import CHANNELS, STANCES, VERDICTS, clean
+from workbench.report.text import CHANNELS, CLAIMS_TITLE, NARRATED, STANCES, VERDICTS, clean
 
-_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|!])")
+#: Characters that are markup anywhere in a line (CommonMark and GitHub's extensions:
+#: emphasis, code, links, images, HTML, headings, tables, strikethrough, entities).
+_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|!~&])")
+#: Constructs that are markup at the start of a line: list items ("- ", "+ ", "1. ",
+#: "1) "), block quotes, headings and thematic breaks or setext underlines ("---", "===").
+_LINE_START = re.compile(r"^(\s*)([-+=]|\d{1,9}(?=[.)]))")
 
 
 def _escape(text: str) -> str:
-    return _SPECIAL.sub(r"\\\1", text)
+    text = _SPECIAL.sub(r"\\\1", text)
+    m = _LINE_START.match(text)
+    if m:
+        if m.group(2)[0].isdigit():
+            end = m.end()
+            text = text[:end] + "\\" + text[end:]  # "1\." is not a list item
+        else:
+            text = text[:m.start(2)] + "\\" + text[m.start(2):]
+    return text
 
 
 def md(text: str | None) -> str:
@@ -66,6 +79,8 @@ def _note(n: Note) -> str:
         head += f" · SHA-256 `{src.short_hash}`"
     if n.withheld:
         return f"{head}. Quotation withheld to protect a confidential source."
+    if n.quote and n.narrated:
+        return f"{head}. {NARRATED}{md(n.quote)}"
     if n.quote:
         return f"{head}: \u201c{md(n.quote)}\u201d"
     return head + "."
@@ -74,6 +89,7 @@ def _note(n: Note) -> str:
 def _evidence(e: Evidence) -> str:
     where = md(e.label) + (f" [S{e.source.number}]" if e.source else "")
     body = ("quotation withheld to protect a confidential source" if e.withheld
+            else NARRATED + md(e.quote) if e.quote and e.narrated
             else f"\u201c{md(e.quote)}\u201d" if e.quote else "")
     note = f" ({md(e.note)})" if e.note else ""
     return f"- {where}: {body}{note}" if body else f"- {where}{note}"
@@ -89,6 +105,8 @@ def render_markdown(snap: ReportSnapshot) -> str:
                 "publication checks.", ""]
     out += ["| At a glance | |", "|---|---:|"]
     out += [f"| {label} | {n:,} |" for label, n in snap.counts]
+    out += [f"| Contradictions resolved | {snap.resolved_contradictions} of "
+            f"{len(snap.contradictions)} |"]
     out += ["", "## Findings", ""]
     footnotes: list[str] = []
     for f in snap.findings:
@@ -101,35 +119,45 @@ def render_markdown(snap: ReportSnapshot) -> str:
         if f.status == "draft":
             out += ["*Marked draft by its author.*", ""]
         footnotes += [f"[^{n.number}]: {_note(n)}" for n in f.notes]
-    out += ["## Contradictions and how they were resolved", ""]
-    if not snap.contradictions:
-        out += ["No claim in this case has evidence on both sides.", ""]
-    for c in snap.contradictions:
-        out += [f"### Claim {c.number}: {md(c.text)}", "", "**Evidence for**", ""]
-        out += [_evidence(e) for e in c.supports]
-        out += ["", "**Evidence against**", ""]
-        out += [_evidence(e) for e in c.contradicts]
-        if c.context:
-            out += ["", "**Context**", ""] + [_evidence(e) for e in c.context]
-        out += ["", f"**Verdict: {VERDICTS.get(c.status, c.status)}**"
+    out += [f"## {CLAIMS_TITLE}", ""]
+    if not snap.claims:
+        out += ["No claim is recorded in this case.", ""]
+    for c in snap.claims:
+        out += [f"### Claim {c.number}: {md(c.text)}", ""]
+        if c.about:
+            out += ["About: " + md(", ".join(c.about)), ""]
+        if c.contested:
+            out += ["**Contradiction:** the evidence goes both ways.", ""]
+        for title, items in (("Evidence for", c.supports), ("Evidence against", c.contradicts),
+                             ("Context", c.context)):
+            if items or (c.contested and title != "Context"):
+                out += [f"**{title}**", ""] + [_evidence(e) for e in items] + [""]
+        if not (c.supports or c.contradicts):
+            out += ["No evidence for or against is linked to this claim.", ""]
+        out += [f"**Verdict: {VERDICTS.get(c.status, c.status)}**"
                 + (f" (decided {c.decided_on})" if c.decided_on else ""), "",
                 md(c.rationale) if c.rationale else "No rationale recorded yet.", ""]
     out += ["## Responses", ""]
     for a in snap.responses:
         out += [f"### {md(a.name)}", ""]
-        if not a.on_record:
+        if a.not_needed is not None:
+            out += [f"No response needed: {md(a.not_needed)}", ""]
+        elif not a.on_record:
             out += ["No statement on record.", ""]
+        last_speaker = None
         for r in a.responses:
             if r.stance == "no-response":
                 out += [f"- **Did not respond** to questions sent {md(r.asked_on)}"
                         + (f" by {CHANNELS.get(r.channel or '', r.channel)}" if r.channel
                            else "") + "."]
                 continue
+            who = (md(", ".join(p for p in (r.speaker, r.role) if p)) or None
+                   if r.speaker != last_speaker else None)
+            last_speaker = r.speaker
             head = _join([f"**{STANCES.get(r.stance, r.stance)}**", md(r.date),
-                          CHANNELS.get(r.channel or "", r.channel),
-                          md(", ".join(p for p in (r.speaker, r.role) if p)) or None,
-                          _src(r.source)])
+                          CHANNELS.get(r.channel or "", r.channel), who, _src(r.source)])
             text = ("words withheld to protect a confidential source" if r.withheld
+                    else NARRATED + md(r.text) if r.text and r.narrated
                     else f"\u201c{md(r.text)}\u201d" if r.text else "")
             out += [f"- {head}" + (f": {text}" if text else "")]
         out += [""]

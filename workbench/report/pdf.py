@@ -12,7 +12,6 @@ the document is saved. One pass, no second layout.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -182,7 +181,7 @@ def story(snap: ReportSnapshot, styles: Styles, width: float) -> list:
     flow.append(PageBreak())
     flow += sections.findings(snap, styles)
     flow.append(PageBreak())
-    flow += sections.contradictions(snap, styles, width)
+    flow += sections.claims(snap, styles, width)
     flow.append(PageBreak())
     flow += sections.responses(snap, styles)
     flow.append(PageBreak())
@@ -209,27 +208,31 @@ def _progress_callback(progress: Progress) -> Callable[[str, int], None]:
 
 
 def render_pdf(snap: ReportSnapshot, path: str | Path, *, reproducible: bool = False,
-               progress: Progress = NO_PROGRESS) -> Path:
+               progress: Progress = NO_PROGRESS, atomic: bool = True) -> Path:
     """Write the report to ``path`` (replaced only once the PDF is complete).
 
     ``progress`` hears how far the layout is and may cancel it; the file at ``path`` is
-    then left as it was.
+    then left as it was. With ``atomic`` (the default) the PDF is written to a temporary
+    file beside ``path`` and renamed over it (never through a link or onto a device:
+    :func:`workbench.report.export.replacing`); without, ``path`` is written directly
+    (it is already such a temporary file).
     """
+    from workbench.report.export import replacing
+
     path = Path(path)
+    if atomic:
+        with replacing(path, fmt="any") as tmp:
+            render_pdf(snap, tmp, reproducible=reproducible, progress=progress, atomic=False)
+        return path
     styles = Styles()
-    tmp = str(path.with_name(f".{path.name}.partial"))
     a85 = rl_config.useA85
     rl_config.useA85 = 0  # binary streams: ASCII85-encoding them costs ~10% of the export
     try:
-        doc = ReportDocument(tmp, snap, styles, reproducible=reproducible)
+        doc = ReportDocument(str(path), snap, styles, reproducible=reproducible)
         doc.setProgressCallBack(_progress_callback(progress))
         pdf_date = "D:" + snap.date.replace("-", "") + "000000+00'00'" if reproducible \
             else None
         doc.build(story(snap, styles, doc.width), canvasmaker=_canvas_maker(pdf_date))
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
     finally:
         rl_config.useA85 = a85
     return path

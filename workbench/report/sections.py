@@ -16,11 +16,12 @@ from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Paragraph,
 from reportlab.platypus import TableStyle
 
 from workbench.core.findings import CITATION_MARK
-from workbench.core.snapshot import (ActorResponses, Claim, Evidence, Finding, Note,
+from workbench.core.snapshot import (Claim, Evidence, Finding, Note,
                                      ReportSnapshot, Response, Source)
 from workbench.report import fonts
 from workbench.report.styles import Styles
-from workbench.report.text import CHANNELS, STANCES, VERDICTS, clean, esc, join, quoted
+from workbench.report.text import (CHANNELS, CLAIMS_TITLE, NARRATED, STANCES, VERDICTS,
+                                   clean, esc, join, quoted)
 
 #: Longest quotation a table cell prints whole; longer ones are cut with a pointer to
 #: their source (a cell must fit on one page).
@@ -59,7 +60,7 @@ def title_page(snap: ReportSnapshot, s: Styles) -> list[Flowable]:
     counts = [[Paragraph(esc(label), s.cell), Paragraph(f"{n:,}", s.cell_head)]
               for label, n in snap.counts]
     counts.append([Paragraph("Contradictions resolved", s.cell),
-                   Paragraph(f"{sum(1 for c in snap.contradictions if c.has_verdict)} of "
+                   Paragraph(f"{snap.resolved_contradictions} of "
                              f"{len(snap.contradictions)}", s.cell_head)])
     table = Table(counts, colWidths=[60 * mm, 40 * mm], hAlign="LEFT")
     table.setStyle(TableStyle([
@@ -70,7 +71,7 @@ def title_page(snap: ReportSnapshot, s: Styles) -> list[Flowable]:
     out.append(Spacer(1, 8 * mm))
     out.append(Paragraph("Contents", s.h2))
     for key, name in (("findings", "Findings"),
-                      ("contradictions", "Contradictions and how they were resolved"),
+                      ("claims", CLAIMS_TITLE),
                       ("responses", "Responses"), ("sources", "Sources")):
         out.append(Paragraph(_link(key, name, s), s.toc))
     out.append(Spacer(1, 8 * mm))
@@ -123,6 +124,8 @@ def _note(n: Note, s: Styles) -> list[Flowable]:
         head += f' · SHA-256&nbsp;<font name="WorkbenchMono">{src.short_hash}</font>'
     if n.withheld:
         body = "Quotation withheld to protect a confidential source."
+    elif n.quote and n.narrated:
+        body = NARRATED + esc(n.quote)
     elif n.quote:
         body = quoted(n.quote)
     elif n.stance == "no-response":
@@ -178,12 +181,25 @@ def _evidence_cell(e: Evidence | None, s: Styles) -> list[Flowable]:
         text = e.quote
         if len(text) > CELL_QUOTE_LIMIT:
             text = text[:CELL_QUOTE_LIMIT].rsplit(" ", 1)[0] + " [\u2026]"
-        parts.append(f"<i>{quoted(text)}</i>")
+        parts.append(NARRATED + esc(text) if e.narrated else f"<i>{quoted(text)}</i>")
     if e.note:
         parts.append(f'<font size="{s.small.fontSize}" color="{s.muted.hexval()}">'
                      f"{esc(e.note)}</font>")
     # One paragraph per item: label, quotation and note (each Paragraph costs a parse).
     return [Paragraph("<br/>".join(parts), s.cell)]
+
+
+def _evidence_list(c: Claim, s: Styles) -> list[Flowable]:
+    """Evidence on at most one side: listed, not set side by side."""
+    out: list[Flowable] = []
+    for title, items in (("Evidence for", c.supports), ("Evidence against", c.contradicts)):
+        if items:
+            out.append(Paragraph(title, s.label))
+            for e in items:
+                out.extend(_evidence_cell(e, s))
+    if not (c.supports or c.contradicts):
+        out.append(Paragraph("No evidence for or against is linked to this claim.", s.small))
+    return out
 
 
 def _claim(number: int, c: Claim, s: Styles, width: float) -> list[Flowable]:
@@ -192,6 +208,12 @@ def _claim(number: int, c: Claim, s: Styles, width: float) -> list[Flowable]:
                                    1, outline=c.text)]
     if c.about:
         out.append(Paragraph("About: " + esc(", ".join(c.about)), s.small))
+    if c.contested:
+        out.append(Paragraph("<b>Contradiction:</b> the evidence goes both ways.", s.small))
+    else:
+        out.extend(_evidence_list(c, s))
+        out.extend(_verdict_tail(c, s, width))
+        return out
     rows: list[list] = [[Paragraph("Evidence for", s.cell_head),
                          Paragraph("Evidence against", s.cell_head)]]
     for left, right in zip_longest(c.supports, c.contradicts):
@@ -207,6 +229,11 @@ def _claim(number: int, c: Claim, s: Styles, width: float) -> list[Flowable]:
         ("LEFTPADDING", (0, 0), (-1, -1), 6), ("RIGHTPADDING", (0, 0), (-1, -1), 6),
         ("TOPPADDING", (0, 0), (-1, -1), 5), ("BOTTOMPADDING", (0, 0), (-1, -1), 5)]))
     out.append(table)
+    out.extend(_verdict_tail(c, s, width))
+    return out
+
+
+def _verdict_tail(c: Claim, s: Styles, width: float) -> list[Flowable]:
     tail: list[Flowable] = []
     if c.context:
         tail.append(Spacer(1, 4))
@@ -225,36 +252,35 @@ def _claim(number: int, c: Claim, s: Styles, width: float) -> list[Flowable]:
         ("LEFTPADDING", (0, 0), (-1, -1), 8), ("TOPPADDING", (0, 0), (-1, -1), 6),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 6)]))
     tail += [Spacer(1, 6), box]
-    out.append(KeepTogether(tail))  # the verdict stays with the context it weighs
-    return out
+    return [KeepTogether(tail)]  # the verdict stays with the context it weighs
 
 
-def contradictions(snap: ReportSnapshot, s: Styles, width: float) -> list[Flowable]:
-    out: list[Flowable] = [heading("Contradictions and how they were resolved", s.h1,
-                                   "contradictions", 0)]
-    contested = snap.contradictions
-    if not contested:
-        out.append(Paragraph("No claim in this case has evidence on both sides.", s.body))
+def claims(snap: ReportSnapshot, s: Styles, width: float) -> list[Flowable]:
+    """Every claim checked, with its evidence and verdict; a contradiction (evidence on
+    both sides) sets the two sides side by side."""
+    out: list[Flowable] = [heading(CLAIMS_TITLE, s.h1, "claims", 0)]
+    if not snap.claims:
+        out.append(Paragraph("No claim is recorded in this case.", s.body))
     else:
         out.append(Paragraph(
-            "Each claim below has evidence on both sides. The table sets the evidence for "
-            "and against side by side; the verdict under it says how the contradiction was "
-            "resolved, and why.", s.body))
-    for number, c in enumerate(contested, start=1):
-        out.extend(_claim(number, c, s, width))
+            "Every claim checked for this report, with the evidence for and against it and "
+            "the verdict, with its reasons. Where the evidence goes both ways (a "
+            "contradiction) a table sets the two sides side by side.", s.body))
+    for c in snap.claims:
+        out.extend(_claim(c.number, c, s, width))
     return out
 
 
 # -- responses --------------------------------------------------------------------------
 
-def _response(r: Response, s: Styles) -> list[Flowable]:
+def _response(r: Response, s: Styles, *, repeat_speaker: bool = True) -> list[Flowable]:
     if r.stance == "no-response":
         line = "<b>Did not respond</b> to questions sent " + join(
             [f"on {esc(r.asked_on)}" if r.asked_on else None,
              f"by {esc(CHANNELS.get(r.channel or '', r.channel))}" if r.channel else None],
             " ") + "."
         return [Paragraph(line, s.body)]
-    who = join([r.speaker, r.role], ", ")
+    who = join([r.speaker, r.role], ", ") if repeat_speaker else None
     line = join([f"<b>{esc(STANCES.get(r.stance, r.stance))}</b>", esc(r.date),
                  esc(CHANNELS.get(r.channel or "", r.channel)), esc(who)])
     if r.source is not None:
@@ -262,6 +288,8 @@ def _response(r: Response, s: Styles) -> list[Flowable]:
     out: list[Flowable] = [Paragraph(line, s.body)]
     if r.withheld:
         out.append(Paragraph("Words withheld to protect a confidential source.", s.quote))
+    elif r.text and r.narrated:
+        out.append(Paragraph(NARRATED + esc(r.text), s.body))
     elif r.text:
         out.append(Paragraph(quoted(r.text), s.quote))
     out.append(Spacer(1, 4))
@@ -269,26 +297,23 @@ def _response(r: Response, s: Styles) -> list[Flowable]:
 
 
 def responses(snap: ReportSnapshot, s: Styles) -> list[Flowable]:
+    """One entry per party (and, within it, per speaker): those that gave no words on
+    record first, with the date they were asked."""
     out: list[Flowable] = [heading("Responses", s.h1, "responses", 0)]
     out.append(Paragraph(
         "The statements on record from each party in this report, verbatim, with who "
         "spoke, when and how. Parties that did not respond are listed first, with the date "
         "they were asked.", s.body))
-    silent = [(a, r) for a in snap.responses for r in a.responses if r.stance == "no-response"]
-    missing = [a for a in snap.responses if not a.on_record]
-    if silent or missing:
-        out.append(Paragraph("Who did not respond", s.h3))
-        for a, r in silent:
-            out.append(Paragraph(f"<b>{esc(a.name)}</b>: no response to questions sent "
-                                 f"{esc(r.asked_on)}.", s.body))
-        for a in missing:
-            out.append(Paragraph(f"<b>{esc(a.name)}</b>: no response on record.", s.body))
     for i, a in enumerate(snap.responses, start=1):
         out.append(heading(a.name, s.h3, f"actor-{i}", 1))
-        if not a.on_record:
-            out.append(Paragraph("No statement on record.", s.small))
+        if a.not_needed is not None:
+            out.append(Paragraph(f"<b>No response needed:</b> {esc(a.not_needed)}", s.body))
+        elif not a.on_record:
+            out.append(Paragraph("No response on record.", s.body))
+        last_speaker = None
         for r in a.responses:
-            out.extend(_response(r, s))
+            out.extend(_response(r, s, repeat_speaker=r.speaker != last_speaker))
+            last_speaker = r.speaker
     return out
 
 

@@ -9,6 +9,10 @@ STANCES = {"confirms": "Confirms", "denies": "Denies", "disputes": "Disputes",
            "declined": "Declined to comment", "no-response": "Did not respond"}
 VERDICTS = {"unverified": "No verdict yet", "confirmed": "Confirmed", "refuted": "Refuted",
             "mixed": "Mixed", "unresolved": "Unresolved", "unverifiable": "Unverifiable"}
+#: Before a statement's text that narrates who said it: printed as recorded, unquoted.
+NARRATED = "As recorded (the reporter\u2019s account, not the speaker\u2019s words): "
+#: The report's section of every claim checked, with its verdict.
+CLAIMS_TITLE = "Claims checked and verdicts"
 CHANNELS = {"email": "email", "phone": "phone", "press-release": "press release",
             "document": "document", "in-person": "in person"}
 

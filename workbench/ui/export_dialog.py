@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (QButtonGroup, QComboBox, QDateEdit, QDialog,
                                QPushButton, QRadioButton, QScrollArea, QVBoxLayout, QWidget)
 from PySide6.QtWidgets import QCheckBox  # the chronology option (issue 19)
 
-from workbench.core import gate, snapshot
+from workbench.core import gate
 from workbench.core.casefile import Case
 from workbench.core.errors import ValidationError
 from workbench.core.progress import Progress
@@ -56,41 +56,30 @@ class ExportResult:
 
 
 def export(case: Case, request: ExportRequest, progress: Progress) -> ExportResult:
-    """Build the snapshot, check the gate for a final export, render. Any thread."""
-    from workbench.report import render_claimreview, render_markdown, render_pdf
+    """Build the snapshot, check the gate for a final export, render, read back, write
+    (all in :func:`workbench.report.export.export`, as the command line does). Any
+    thread."""
+    from workbench.report import export as report_export
 
-    if request.path.resolve() == Path(case.path).resolve():
-        raise ValidationError("the report cannot overwrite the case file")
-    if not request.path.parent.is_dir():
-        raise ValidationError(f"folder {request.path.parent} does not exist")
-    progress.update(0.0, "Reading the case")
-    snap = snapshot.build(case, title=request.title, byline=request.byline,
-                          date=request.date, draft=request.draft,
-                          progress=progress.child(0.0, 0.4), chronology=request.chronology)
-    if not request.draft:
-        progress.update(0.4, "Checking the case is publishable")
-        problems = gate.check(case, title=request.title, byline=request.byline, built=snap)
-        if problems:
-            return ExportResult(None, tuple(problems))
-    progress.check()
-    progress.update(0.5, "Writing the report")
-    preview: tuple[QImage, ...] = ()
-    text_preview = ""
     try:
-        if request.fmt == "pdf":
-            render_pdf(snap, request.path, progress=progress.child(0.5, 0.9))
-            progress.update(0.9, "Rendering a preview")
-            preview = render_preview(request.path)
-        else:
-            text = render_markdown(snap) if request.fmt == "md" else render_claimreview(snap)
-            request.path.write_text(text, encoding="utf-8")
-            text_preview = text[:6000]
+        done = report_export.export(case, report_export.ExportRequest(
+            fmt=request.fmt, output=request.path, title=request.title,
+            byline=request.byline, date=request.date, draft=request.draft,
+            chronology=request.chronology),
+            progress=progress.child(0.0, 0.9))
     except OSError as exc:  # a folder, no permission, a full disk: say so in one line
         raise ValidationError(f"cannot write {request.path}: "
                               f"{exc.strerror or exc}") from exc
+    if done.refused:
+        return ExportResult(None, done.problems)
+    snap = done.snapshot
+    preview: tuple[QImage, ...] = ()
+    if request.fmt == "pdf":
+        progress.update(0.9, "Rendering a preview")
+        preview = render_preview(request.path)
     progress.update(1.0, "Done")
     return ExportResult(request.path, (), len(snap.findings), len(snap.notes),
-                        len(snap.sources), preview, text_preview)
+                        len(snap.sources), preview, (done.text or "")[:6000])
 
 
 def render_preview(path: Path, pages: int = PREVIEW_PAGES,
