@@ -24,7 +24,9 @@ import logging
 import os
 import shutil
 import threading
+import time
 from dataclasses import dataclass
+from collections.abc import Iterator
 from pathlib import Path
 
 import platformdirs
@@ -84,6 +86,44 @@ def writer_processes(pages: int) -> int:
     if pages < 5000 or threading.active_count() > 1:
         return 1
     return max(1, min(2, os.cpu_count() or 1))
+
+
+#: How long an update waits for another program's update or rebuild of the same index.
+UPDATE_WAIT = 10.0
+
+
+@contextlib.contextmanager
+def _exclusive(lock_path: Path, *, timeout: float | None,
+               progress: Progress = NO_PROGRESS) -> "Iterator[bool]":
+    """Hold the index's lock (``flock`` on a file beside the index folder) while the
+    block runs; yields False, without waiting longer, when ``timeout`` passes first.
+
+    Beside the folder, not in it: a rebuild replaces the folder, and a lock inside it
+    would then be a different file for a program that opened it before. ``flock`` locks
+    belong to the open file, so two threads of one program exclude each other too.
+    """
+    import fcntl
+
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(lock_path, os.O_CREAT | os.O_RDWR, 0o644)
+    started = time.monotonic()
+    try:
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if timeout is not None and time.monotonic() - started >= timeout:
+                    yield False
+                    return
+                progress.check()
+                time.sleep(0.05)
+        try:
+            yield True
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
 
 
 @dataclass(frozen=True)
@@ -177,7 +217,7 @@ class CaseIndex:
         if state.revision is not None and self._catch_up(state.revision):
             self.last_repair = "caught up"
         else:
-            self.rebuild(progress)
+            self.rebuild(progress, unless_fresh=True)
             self.last_repair = "rebuilt"
         return state
 
@@ -233,14 +273,26 @@ class CaseIndex:
         self._ix = None
 
     # -- rebuilding -------------------------------------------------------------------
-    def rebuild(self, progress: Progress = NO_PROGRESS) -> int:
+    @property
+    def lock_path(self) -> Path:
+        return self.directory.with_name(self.directory.name + ".lock")
+
+    def rebuild(self, progress: Progress = NO_PROGRESS, *, unless_fresh: bool = False) -> int:
         """Index the whole case afresh; returns the number of entries.
 
         The new index is built beside the old one and replaces it only when complete,
         so a cancelled or failed rebuild leaves the previous index (still marked stale).
+        It holds the index's lock throughout: another program's rebuild of the same
+        case is waited for (and with ``unless_fresh``, not repeated if it left the index
+        in step), and other programs' updates wait or leave their changes to the next.
         """
-        # Named for this process: two programs may rebuild the same case's index at
-        # once (the window and a terminal command); neither may clear the other's.
+        with _exclusive(self.lock_path, timeout=None, progress=progress):
+            if unless_fresh and self.directory.is_dir() and self.check().fresh:
+                progress.update(1.0, "Index ready")  # another program just rebuilt it
+                return self.searcher().doc_count()
+            return self._rebuild(progress)
+
+    def _rebuild(self, progress: Progress) -> int:
         building = self.directory.with_name(f"{self.directory.name}.building-{os.getpid()}")
         shutil.rmtree(building, ignore_errors=True)
         building.mkdir(parents=True)
@@ -259,10 +311,7 @@ class CaseIndex:
         old = self.directory.with_name(f"{self.directory.name}.old-{os.getpid()}")
         with contextlib.suppress(FileNotFoundError):
             self.directory.rename(old)
-        try:
-            building.rename(self.directory)
-        except OSError:  # another program put its fresh index there first
-            shutil.rmtree(building, ignore_errors=True)
+        building.rename(self.directory)
         shutil.rmtree(old, ignore_errors=True)
         progress.update(1.0, "Index ready")
         return count
@@ -357,9 +406,18 @@ class CaseIndex:
         reads from the index's own record which revision it holds, adds whatever the
         audit log says changed since then (another process's actions), and records
         exactly the revision it read up to, never a later one it has not indexed.
+        When another program holds the index for longer than :data:`UPDATE_WAIT`, the
+        update is left to the next one (which catches up from the same record).
         """
+        with _exclusive(self.lock_path, timeout=UPDATE_WAIT) as locked:
+            if not locked:
+                log.info("search index busy in another program; updating it later")
+                return 0
+            return self._update(refs)
+
+    def _update(self, refs) -> int:
         ix = self._open()
-        writer = TermOrderWriter(ix, timeout=10.0, compound=False)
+        writer = TermOrderWriter(ix, timeout=UPDATE_WAIT, compound=False)
         try:
             upto = self.case.revision
             meta = self._read_meta() or {}
