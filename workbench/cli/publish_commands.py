@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from workbench.cli import handoff_commands
 from workbench.cli.main import cli
 from workbench.cli.output import emit_json, fields, open_case, table, to_plain
 from workbench.cli.record_commands import actor
@@ -131,16 +132,20 @@ def check_cmd(case: str, title: str | None, byline: str | None, as_json: bool) -
 @click.option("-o", "--output", type=click.Path(dir_okay=False),
               help="Where to write the report (Markdown and JSON-LD: standard output "
                    "when omitted).")
-@click.option("--format", "fmt", type=click.Choice(["pdf", "md", "claimreview"]),
-              default="pdf", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["pdf", "md", "claimreview", "ftm"]),
+              default="pdf", show_default=True,
+              help="ftm: FollowTheMoney entities for Aleph (needs workbench[aleph]).")
 @click.option("--draft", is_flag=True, help="Export even if the gate fails, marked DRAFT.")
 @click.option("--date", "report_date",
               help="The report's date, YYYY-MM-DD (default today); also makes the PDF "
                    "byte-for-byte reproducible.")
 @click.option("--title", help="The report's title (default: the case title).")
 @click.option("--byline", help="Who the report is by.")
+@handoff_commands.INCLUDE_CONFIDENTIAL
+@handoff_commands.I_UNDERSTAND
 def export_cmd(case: str, output: str | None, fmt: str, draft: bool, report_date: str | None,
-               title: str | None, byline: str | None) -> None:
+               title: str | None, byline: str | None, include_confidential: bool = False,
+               i_understand: bool = False) -> None:
     """Export the report of findings with their sources.
 
     A final export is refused (exit 1, with the list of problems) while `workbench check`
@@ -151,6 +156,9 @@ def export_cmd(case: str, output: str | None, fmt: str, draft: bool, report_date
         raise click.UsageError("a PDF needs an output file: -o report.pdf")
     if output and Path(output).resolve() == Path(case).resolve():
         raise ValidationError("the report cannot overwrite the case file")
+    if fmt == "ftm":
+        return handoff_commands.export_ftm(case, output, i_understand=i_understand,
+                                           include_confidential=include_confidential)
     with open_case(case) as c:
         snap = snapshot.build(c, title=title, byline=byline, date=report_date, draft=draft)
         problems = [] if draft else gate.check(c, built=snap)
