@@ -160,6 +160,13 @@ class _Export:
         include = summary.include_confidential
         redactor = None if include else Redactor(case)
         self.redactor = redactor if redactor is not None and redactor.active else None
+        # A quick test before the Redactor's regular expression (which costs ~1 ms a
+        # page): every string it can match, folded, as the Redactor folds the text it
+        # matches. Without them (a changed Redactor) every text goes through it.
+        terms = getattr(self.redactor, "_terms", None)
+        hashes = getattr(self.redactor, "_hashes", None)
+        self.needles = None if terms is None or hashes is None else \
+            [t.casefold() for t in terms] + [h.casefold() for h in hashes]
         self.skip_docs: set[int] = set() if include else {r[0] for r in self.conn.execute(
             "WITH RECURSIVE x(id) AS (SELECT id FROM documents WHERE confidential = 1 "
             "UNION SELECT d.id FROM documents d JOIN x ON d.parent_id = x.id) "
@@ -185,6 +192,10 @@ class _Export:
         """``value`` with confidential names replaced (unless they are included)."""
         if not value or self.redactor is None:
             return value
+        if self.needles is not None:
+            folded = " ".join(value.replace("’", "'").casefold().split())
+            if not any(needle in folded for needle in self.needles):
+                return value  # names nothing confidential: the Redactor would agree
         clean = self.redactor.scrub(value, Where(kind, row_id, what), quote=quote)
         self.summary.replaced += len(self.redactor.leaks)
         self.redactor.leaks.clear()
