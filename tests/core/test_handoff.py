@@ -19,6 +19,7 @@ import pytest
 from workbench.core import actors, documents, handoff
 from workbench.core.casefile import Case
 from workbench.core.documents import EmailHeaders, PageText
+from workbench.core.progress import Cancelled, Progress
 
 if not handoff.available():
     pytest.skip("followthemoney/fingerprints not installed (pip install "
@@ -119,6 +120,9 @@ def rich_case(tmp_path) -> Path:
                       confidential=True,
                       email=EmailHeaders(from_addr="Robin Whistler <robin.whistler@example.org>",
                                          subject="Tip from Robin", message_id="<tip@x>"))
+        documents.add(case, data=b"<html>saved</html>", title="Saved web page", kind="html",
+                      pages=["Saved page: the county sheriff shares detections."],
+                      file_name="page.html", media_type="text/html")
         documents.add(case, data=b"open note", title="Call notes", kind="note",
                       pages=["Spoke to R. Whistler again; Pat Quill confirmed."],
                       file_name="call-notes.txt")
@@ -164,6 +168,42 @@ def test_confidential_names_in_open_text_are_replaced(rich_case, tmp_path):
     assert summary.replaced >= 1  # "R. Whistler" in the call notes
     assert "confidential source 1" in text
     assert "pat quill confirmed" in text
+
+
+def test_rich_case_uses_the_fitting_schemata(rich_case, tmp_path):
+    out = tmp_path / "rich.ftm.jsonl"
+    with Case.open(rich_case) as case:
+        export_case(case, out)
+    entities = read_entities(out)
+    by_title = {e["properties"]["title"][0]: e for e in entities if "title" in e["properties"]}
+    assert by_title["Long report"]["schema"] == "Pages"
+    assert by_title["Saved web page"]["schema"] == "HyperText"
+    assert by_title["Call notes"]["schema"] == "PlainText"
+    reply = by_title["Re: Plate request"]
+    assert reply["schema"] == "Email"
+    assert reply["properties"]["inReplyToEmail"] == [by_title["Plate request"]["id"]]
+    assert by_title["Attachment scan.txt"]["properties"]["parent"] == \
+        [by_title["Plate request"]["id"]]
+    pages = [e for e in entities if e["schema"] == "Page"
+             and e["properties"]["document"] == [by_title["Long report"]["id"]]]
+    assert sorted(int(p["properties"]["index"][0]) for p in pages) == list(range(1, 8))
+    long_page = next(p for p in pages if p["properties"]["index"] == ["6"])
+    assert len(long_page["properties"]["bodyText"]) == 2  # over FtM's 65,000 characters
+    membership = next(e for e in entities if e["schema"] == "Membership")
+    quill = next(e for e in entities if e["properties"].get("name") == ["Pat Quill"])
+    assert membership["properties"]["member"] == [quill["id"]]
+    mentions = {(e["properties"]["document"][0], e["properties"]["resolved"][0])
+                for e in entities if e["schema"] == "Mention"}
+    assert (by_title["Call notes"]["id"], quill["id"]) in mentions
+
+
+def test_cancelled_export_leaves_no_file(sample_case, tmp_path):
+    out = tmp_path / "out" / "case.ftm.jsonl"
+    out.parent.mkdir()
+    with pytest.raises(Cancelled):
+        export_case(sample_case, out, progress=Progress(lambda f, s: None, lambda: True))
+    assert list(out.parent.iterdir()) == []
+    assert not sample_case.conn.in_transaction
 
 
 def test_ids_are_stable_and_derived_from_case_and_rows(sample_path, tmp_path):
