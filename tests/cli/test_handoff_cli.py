@@ -41,7 +41,7 @@ def test_export_and_import_in_real_processes(sample_path, tmp_path):
     done = subprocess.run([*wb, "export", str(sample_path), "--format", "ftm", "-o",
                            str(out)], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
-    assert "Left out as confidential: 1 actors, 1 documents" in done.stdout
+    assert "Left out as confidential: 1 actor, 1 document" in done.stdout
     other = tmp_path / "other.wbcase"
     subprocess.run([*wb, "new", str(other), "--title", "Other"], check=True,
                    capture_output=True, timeout=60)

@@ -63,3 +63,15 @@ def test_export_from_the_window_leaves_confidential_out_then_asks(sample_window,
     assert "County dispatcher (source)" in out.read_text(encoding="utf-8")
     wait_idle(qtbot, window)
     dialog.close()
+
+
+def test_without_the_extra_the_entry_says_how_to_install_it(sample_window, monkeypatch):
+    """As on a desktop bundle built without workbench[aleph]."""
+    from PySide6.QtWidgets import QMessageBox
+    monkeypatch.setattr(handoff, "available", lambda: False)
+    sample_window.aleph_export_action.trigger()
+    assert sample_window.aleph_export_dialog is None
+    box = sample_window.findChild(QMessageBox, "alephMissingExtra")
+    assert box is not None and box.isVisible()
+    assert "workbench[aleph]" in box.text()
+    box.close()

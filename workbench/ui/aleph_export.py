@@ -124,15 +124,19 @@ class AlephExportDialog(QDialog):
         else:
             self.reject()
 
+    def _say(self, text: str) -> None:
+        self.status.setText(text)
+        self.adjustSize()  # a summary of several lines: grow rather than clip it
+
     def _finished(self, summary) -> None:
         self.summary = summary
-        self.status.setText("\n".join(summary.lines()))
+        self._say("\n\n".join(summary.lines()))
 
     def _failed(self, message: str) -> None:
         if self.job is not None and self.job.was_cancelled:
-            self.status.setText("Export cancelled; no file was written.")
+            self._say("Export cancelled; no file was written.")
         else:
-            self.status.setText(f"Not exported: {message}")
+            self._say(f"Not exported: {message}")
 
     def _ended(self) -> None:
         self.job = None
@@ -153,7 +157,7 @@ def install(window) -> QAction:
     action.setEnabled(False)
     window.addAction(action)
     file_menu = window.menuBar().actions()[0].menu()
-    menu = file_menu.addMenu("&Export")
+    menu = file_menu.addMenu("E&xport")  # E is "Export report…"
     menu.setObjectName("exportMenu")
     close = getattr(window, "close_action", None)
     if close is not None and close in file_menu.actions():
@@ -171,8 +175,11 @@ def open_dialog(window) -> AlephExportDialog | None:
     if window.session is None:
         return None
     if not handoff.available():
-        QMessageBox.information(window, TITLE, handoff.INSTALL_HINT + "\n\nThen restart "
-                                "Workbench.")
+        box = QMessageBox(QMessageBox.Icon.Information, TITLE,
+                          handoff.INSTALL_HINT + "\n\nThen restart Workbench.",
+                          QMessageBox.StandardButton.Ok, window)
+        box.setObjectName("alephMissingExtra")
+        box.open()
         return None
     dialog = AlephExportDialog(window.session, window)
     window.aleph_export_dialog = dialog

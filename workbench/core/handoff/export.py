@@ -86,7 +86,7 @@ class ExportSummary:
             out.append("Confidential documents and people are INCLUDED (--include-confidential).")
         elif self.left_out:
             out.append("Left out as confidential: " + ", ".join(
-                f"{n} {k}" for k, n in sorted(self.left_out.items())))
+                f"{n} {k if n != 1 else k[:-1]}" for k, n in sorted(self.left_out.items())))
         else:
             out.append("Nothing in this case is marked confidential; nothing was left out.")
         if self.replaced:
