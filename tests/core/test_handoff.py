@@ -139,6 +139,8 @@ def test_sample_export_validates_and_leaves_confidential_out(sample_case, tmp_pa
     assert {"PublicBody", "Company", "Email", "PlainText", "Pages", "Page", "Mention",
             "Note", "Event", "Documentation", "UnknownLink"} <= schemas
     assert summary.left_out["documents"] == 1 and summary.left_out["actors"] == 1
+    tagged = [e for e in entities if "vendor" in e["properties"].get("keywords", [])]
+    assert {e["schema"] for e in tagged} >= {"PlainText"}  # the sample's tag "vendor"
     text = out.read_text(encoding="utf-8").lower()
     secrets = confidential_strings(sample_case)
     assert "tip-from-source.md" in secrets and "County dispatcher (source)" in secrets
@@ -301,14 +303,16 @@ def test_import_deduplicates_by_original_hash_and_name_fingerprint(sample_path, 
         assert dict((r[0], r[1]) for r in stored)["duplicate"] == 14
 
 
-def test_ftm_command_line_validates_the_export(sample_case, tmp_path):
+@pytest.mark.parametrize("which", ["sample", "rich"])
+def test_ftm_command_line_validates_the_export(which, sample_path, rich_case, tmp_path):
     ftm = Path(sys.executable).with_name("ftm")
     if not ftm.exists():
         ftm = shutil.which("ftm")
     if not ftm:
         pytest.skip("the ftm command is not installed")
     out = tmp_path / "case.ftm.jsonl"
-    export_case(sample_case, out)
+    with Case.open(sample_path if which == "sample" else rich_case) as case:
+        export_case(case, out)
     checked = tmp_path / "checked.jsonl"
     subprocess.run([str(ftm), "validate", "-i", str(out), "-o", str(checked)], check=True,
                    timeout=120, capture_output=True)

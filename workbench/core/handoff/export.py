@@ -205,6 +205,14 @@ class _Export:
         self.fh.write(json.dumps(e.to_dict(), ensure_ascii=False, sort_keys=True) + "\n")
         self.summary.entities[e.schema.name] += 1
 
+    def keywords(self, e: EntityProxy, kind: str, row_id: int) -> None:
+        """The row's tags, as FtM keywords."""
+        for (name,) in self.conn.execute(
+                "SELECT t.name FROM taggings g JOIN tags t ON t.id = g.tag_id "
+                "WHERE g.target_kind = ? AND g.target_id = ? ORDER BY t.name",
+                (kind, row_id)):
+            e.add("keywords", _short(self.text(name, kind, row_id, "tag"), STRING_LIMIT))
+
     def leave_out(self, kind: str, n: int = 1) -> None:
         self.summary.left_out[kind] += n
 
@@ -238,6 +246,7 @@ class _Export:
                 e.add("alias", _short(self.text(alias, "actor", r["id"], "alias"), NAME_LIMIT))
             e.add("notes", self.text(r["note"], "actor", r["id"], "note"))
             e.add("createdAt", r["created_at"])
+            self.keywords(e, "actor", r["id"])
             parent = r["parent_id"]
             if parent is not None and parent not in self.skip_actors:
                 e.add("parent", self.id("actor", parent))
@@ -304,6 +313,7 @@ class _Export:
         e.add("retrievedAt", doc["received"])
         e.add("processedAt", doc["imported_at"])
         e.add("notes", f"Workbench document {doc_id}; SHA-256 {doc['sha256']}")
+        self.keywords(e, "document", doc_id)
         if doc["parent_id"] is not None:
             e.add("parent", self.id("document", doc["parent_id"]))
         if mail is not None:
