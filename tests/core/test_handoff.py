@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from workbench.core import actors, documents, handoff
+from workbench.core import actors, documents, handoff, tags
 from workbench.core.casefile import Case
 from workbench.core.documents import EmailHeaders, PageText
 from workbench.core.progress import Cancelled, Progress
@@ -59,6 +59,13 @@ def assert_valid(entities: list[dict]) -> None:
         for name, values in data["properties"].items():
             if schema.get(name).type.name == "entity":
                 assert set(values) <= ids, (data["schema"], name)
+
+
+def tags_of(case: Case, kind: str) -> dict[str, list[str]]:
+    """Tags by document title (or actor name)."""
+    rows = documents.list_all(case) if kind == "document" else actors.list_all(case)
+    return {getattr(r, "title", None) or r.name: tags.of(case, kind, r.id)
+            for r in rows if tags.of(case, kind, r.id)}
 
 
 def confidential_strings(case: Case) -> list[str]:
@@ -224,13 +231,16 @@ def test_ids_are_stable_and_derived_from_case_and_rows(sample_path, tmp_path):
 def test_round_trip_keeps_documents_actors_and_links(rich_case, tmp_path):
     out = tmp_path / "rich.ftm.jsonl"
     with Case.open(rich_case) as case:
-        export_case(case, out, include_confidential=True)
         old_docs = {d.sha256: (d, [p.text for p in documents.pages(case, d.id)],
                                documents.email(case, d.id))
                     for d in documents.list_all(case)}
         old_titles = {d.id: d.title for d in documents.list_all(case)}
         old_actors = {a.name: a for a in actors.list_all(case)}
         old_actor_names = {a.id: a.name for a in old_actors.values()}
+        tags.add(case, "document", documents.list_all(case)[0].id, "long one")
+        tags.add(case, "actor", old_actors["Pat Quill"].id, "insider")
+        old_tags = tags_of(case, "document")
+        export_case(case, out, include_confidential=True)
     assert_valid(read_entities(out))
     with Case.create(tmp_path / "new.wbcase", title="New") as new:
         report = import_ftm(new, out)
@@ -257,6 +267,7 @@ def test_round_trip_keeps_documents_actors_and_links(rich_case, tmp_path):
                 assert mail.in_reply_to == old_mail.in_reply_to
                 assert mail.from_addr.replace('"', "") == old_mail.from_addr
         new_actors = {a.name: a for a in actors.list_all(new)}
+        assert tags.of(new, "actor", new_actors["Pat Quill"].id) == ["insider"]
         new_names = {a.id: a.name for a in new_actors.values()}
         assert set(new_actors) == set(old_actors)
         for name, a in new_actors.items():
@@ -264,6 +275,7 @@ def test_round_trip_keeps_documents_actors_and_links(rich_case, tmp_path):
             assert set(a.aliases) == set(old.aliases)
             assert a.type == old.type
             assert new_names.get(a.parent_id) == old_actor_names.get(old.parent_id)
+        assert tags_of(new, "document") == old_tags
         # The same file again adds nothing: every document and actor is a duplicate.
         again = import_ftm(new, out)
         assert again.imported == 0

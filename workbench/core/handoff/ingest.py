@@ -4,7 +4,8 @@ Documents (any Document schema: Pages, Email, PlainText, HyperText, Article...) 
 documents with their text: the pages of a Pages entity come from its Page entities,
 in order; other documents have one page, their ``bodyText``. People and organisations
 (Person, PublicBody, Organization, Company, LegalEntity) become actors with their
-aliases and parent organisation (``parent`` or a Membership). Other entities (notes,
+aliases and parent organisation (``parent`` or a Membership); keywords of both become
+tags. Other entities (notes,
 events, mentions, links) are counted in the report as not imported.
 
 An FtM file carries text, not the original files, so a document's stored bytes are its
@@ -34,7 +35,7 @@ from pathlib import Path
 import fingerprints
 from followthemoney import model
 
-from workbench.core import actors, documents
+from workbench.core import actors, documents, tags
 from workbench.core.casefile import Case, utcnow
 from workbench.core.errors import WorkbenchError
 from workbench.core.importing import ImportItem, ImportReport
@@ -218,6 +219,7 @@ class _Ingest:
                 known.setdefault(fp, actor_id)
             self.actor_ids[proxy.id] = actor_id
             created[proxy.id] = actor_id
+            self.tag(proxy, "actor", actor_id)
             parent = proxy.first("parent")
             if parent:
                 parents[proxy.id] = parent
@@ -233,6 +235,14 @@ class _Ingest:
                     actors.update(self.case, created[child], parent_id=self.actor_ids[parent])
                 except WorkbenchError:
                     pass  # a loop of parents: the link is left out, the actor stays
+
+    def tag(self, proxy, kind: str, row_id: int) -> None:
+        """FtM keywords become tags (Workbench writes its tags as keywords)."""
+        for name in proxy.get("keywords"):
+            try:
+                tags.add(self.case, kind, row_id, name)
+            except WorkbenchError:
+                pass  # a keyword no tag can be (too long...): the item stays
 
     # -- documents ---------------------------------------------------------------------
     def _known_hashes(self) -> dict[str, int]:
@@ -345,6 +355,7 @@ class _Ingest:
             self.record(ImportItem(label, "failed", reason=str(exc)[:300]))
             return
         self.doc_ids[proxy.id] = doc_id
+        self.tag(proxy, "document", doc_id)
         for h in hashes:
             known.setdefault(h, doc_id)
         self.report.items.append(ImportItem(label, "imported", document_id=doc_id,
