@@ -13,8 +13,8 @@ import importlib.util
 
 from workbench.core.errors import WorkbenchError
 
-INSTALL_HINT = ('FollowTheMoney export and import need the optional extra: '
-                'pip install "workbench[aleph]"')
+INSTALL_HINT = ('FollowTheMoney export and import need the optional extra "aleph", which '
+                'the desktop bundle leaves out: pip install "workbench[aleph]"')
 
 
 class MissingExtra(WorkbenchError):
