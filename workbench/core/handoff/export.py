@@ -33,7 +33,7 @@ import json
 import os
 from collections import Counter
 from dataclasses import dataclass, field
-from email.utils import formataddr, getaddresses
+from email.utils import getaddresses
 from pathlib import Path
 from typing import IO
 
@@ -355,8 +355,9 @@ class _Export:
         def people(value: str | None, what: str) -> list[str]:
             if not value:
                 return []
-            return [_short(self.text(formataddr((n, a)) if a else n, "document", doc_id,
-                                     what), STRING_LIMIT)
+            # Written as people read them ("Name <address>"), not RFC 2047-encoded.
+            return [_short(self.text(f"{n} <{a}>" if n and a else n or a, "document",
+                                     doc_id, what), STRING_LIMIT)
                     for n, a in getaddresses([value]) if n or a]
 
         for prop, column in (("from", "from_addr"), ("to", "to_addrs"), ("cc", "cc_addrs")):
