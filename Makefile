@@ -9,12 +9,12 @@ STAMP := $(VENV)/.installed
 
 # Debian packages: Qt's runtime libraries (offscreen and on a desktop), PDF and OCR tools,
 # desktop-file-validate (tests of the installer's menu entry); ICU headers, pkg-config and
-# g++ to build PyICU for the "aleph" extra (followthemoney), which has no Linux wheel.
+# g++ (and Python headers) to build PyICU for the "aleph" extra, which has no Linux wheel.
 APT_PACKAGES := libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 \
 	libdbus-1-3 libglib2.0-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 \
 	libxcb-image0 libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 \
 	poppler-utils tesseract-ocr tesseract-ocr-eng desktop-file-utils \
-	libicu-dev pkg-config g++
+	libicu-dev pkg-config g++ python3-dev
 
 .PHONY: run test system-deps venv lint clean installer installer-test
 
