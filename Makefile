@@ -8,11 +8,13 @@ SAMPLE_REPORT ?= build/sample-report.pdf
 STAMP := $(VENV)/.installed
 
 # Debian packages: Qt's runtime libraries (offscreen and on a desktop), PDF and OCR tools,
-# desktop-file-validate (tests of the installer's menu entry).
+# desktop-file-validate (tests of the installer's menu entry); ICU headers, pkg-config and
+# g++ (and Python headers) to build PyICU for the "aleph" extra, which has no Linux wheel.
 APT_PACKAGES := libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 \
 	libdbus-1-3 libglib2.0-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 \
 	libxcb-image0 libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 \
-	poppler-utils tesseract-ocr tesseract-ocr-eng desktop-file-utils
+	poppler-utils tesseract-ocr tesseract-ocr-eng desktop-file-utils \
+	libicu-dev pkg-config g++ python3-dev
 
 .PHONY: run test system-deps venv lint clean installer installer-test
 
@@ -38,7 +40,7 @@ $(STAMP): pyproject.toml
 	@$(MAKE) --no-print-directory system-deps
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Workbench needs Python 3.11 or newer")'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test,aleph]'
 	touch $(STAMP)
 
 # Installs the Debian packages above when run as root on Debian/Ubuntu; otherwise names

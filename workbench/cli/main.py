@@ -68,3 +68,4 @@ def main(argv: list[str] | None = None) -> None:
 # Command modules register themselves on ``cli`` when imported.
 from workbench.cli import case_commands, import_commands, publish_commands, record_commands, search_commands  # noqa: E402,F401,I001
 from workbench.cli import chronology_commands  # noqa: E402,F401
+from workbench.cli import handoff_commands  # noqa: E402,F401,I001

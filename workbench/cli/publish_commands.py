@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from workbench.cli import handoff_commands
 from workbench.cli.main import cli
 from workbench.cli.output import emit_json, fields, open_case, table, to_plain
 from workbench.cli.record_commands import actor, statement
@@ -132,8 +133,9 @@ def check_cmd(case: str, title: str | None, byline: str | None, as_json: bool) -
               help="Where to write the report (Markdown and JSON-LD: standard output "
                    "when omitted). Its extension must fit the format: .pdf; .md or "
                    ".markdown; .jsonld or .json.")
-@click.option("--format", "fmt", type=click.Choice(["pdf", "md", "claimreview"]),
-              default="pdf", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["pdf", "md", "claimreview", "ftm"]),
+              default="pdf", show_default=True,
+              help="ftm: FollowTheMoney entities for Aleph (needs workbench[aleph]).")
 @click.option("--draft", is_flag=True, help="Export even if the gate fails, marked DRAFT.")
 @click.option("--date", "report_date",
               help="The report's date, YYYY-MM-DD (default today); also makes the PDF "
@@ -147,9 +149,12 @@ def check_cmd(case: str, title: str | None, byline: str | None, as_json: bool) -
 @click.option("--chronology", "with_chronology", is_flag=True,
               help="Add the Chronology section: what the findings rely on, in time order "
                    "(PDF and Markdown).")
+@handoff_commands.INCLUDE_CONFIDENTIAL
+@handoff_commands.I_UNDERSTAND
 def export_cmd(case: str, output: str | None, fmt: str, draft: bool, report_date: str | None,
                title: str | None, byline: str | None, publisher: str | None,
-               url: str | None, with_chronology: bool = False) -> None:
+               url: str | None, with_chronology: bool = False,
+               include_confidential: bool = False, i_understand: bool = False) -> None:
     """Export the report of findings with their sources.
 
     A final export is refused (exit 1, with the list of problems) while `workbench check`
@@ -161,6 +166,12 @@ def export_cmd(case: str, output: str | None, fmt: str, draft: bool, report_date
     report_date = validate.iso_date(report_date, "--date")
     if fmt == "pdf" and not output:
         raise click.UsageError("a PDF needs an output file: -o report.pdf")
+    if fmt == "ftm":
+        return handoff_commands.export_ftm(case, output, i_understand=i_understand,
+                                           include_confidential=include_confidential)
+    if include_confidential or i_understand:
+        raise click.UsageError("--include-confidential goes with --format ftm; a report "
+                               "never names a confidential source")
     if output:
         export.check_output(output, fmt=fmt, case_path=case)
     request = export.ExportRequest(

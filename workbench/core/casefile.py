@@ -35,6 +35,7 @@ import json
 import os
 import shutil
 import sqlite3
+import stat
 import threading
 import time
 import uuid
@@ -49,7 +50,8 @@ import sqlite_utils
 from workbench import __version__
 from workbench.core import schema
 from workbench.core.changes import ChangeCollector, Changes, Ref
-from workbench.core.errors import CaseBusy, CaseFileError, CaseReadOnly, NotFound
+from workbench.core.errors import (CaseBusy, CaseFileError, CaseReadOnly, NotFound,
+                                   ValidationError)
 
 SUFFIX = ".wbcase"
 _SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -551,6 +553,33 @@ def is_case_or_sidecar(case_path: str | Path, other: str | Path) -> bool:
             return True
     key = _identity(other)
     return key is not None and any(_identity(f) == key for f in files)
+
+
+def refuse_as_output(case_path: str | Path, output: str | Path) -> None:
+    """Raise :class:`ValidationError` unless ``output`` is a safe file for an export of
+    the case at ``case_path`` to replace: never the case file or one of its sidecars
+    (by name, through a link, or by identity, as a hard link is), never a symbolic link
+    (it would be replaced, not followed), never anything but a regular file (a folder,
+    a device such as /dev/full, a pipe)."""
+    path = Path(output)
+    case_path = Path(case_path)
+    resolved = path.resolve()
+    target_id = _identity(path)
+    for family in (case_path, *sidecars(case_path)):
+        suffix = family.name[len(case_path.name):]
+        what = "the case file" if not suffix else f"the case's {suffix[1:]} file"
+        if resolved == family.resolve() or (
+                target_id is not None and target_id == _identity(family)):
+            raise ValidationError(f"cannot write {path}: it is {what} (or a link to it); "
+                                  "an export cannot overwrite the case file or its journal")
+    if os.path.lexists(path):
+        mode = os.lstat(path).st_mode
+        if stat.S_ISLNK(mode):
+            raise ValidationError(f"cannot write {path}: it is a symbolic link, and exports "
+                                  "are not written through links (give the real file name)")
+        if not stat.S_ISREG(mode):
+            raise ValidationError(f"cannot write {path}: it is not a regular file (a "
+                                  "folder, a device or a pipe)")
 
 
 # -- checks when opening ---------------------------------------------------------------

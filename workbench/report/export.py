@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from workbench.core import gate, snapshot
-from workbench.core.casefile import Case
+from workbench.core.casefile import Case, refuse_as_output
 from workbench.core.errors import ValidationError, WorkbenchError
 from workbench.core.progress import NO_PROGRESS, Progress
 from workbench.core.redaction import Redactor
@@ -34,7 +34,6 @@ from workbench.core.redaction import Redactor
 #: Format -> the file name endings it may be written under (the first is the default).
 EXTENSIONS = {"pdf": (".pdf",), "md": (".md", ".markdown"),
               "claimreview": (".jsonld", ".json")}
-SIDECARS = ("", "-wal", "-shm", "-journal")
 
 _UMASK = os.umask(0o022)
 os.umask(_UMASK)
@@ -44,38 +43,13 @@ class ConfidentialLeak(WorkbenchError):
     """The rendered report still names a confidential source: nothing was written."""
 
 
-def _identity(path: Path) -> tuple[int, int] | None:
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    return st.st_dev, st.st_ino
-
-
 def check_output(output: str | Path, *, fmt: str, case_path: str | Path | None) -> Path:
     """Refuse a target an export must not write to (see the module docstring)."""
     path = Path(output)
     if case_path is not None:
-        case_path = Path(case_path)
-        target_id = _identity(path)
-        resolved = path.resolve()
-        for suffix in SIDECARS:
-            family = case_path.with_name(case_path.name + suffix)
-            what = "the case file" if not suffix else f"the case's {suffix[1:]} file"
-            if resolved == family.resolve() or (
-                    target_id is not None and target_id == _identity(family)):
-                raise ValidationError(f"cannot write {path}: it is {what} (or a link to "
-                                      "it); the report cannot overwrite the case file or "
-                                      "its journal")
-    if os.path.lexists(path):
-        mode = os.lstat(path).st_mode
-        if stat.S_ISLNK(mode):
-            raise ValidationError(f"cannot write {path}: it is a symbolic link, and the "
-                                  "report is not written through links (give the real "
-                                  "file name)")
-        if not stat.S_ISREG(mode):
-            raise ValidationError(f"cannot write {path}: it is not a regular file (a "
-                                  "folder, a device or a pipe)")
+        refuse_as_output(case_path, path)
+    elif os.path.lexists(path) and not stat.S_ISREG(os.lstat(path).st_mode):
+        raise ValidationError(f"cannot write {path}: it is a link or not a regular file")
     if fmt in EXTENSIONS and path.suffix.lower() not in EXTENSIONS[fmt]:
         endings = " or ".join(EXTENSIONS[fmt])
         raise ValidationError(f"cannot write {path.name}: a {fmt} export is written to a "

@@ -23,6 +23,7 @@ from workbench.core.errors import WorkbenchError
 from workbench.ui import dialogs
 from workbench.ui.app import Settings
 from workbench.ui.jobs import Job
+from workbench.ui import aleph_export
 from workbench.ui.menus import MenusMixin
 from workbench.ui.models import DocumentsFilterProxy, DocumentsModel, IdRole
 from workbench.ui.navigator import NavigatorView
@@ -57,6 +58,7 @@ class MainWindow(WritesMixin, MenusMixin, QMainWindow):
         self._build_widgets()
         self._build_actions()
         install_timeline(self)  # the chronology's dock and actions (issue 19)
+        aleph_export.install(self)  # File > Export > For Aleph (FollowTheMoney)…
         self._build_status_bar()
         self._restore_layout()
         self._counts_timer = QTimer(self, singleShot=True, interval=500)
