@@ -17,7 +17,7 @@ APT_PACKAGES := libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 \
 	libxcb-image0 libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 \
 	poppler-utils tesseract-ocr tesseract-ocr-eng desktop-file-utils
 
-.PHONY: run test system-deps venv lint clean installer installer-test lock lock-upgrade wheel-test
+.PHONY: run test system-deps venv lint clean installer installer-test lock lock-upgrade wheel-test docs
 
 # Opens the window on the sample case (written first if missing). With no display, says
 # so and does the job headless: writes the sample case and exports its (draft) report.
@@ -108,6 +108,10 @@ lock-upgrade:
 # claimreview), search and the window offscreen, from that install.
 wheel-test: $(STAMP)
 	.ci/wheel_test.sh $(BIN)/python $(CONSTRAINTS)
+
+# The README's list of every command and option, written from the command line.
+docs: $(STAMP)
+	$(BIN)/python -m workbench.cli.reference README.md
 
 clean:
 	rm -rf build .pytest_cache
