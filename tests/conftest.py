@@ -20,6 +20,16 @@ from workbench.core import sample  # noqa: E402
 from workbench.core.casefile import Case  # noqa: E402
 
 
+@pytest.fixture(autouse=True)
+def isolated_user_folders(tmp_path_factory, monkeypatch):
+    """Every test gets its own index folder and settings file, so nothing reaches the
+    user's real cache or settings and no test sees another's index (subprocesses the
+    test starts inherit both). A test may point them elsewhere itself."""
+    home = tmp_path_factory.mktemp("user")
+    monkeypatch.setenv("WORKBENCH_INDEX_DIR", str(home / "index"))
+    monkeypatch.setenv("WORKBENCH_SETTINGS", str(home / "settings.ini"))
+
+
 @pytest.fixture(scope="session")
 def sample_template(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("template") / "sample.wbcase"

@@ -22,6 +22,8 @@ def _gui_target(argv: list[str]) -> tuple[bool, str | None]:
         return True, None
     if argv[0] == "gui":
         rest = [a for a in argv[1:]]
+        if any(a in ("-h", "--help") for a in rest):
+            return False, None  # the command line's help for `gui`
         if len(rest) > 1 or any(a.startswith("-") for a in rest):
             print(USAGE_GUI, file=sys.stderr)
             raise SystemExit(2)

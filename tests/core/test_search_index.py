@@ -21,6 +21,15 @@ def index_root(tmp_path, monkeypatch):
     return tmp_path / "indexes"
 
 
+def checked(case):
+    """What a fresh CaseIndex's check() says, with its files closed again."""
+    index = CaseIndex(case)
+    try:
+        return index.check()
+    finally:
+        index.close()
+
+
 def add_doc(case: Case, title: str, *pages: str, **kw) -> int:
     return documents.add(case, data=title.encode() + b"".join(p.encode() for p in pages),
                          title=title, kind="text", pages=list(pages), **kw).id
@@ -153,13 +162,13 @@ def test_changes_behind_the_index_are_detected_and_caught_up(sample_path, monkey
     with Case.open(sample_path) as behind:  # no index listener on this one
         add_doc(behind, "Secret memo", "the narwhal protocol")
     with Case.open(sample_path) as case:
-        state = CaseIndex(case).check()
+        state = checked(case)
         assert not state.fresh and state.reason.startswith("stale")
         no_rebuild(monkeypatch)
         index = search.open_index(case)
         assert index.last_repair == "caught up"
         assert hits(case, "narwhal")
-        assert CaseIndex(case).check().fresh
+        assert checked(case).fresh
         search.close_index(case)
 
 
@@ -196,7 +205,7 @@ def test_index_of_another_case_or_version_is_rebuilt(sample_case):
         meta_path.write_text(json.dumps(meta))
         state = index.ensure()
         assert not state.fresh and index.last_repair == "rebuilt"
-        assert CaseIndex(sample_case).check().fresh
+        assert checked(sample_case).fresh
 
 
 def test_deleted_index_folder_is_rebuilt(sample_case):
@@ -204,7 +213,7 @@ def test_deleted_index_folder_is_rebuilt(sample_case):
     expected = hits(sample_case, "plate")
     index.close()
     shutil.rmtree(index.directory)
-    assert CaseIndex(sample_case).check().reason == "missing"
+    assert checked(sample_case).reason == "missing"
     assert hits(sample_case, "plate") == expected
     assert (index.directory / store.META).is_file()
 
@@ -221,7 +230,7 @@ def test_corrupted_index_is_rebuilt(sample_case, damage):
             f.write_bytes(b"\x00garbage\xff" * 10)
         elif damage == "truncate" and f.name != store.META:
             f.write_bytes(b"")
-    state = CaseIndex(sample_case).check()
+    state = checked(sample_case)
     assert not state.fresh and "unreadable" in state.reason
     assert hits(sample_case, "plate") == expected
     assert search.open_index(sample_case).last_repair == "rebuilt"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import click
@@ -10,7 +11,7 @@ from workbench.cli.main import cli
 from workbench.cli.output import emit_json, fields, open_case, stderr_is_terminal, table
 from workbench.cli import views
 from workbench.core import audit, deletion, documents, importing
-from workbench.core.casefile import Case
+from workbench.core.casefile import SUFFIX, Case
 from workbench.core.importing import ImportOptions
 from workbench.core.progress import Progress
 
@@ -24,13 +25,26 @@ KINDS = click.Choice(["document", "excerpt", "actor", "statement", "claim", "fin
 @click.option("--title", required=True, help="The investigation's title.")
 @JSON
 def new(case: str, title: str, as_json: bool) -> None:
-    """Create a new, empty case file."""
+    """Create a new, empty case file (.wbcase is added to CASE if it lacks it)."""
+    if not case.endswith(SUFFIX):
+        case += SUFFIX  # what `workbench CASE`, the window and the file manager look for
     with Case.create(case, title=title) as c:
         info = c.info
     if as_json:
         emit_json(info)
     else:
         click.echo(f"Created {info.path} ({info.title})")
+
+
+@cli.command()
+@click.argument("case", required=False, type=click.Path(dir_okay=False))
+def gui(case: str | None) -> None:
+    """Open the window on CASE, or else on the last case open (also: workbench CASE)."""
+    # Never reached from the `workbench` command: its launcher (workbench/launcher.py)
+    # opens the window before the command line is parsed, so that the command line never
+    # imports Qt. This entry puts the window in --help and in the README's list.
+    raise click.UsageError("the window is opened by the workbench command: "
+                           "workbench gui [CASE]")
 
 
 @cli.command()
@@ -64,6 +78,9 @@ def info(case: str, as_json: bool) -> None:
 def import_(case: str, paths: tuple[str, ...], origin: str | None, confidential: bool,
             ocr: str, ocr_lang: str, max_size: float, as_json: bool) -> None:
     """Import files, folders (recursively) and archives into a case."""
+    missing = [p for p in paths if not os.path.exists(p)]
+    if missing:  # refused before anything is imported, like cp or tar
+        raise click.ClickException(f"no such file or folder: {', '.join(missing)}")
     options = ImportOptions(ocr=ocr, ocr_lang=ocr_lang,
                             max_file_bytes=int(max_size * 1024 * 1024))
     with open_case(case) as c:

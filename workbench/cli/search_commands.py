@@ -25,27 +25,33 @@ JSON = click.option("--json", "as_json", is_flag=True, help="Machine-readable ou
 def _progress(label: str, *, always: bool = True) -> Iterator[Progress]:
     """A progress bar on stderr, shown from the first report (or at once if ``always``).
 
-    When stderr is not a terminal click prints only the label.
+    When stderr is not a terminal (a log file, a pipe) the label alone is written, as a
+    line of its own.
     """
-    state: dict = {"bar": None, "done": 0}
+    state: dict = {"started": False, "bar": None, "done": 0}
     stack = contextlib.ExitStack()
 
-    def bar():
-        if state["bar"] is None:
+    def start() -> None:
+        if state["started"]:
+            return
+        state["started"] = True
+        if sys.stderr.isatty():
             state["bar"] = stack.enter_context(click.progressbar(
-                length=1000, label=label, file=sys.stderr,
-                show_eta=False))
-        return state["bar"]
+                length=1000, label=label, file=sys.stderr, show_eta=False))
+        else:
+            click.echo(label, err=True)
 
     def report(fraction: float, status: str) -> None:
         step = int(fraction * 1000)
         if step > state["done"]:
-            bar().update(step - state["done"])
+            start()
+            if state["bar"] is not None:
+                state["bar"].update(step - state["done"])
             state["done"] = step
 
     with stack:
         if always:
-            bar()
+            start()
         yield Progress(report)
 
 

@@ -24,6 +24,7 @@ from whoosh import query as wq
 from whoosh.scoring import BM25F
 from whoosh.searching import Searcher
 
+from workbench.core.search import compat
 from workbench.core.search.phrases import ExactPhrase
 from workbench.core.search.postings import LENGTHS, SegmentPostings
 
@@ -245,7 +246,7 @@ def _evaluate(seg: _Segment, q: wq.Query) -> Scores:
 
 def evaluate(searcher: Searcher, q: wq.Query) -> Scores:
     """Every entry matching ``q`` (index-wide document number) and its score."""
-    if type(searcher.weighting) is not BM25F:
+    if type(searcher.weighting) is not BM25F or compat.problem(searcher):
         return _by_whoosh(searcher, q)
     out: Scores = {}
     for sub, offset in searcher.leaf_searchers():

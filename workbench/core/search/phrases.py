@@ -31,7 +31,8 @@ def _matching_ids(reader, fieldname: str, words: list[str]) -> list[int]:
         doc = driver.id()
         behind = None
         for _, m in others:
-            if m.id() < doc:
+            # (A word whose every posting is of a deleted entry starts inactive.)
+            if m.is_active() and m.id() < doc:
                 m.skip_to(doc)
             if not m.is_active():
                 return found

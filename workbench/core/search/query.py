@@ -21,6 +21,7 @@ from whoosh import query as wq
 from whoosh.matching import ListMatcher, NullMatcher
 
 from workbench.core.errors import WorkbenchError
+from workbench.core.search import compat
 from workbench.core.search.analysis import term
 from workbench.core.search.fields import DEFAULT_FIELD, QUERY_FIELDS, schema
 from workbench.core.search.phrases import exact_phrases
@@ -124,6 +125,8 @@ class DayRange(wq.NumericRange):
     """
 
     def matcher(self, searcher, context=None):
+        if compat.whoosh_problem():  # _compile_query is whoosh's own
+            return super().matcher(searcher, context)
         reader = searcher.reader()
         ids: set[int] = set()
         for fieldname, text in self._compile_query(reader).existing_terms(reader,

@@ -37,11 +37,11 @@ from whoosh.searching import Searcher
 from workbench.core.casefile import Case
 from workbench.core.changes import Changes
 from workbench.core.progress import NO_PROGRESS, Progress
+from workbench.core.search import compat
 from workbench.core.search import entries as entries_
 from workbench.core.search.audit_refs import refs_of_action, refs_since
 from workbench.core.search.fields import FORMAT, schema
 from workbench.core.search.updates import affected
-from workbench.core.search.writer import TermOrderMpWriter, TermOrderWriter
 
 log = logging.getLogger(__name__)
 
@@ -157,6 +157,9 @@ class CaseIndex:
         self.revision_seen = -1
         #: Changed rows waiting for one update, while :meth:`batched` is in force.
         self._pending: set | None = None
+        #: Why this index is written and read through stock whoosh only (None: it is
+        #: not; see :mod:`.compat`), decided when the index is opened.
+        self.stock: str | None = None
 
     # -- state ----------------------------------------------------------------------
     def _read_meta(self) -> dict | None:
@@ -227,6 +230,9 @@ class CaseIndex:
             ix = whoosh_index.open_dir(str(self.directory))
             searcher = ix.searcher()  # opening the segments proves they are readable
             self._ix, self._searcher = ix, searcher
+            self.stock = compat.problem(searcher)
+            if self.stock:
+                compat.tell(self.directory, self.stock)
         return self._ix
 
     def searcher(self) -> Searcher:
@@ -320,13 +326,10 @@ class CaseIndex:
         ix = whoosh_index.create_in(str(directory), schema())
         ctx = entries_.Context.load(self.case)
         total = self.case.row("SELECT count(*) FROM pages")[0] or 1
-        procs = writer_processes(total)
-        if procs > 1:
-            # Each process writes its own segment; they are not merged (merging is
-            # single-threaded and would take back most of the gain).
-            writer = TermOrderMpWriter(ix, procs=procs, compound=False)
-        else:
-            writer = TermOrderWriter(ix, compound=False)
+        # With procs > 1 each process writes its own segment; they are not merged
+        # (merging is single-threaded and would take back most of the gain).
+        writer = compat.writer(ix, stock=compat.whoosh_problem(),
+                               procs=writer_processes(total), compound=False)
         count = 0
         try:
             progress.update(0.0, "Indexing pages")
@@ -417,7 +420,7 @@ class CaseIndex:
 
     def _update(self, refs) -> int:
         ix = self._open()
-        writer = TermOrderWriter(ix, timeout=UPDATE_WAIT, compound=False)
+        writer = compat.writer(ix, stock=self.stock, timeout=UPDATE_WAIT, compound=False)
         try:
             upto = self.case.revision
             meta = self._read_meta() or {}

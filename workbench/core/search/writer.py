@@ -354,6 +354,15 @@ class TermOrderMpWriter(MpWriter):
     def __init__(self, ix, procs: int, **kwargs) -> None:
         super().__init__(ix, procs=procs, multisegment=True, **kwargs)
 
+    def _commit_toc(self, segments) -> None:
+        """Commit without the empty segments of processes that got no documents.
+
+        whoosh hands out batches of documents through one queue, so a process may get
+        none (a small index, or a process that started late while the other took every
+        batch); whoosh would still list its empty segment in the index.
+        """
+        super()._commit_toc([s for s in segments if s.doc_count_all()])
+
     def _new_task(self):
         task = _TermOrderTask(self.storage, self.indexname, self.jobqueue,
                               self.resultqueue, self.subargs, True)
