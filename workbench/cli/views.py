@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from workbench.cli.output import fields, table, to_plain
+from workbench.cli.output import fields, printable, table, to_plain
 from workbench.core import (actors, audit, claims, documents, excerpts, findings, overview,
                             statements, tags)
 from workbench.core.casefile import Case
@@ -33,10 +33,13 @@ def print_import(report: ImportReport) -> None:
           [[report.imported, report.duplicates, report.failed, report.pages,
             report.ocr_pages, f"{report.seconds:.1f}"]])
     for item in report.items:
+        path, reason = printable(item.path), printable(item.reason or "")
         if item.outcome in ("failed", "unsupported"):
-            click.echo(f"{click.style('failed', fg='red')}: {item.path}: {item.reason}")
-        elif item.outcome == "duplicate":
-            click.echo(f"duplicate: {item.path}: {item.reason}")
+            click.echo(f"{click.style('failed', fg='red')}: {path}: {reason}")
+        elif item.outcome in ("duplicate", "skipped"):
+            click.echo(f"{item.outcome}: {path}: {reason}")
+        elif item.reason:  # imported, with something the import noticed
+            click.echo(f"note: {path}: {reason}")
     if report.status == "cancelled":
         click.echo("The import was cancelled; the files listed above were kept.")
 

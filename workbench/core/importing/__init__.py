@@ -94,19 +94,22 @@ def import_paths(case: Case, paths: Iterable[str | Path], *, origin: str | None 
 def _run(importer: Importer, report: ImportReport, paths: list[str],
          progress: Progress) -> None:
     progress.update(0.0, "Looking for files")
-    queue = list(expand(walk(paths), importer.options))
-    total = max(1, len(queue))
-    if ExtractPool.wanted([e for e in queue if isinstance(e, Source)]):
+    walked = list(walk(paths, follow_links=importer.options.follow_links))
+    total = max(1, len(walked))
+    if ExtractPool.wanted([e for e in walked if isinstance(e, Source)]):
         importer.extract_pool = ExtractPool()
     try:
-        for n, entry in enumerate(queue):
-            progress.check()
-            if isinstance(entry, ImportItem):
-                importer.record(entry)
-                report.items.append(entry)
-            else:
-                progress.update(n / total, entry.label)
-                report.items += importer.add(entry)
+        # Archives and mailboxes are opened when their turn comes, member by member,
+        # so whatever is wrong inside one never stops the files before or after it.
+        for n, top in enumerate(walked):
+            progress.update(n / total, top.label if isinstance(top, Source) else top.path)
+            for entry in expand([top], importer.options):
+                progress.check()
+                if isinstance(entry, ImportItem):
+                    importer.record(entry)
+                    report.items.append(entry)
+                else:
+                    report.items += importer.add_safely(entry)
         report.items += importer.flush()
         report.status = "done"
     except Cancelled:

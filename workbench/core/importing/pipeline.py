@@ -24,7 +24,7 @@ from workbench.core.importing.extract import (RENDERERS, ExtractionError, Extrac
 from workbench.core.importing.ocr import OcrPool
 from workbench.core.importing.workers import ExtractPool
 from workbench.core.importing.sources import ImportItem, Source, expand
-from workbench.core.progress import Progress
+from workbench.core.progress import Cancelled, Progress
 
 #: OCR pages queued per Tesseract process before the pipeline stops reading ahead.
 READ_AHEAD_PAGES = 4
@@ -94,6 +94,19 @@ class Importer:
             finished += self._store_next()
         return finished
 
+    def add_safely(self, source: Source) -> list[ImportItem]:
+        """:meth:`add`, with anything unforeseen going wrong in this one file turned
+        into its failed line, so that the batch goes on. A full disk or a locked case
+        still stops the import: every later file would fail the same way."""
+        try:
+            return self.add(source)
+        except (Cancelled, sqlite3.OperationalError):
+            raise
+        except Exception as exc:
+            item = _failure(source.label, exc)
+            self.record(item)
+            return [item]
+
     def flush(self) -> list[ImportItem]:
         """Wait for every queued file's extraction and OCR and store them all."""
         finished: list[ImportItem] = []
@@ -112,7 +125,12 @@ class Importer:
 
     def _store_next(self) -> list[ImportItem]:
         ready = self.waiting[0]
-        outcome = self._complete(ready)
+        try:
+            outcome = self._complete(ready)
+        except (Cancelled, sqlite3.OperationalError):
+            raise
+        except Exception as exc:  # one file's OCR or extraction went wrong oddly
+            outcome = _failure(ready.source.label, exc)
         self.waiting.popleft()
         self._waiting_digests.discard(ready.digest)
         if isinstance(outcome, ImportItem):
@@ -243,7 +261,14 @@ class Importer:
                 self.record(entry)
                 items.append(entry)
             else:
-                items += self.import_now(entry, doc_id)
+                try:
+                    items += self.import_now(entry, doc_id)
+                except (Cancelled, sqlite3.OperationalError):
+                    raise
+                except Exception as exc:
+                    item = _failure(entry.label, exc)
+                    self.record(item)
+                    items.append(item)
         return items
 
     def _store(self, ready: Ready, pages: list[PageText]) -> tuple[ImportItem, int | None]:
@@ -260,9 +285,10 @@ class Importer:
                     import_id=self.import_id, email=extracted.email)
                 doc_id = int(changes.id)
                 act.row_id = doc_id
+                note = "; ".join(extracted.notes)[:500] or None
                 act.insert("import_items", {"import_id": self.import_id,
                                             "path": source.label, "outcome": "imported",
-                                            "document_id": doc_id, "reason": None})
+                                            "document_id": doc_id, "reason": note})
         except documents.DuplicateDocument as exc:  # stored meanwhile (same bytes)
             item = ImportItem(source.label, "duplicate", document_id=exc.document_id,
                               reason=str(exc))
@@ -279,7 +305,7 @@ class Importer:
             return item, None
         ocr_pages = sum(1 for p in pages if p.ocr == "done")
         return ImportItem(source.label, "imported", document_id=doc_id, pages=len(pages),
-                          ocr_pages=ocr_pages), doc_id
+                          ocr_pages=ocr_pages, reason=note), doc_id
 
     def record(self, item: ImportItem) -> None:
         """Store the outcome of a file that was not imported."""

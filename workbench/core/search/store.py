@@ -17,12 +17,14 @@ Threading: like :class:`Case`, use a :class:`CaseIndex` from one thread at a tim
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import hashlib
 import json
 import logging
 import os
 import shutil
+import tempfile
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +36,7 @@ from whoosh.searching import Searcher
 
 from workbench.core.casefile import Case
 from workbench.core.changes import Changes
+from workbench.core.errors import WorkbenchError
 from workbench.core.progress import NO_PROGRESS, Progress
 from workbench.core.search import entries as entries_
 from workbench.core.search.audit_refs import refs_of_action, refs_since
@@ -50,11 +53,29 @@ META = "workbench-index.json"
 CATCH_UP_LIMIT = 20_000
 #: Rows a batched update collects before it indexes them (see CaseIndex.batched).
 BATCH_FLUSH_REFS = 5_000
+#: Characters of text a rebuild indexes before it commits a segment: the writer holds
+#: every posting of a commit in memory (about 6 bytes a character of text), so this
+#: bounds a rebuild's memory whatever the size of the case.
+COMMIT_EVERY_CHARS = 32_000_000
 #: Segments an index may have before an update merges the small ones.
 MERGE_AT_SEGMENTS = 12
 # Writers use ``compound=False``: opening a segment packed in a compound file copies
 # each part (the term index: tens of MB) into memory, which made opening the index
 # and every incremental update take hundreds of milliseconds on a large case.
+
+
+class IndexFolderError(Exception):
+    """The index folder cannot be used; ``str()`` says why."""
+
+
+class IndexUnavailable(WorkbenchError):
+    """No folder will take the search index (a full disk, say)."""
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, OSError):
+        return exc.strerror or type(exc).__name__
+    return str(exc)
 
 
 def index_root() -> Path:
@@ -117,6 +138,8 @@ class CaseIndex:
         self.revision_seen = -1
         #: Changed rows waiting for one update, while :meth:`batched` is in force.
         self._pending: set | None = None
+        #: Why the index is in a temporary folder instead of its own (one line), if it is.
+        self.warning: str | None = None
 
     # -- state ----------------------------------------------------------------------
     def _read_meta(self) -> dict | None:
@@ -173,9 +196,34 @@ class CaseIndex:
         if state.revision is not None and self._catch_up(state.revision):
             self.last_repair = "caught up"
         else:
-            self.rebuild(progress)
+            self.rebuild_somewhere(progress)
             self.last_repair = "rebuilt"
         return state
+
+    def rebuild_somewhere(self, progress: Progress = NO_PROGRESS) -> int:
+        """:meth:`rebuild`, in a temporary folder when the index's own folder cannot be
+        used (a file or a dangling link in its place, removed while building, a full
+        disk); :attr:`warning` then says why. Raises :class:`IndexUnavailable` (one
+        line) when no folder will take an index.
+        """
+        try:
+            return self.rebuild(progress)
+        except (OSError, IndexFolderError) as exc:
+            reason = _reason(exc)
+            log.info("search index folder %s unusable: %s", self.directory, reason)
+        self._release()
+        try:
+            fallback = Path(tempfile.mkdtemp(prefix="workbench-index-"))
+            atexit.register(shutil.rmtree, fallback, True)
+            broken, self.directory = self.directory, fallback / "index"
+            count = self.rebuild(progress)
+        except (OSError, IndexFolderError) as exc:
+            raise IndexUnavailable(
+                f"the search index cannot be written ({_reason(exc)}); free some disk "
+                f"space or set {ENV_DIR} to a folder with room") from None
+        self.warning = (f"the search index folder {broken} cannot be used ({reason}); "
+                        "searching with a temporary index instead")
+        return count
 
     # -- whoosh objects ---------------------------------------------------------------
     def _open(self) -> whoosh_index.Index:
@@ -219,12 +267,21 @@ class CaseIndex:
         shutil.rmtree(building, ignore_errors=True)
         building.mkdir(parents=True)
         try:
-            count = self._fill(building, progress)
-            self._write_meta(building)
+            try:
+                count = self._fill(building, progress)
+                self._write_meta(building)
+            except (OSError, IndexFolderError):
+                raise
+            except Exception as exc:
+                if not building.is_dir():  # removed while it was being built
+                    raise IndexFolderError("the folder was removed while it was being built") from exc
+                raise
         except BaseException:
             shutil.rmtree(building, ignore_errors=True)
             raise
         self._release()
+        if self.directory.is_symlink() or self.directory.is_file():
+            raise IndexFolderError("a file or link is in its place")
         shutil.rmtree(self.directory, ignore_errors=True)
         building.rename(self.directory)
         progress.update(1.0, "Index ready")
@@ -235,18 +292,25 @@ class CaseIndex:
         ctx = entries_.Context.load(self.case)
         total = self.case.row("SELECT count(*) FROM pages")[0] or 1
         procs = writer_processes(total)
-        if procs > 1:
-            # Each process writes its own segment; they are not merged (merging is
-            # single-threaded and would take back most of the gain).
-            writer = TermOrderMpWriter(ix, procs=procs, compound=False)
-        else:
-            writer = TermOrderWriter(ix, compound=False)
-        count = 0
+
+        def new_writer():
+            if procs > 1:
+                # Each process writes its own segment; they are not merged (merging is
+                # single-threaded and would take back most of the gain).
+                return TermOrderMpWriter(ix, procs=procs, compound=False)
+            return TermOrderWriter(ix, compound=False)
+
+        writer = new_writer()
+        count = held = 0
         try:
             progress.update(0.0, "Indexing pages")
             for row in entries_.page_rows(self.case):
                 writer.add_document(**entries_.page_entry(ctx, row))
                 count += 1
+                held += len(row["text"] or "")
+                if held > COMMIT_EVERY_CHARS:  # bounded memory on a huge case
+                    writer.commit(merge=False)
+                    writer, held = new_writer(), 0
                 if count % 250 == 0:
                     progress.check()
                     progress.update(0.85 * count / total, f"Indexing pages ({count:,})")
@@ -259,7 +323,7 @@ class CaseIndex:
         except BaseException:
             writer.cancel()
             raise
-        writer.commit()
+        writer.commit(merge=False)
         return count
 
     # -- keeping in step ----------------------------------------------------------------
