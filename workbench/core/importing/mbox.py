@@ -3,6 +3,12 @@
 A message's label is ``mailbox.mbox:N`` (N counting from 1), and its stored bytes are
 the message exactly as it stands in the mailbox, without the ``From `` separator line.
 Lines quoted as ``>From `` are left as they are: the bytes are evidence as received.
+
+Messages are separated as the mboxo and mboxrd conventions say: writers escape a body
+line starting "From " as ">From ", and a separator is a line in the full form
+``From sender date`` (``From jane@example.org Thu Mar 14 09:12:00 2019``) at the start
+of the file or after a blank line. A "From " line that lacks the date is body text, so
+an unescaped sentence starting "From " stays in its message.
 """
 
 from __future__ import annotations
@@ -13,14 +19,27 @@ from collections.abc import Iterator
 from workbench.core.importing.extract import ImportOptions, size_text
 from workbench.core.importing.sources import EXPANDERS, ExpandError, ImportItem, Source
 
-# A separator is a line starting "From " at the start of the file or after a blank line
-# (the mboxo/mboxrd rule); a "From " line inside a paragraph is body text.
-_SEPARATOR = re.compile(rb"(?:\A|(?<=\n\n)|(?<=\r\n\r\n))From [^\n]*\n")
+# A candidate separator: a line starting "From " at the start of the file or after a
+# blank line; :func:`is_separator` then asks for the full "From sender date" form.
+_CANDIDATE = re.compile(rb"(?:\A|(?<=\n\n)|(?<=\r\n\r\n))From [^\n]*\n")
+# After the sender: a date starting with a weekday, a month or a digit, holding a time
+# (hh:mm) and a four-digit year in either order (writers differ in weekday, zone, order).
+_DATE = re.compile(
+    rb"(?=.*\b\d{1,2}:\d{2}\b)(?=.*\b\d{4}\b)"
+    rb"(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
+    rb"[a-z]*,? |\d)", re.IGNORECASE)
+
+
+def is_separator(line: bytes) -> bool:
+    """Whether ``line`` (without its line break) is "From sender date"."""
+    parts = line.split(None, 2)
+    return (len(parts) == 3 and parts[0] == b"From"
+            and _DATE.match(parts[2].strip()) is not None)
 
 
 def split_mbox(data: bytes) -> list[bytes]:
     """The messages of an mbox file, in order, without their separator lines."""
-    starts = [m for m in _SEPARATOR.finditer(data)]
+    starts = [m for m in _CANDIDATE.finditer(data) if is_separator(m.group().rstrip())]
     if not starts or starts[0].start() != 0:
         raise ExpandError("not an mbox mailbox (it does not start with a From line)")
     messages = []
@@ -56,7 +75,8 @@ def _messages(source: Source, messages: list[bytes]) -> Iterator[Source | Import
     for n, message in enumerate(messages, start=1):
         label = f"{source.label}:{n}"
         if not message.strip():
-            yield ImportItem(label, "skipped", reason="empty message in mailbox")
+            yield ImportItem(label, "skipped", reason=(
+                "empty message in mailbox (a separator line with nothing after it)"))
             continue
         yield Source(label=label, file_name=f"{stem}-{n}.eml", size=len(message),
                      data=message, depth=source.depth)
