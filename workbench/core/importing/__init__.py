@@ -33,7 +33,7 @@ from workbench.core.importing.extract import ImportOptions
 from workbench.core.importing.pipeline import Importer
 from workbench.core.importing.workers import ExtractPool
 from workbench.core.importing.sources import (EXPANDERS, ImportItem, ImportReport, Source,
-                                              expand, walk)
+                                              expand, shown, walk)
 from workbench.core.progress import NO_PROGRESS, Cancelled, Progress
 
 __all__ = ["ImportOptions", "ImportItem", "ImportReport", "import_paths", "imports",
@@ -66,7 +66,8 @@ def import_paths(case: Case, paths: Iterable[str | Path], *, origin: str | None 
     started = time.monotonic()
     with case.action("Start import") as act:
         import_id = act.insert("imports", {"started_at": utcnow(), "origin": origin,
-                                           "paths": json.dumps(paths, ensure_ascii=False)})
+                                           "paths": json.dumps([shown(p) for p in paths],
+                                                               ensure_ascii=False)})
     report = ImportReport(import_id=import_id, origin=origin, started_at=utcnow())
     _ACTIVE.add((str(case.path), import_id))
     pool = (ocr.OcrPool(options.ocr_lang)
