@@ -82,7 +82,7 @@ def _sqlite_message(exc: sqlite3.Error) -> str:
     message = str(exc)
     if "could not decode to utf-8" in message.lower():
         return ("the case file holds text that is not valid UTF-8 (it may be damaged); "
-                "run `workbench check` or restore a backup")
+                "restore it from a backup")
     if isinstance(exc, sqlite3.OperationalError) and not message.startswith(("no such",
                                                                             "near ")):
         return f"the case file cannot be used: {_one_line(message)}"

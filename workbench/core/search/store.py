@@ -307,7 +307,7 @@ class CaseIndex:
             for row in entries_.page_rows(self.case):
                 writer.add_document(**entries_.page_entry(ctx, row))
                 count += 1
-                held += len(row["text"] or "")
+                held += len(row["text"] or b"")
                 if held > COMMIT_EVERY_CHARS:  # bounded memory on a huge case
                     writer.commit(merge=False)
                     writer, held = new_writer(), 0
