@@ -63,8 +63,13 @@ def _open(data: bytes | str) -> pdfium.PdfDocument:
         return pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
         message = str(exc).lower()
-        if "password" in message:
+        # PDFium's last error is global and not always reset by a failed load: after an
+        # encrypted file, a damaged one also says "password". Only an /Encrypt entry
+        # makes a PDF encrypted.
+        if "password" in message and (isinstance(data, str) or b"/Encrypt" in data):
             raise ExtractionError("password required (encrypted PDF)") from None
+        if "password" in message:
+            message = "success"
         if "format" in message or "file" in message:
             raise ExtractionError("damaged or truncated PDF (cannot be parsed)") from None
         if "success" in message:  # PDFium found no error, only no document to load
