@@ -47,6 +47,10 @@ class Ready:
     futures: dict[int, Future] = field(default_factory=dict)  # OCR, by page index
     ocr_started: bool = False
     failure: ImportItem | None = None  # extraction failed in a worker
+    #: A stored email whose attachments an earlier import left unfinished: this run
+    #: reads it again to finish them (see :meth:`Importer._resume`).
+    resume_of: int | None = None
+    resumed_import: int | None = None
 
     def done(self) -> bool:
         if self.failure is not None:
@@ -210,12 +214,16 @@ class Importer:
             return ImportItem(label, "failed", reason="empty file")
         digest = documents.sha256_of(data)
         existing = documents.find_by_sha256(self.case, digest)
+        ready = Ready(source, data, digest, parent_id)
         if existing is not None:
             documents.add_name(self.case, existing, file_name=source.file_name,
                                source_path=label, origin=self.origin)
-            return ImportItem(label, "duplicate", document_id=existing,
-                              reason=f"duplicate of document {existing}")
-        ready = Ready(source, data, digest, parent_id)
+            pending = self.case.row("SELECT import_id FROM import_pending "
+                                    "WHERE document_id = ?", (existing,))
+            if pending is None:
+                return ImportItem(label, "duplicate", document_id=existing,
+                                  reason=f"duplicate of document {existing}")
+            ready.resume_of, ready.resumed_import = existing, pending[0]
         try:
             extractor = extractor_for(source.file_name)
         except Unsupported as exc:
@@ -245,6 +253,8 @@ class Importer:
 
     def _finish(self, ready: Ready) -> list[ImportItem]:
         assert ready.extracted is not None
+        if ready.resume_of is not None:
+            return self._resume(ready)
         pages = list(ready.extracted.pages)
         for index, future in ready.futures.items():
             pages[index] = future.result()
@@ -252,6 +262,36 @@ class Importer:
         items = [item]
         if doc_id is None:
             return items
+        items += self._attachments(ready, doc_id)
+        if ready.extracted.attachments:
+            self._finished(doc_id)
+        return items
+
+    def _resume(self, ready: Ready) -> list[ImportItem]:
+        """Finish an email an earlier import stored without all its attachments: each
+        attachment already stored is a duplicate, the others are stored now."""
+        doc_id = ready.resume_of
+        assert doc_id is not None
+        children = self._attachments(ready, doc_id)
+        self._finished(doc_id)
+        added = sum(1 for i in children if i.outcome == "imported")
+        item = ImportItem(ready.source.label, "duplicate", document_id=doc_id, reason=(
+            f"duplicate of document {doc_id}; completed what import "
+            f"{ready.resumed_import} left unfinished: {added} attachment(s) added, "
+            f"{len(children) - added} already there or refused"))
+        self.record(item)
+        return [item] + children
+
+    def _finished(self, doc_id: int) -> None:
+        """Take away the mark that ``doc_id``'s attachments are still to come."""
+        with self.case.action("Finish import of attachments"):
+            self.case.conn.execute("DELETE FROM import_pending WHERE document_id = ?",
+                                   (doc_id,))
+
+    def _attachments(self, ready: Ready, doc_id: int) -> list[ImportItem]:
+        """Import the attachments of the email ``ready``, stored as ``doc_id``."""
+        assert ready.extracted is not None
+        items: list[ImportItem] = []
         attachments = [Source(label=f"{ready.source.label}:{name}", file_name=name,
                               size=len(blob), data=blob, depth=ready.source.depth)
                        for name, blob in ready.extracted.attachments]
@@ -285,6 +325,12 @@ class Importer:
                     import_id=self.import_id, email=extracted.email)
                 doc_id = int(changes.id)
                 act.row_id = doc_id
+                if extracted.attachments:
+                    # Marked in the email's own transaction: a crash before the last
+                    # attachment is stored leaves the mark, and a re-run finishes it.
+                    self.case.conn.execute(
+                        "INSERT INTO import_pending (document_id, import_id) VALUES (?, ?)",
+                        (doc_id, self.import_id))
                 note = "; ".join(extracted.notes)[:500] or None
                 act.insert("import_items", {"import_id": self.import_id,
                                             "path": source.label, "outcome": "imported",
