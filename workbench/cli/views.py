@@ -25,7 +25,8 @@ def import_json(report: ImportReport) -> dict:
     return {"import_id": report.import_id, "status": report.status, "origin": report.origin,
             "imported": report.imported, "duplicates": report.duplicates,
             "failed": report.failed, "pages": report.pages, "ocr_pages": report.ocr_pages,
-            "seconds": round(report.seconds, 3), "items": to_plain(report.items)}
+            "seconds": round(report.seconds, 3), "items": to_plain(report.items),
+            "completes": list(report.completes)}
 
 
 def print_import(report: ImportReport) -> None:
@@ -40,6 +41,10 @@ def print_import(report: ImportReport) -> None:
             click.echo(f"{item.outcome}: {path}: {reason}")
         elif item.reason:  # imported, with something the import noticed
             click.echo(f"note: {path}: {reason}")
+    for earlier in report.completes:
+        click.echo(f"This import finished what import {earlier} began (it was "
+                   f"interrupted): {report.imported} file(s) stored now; files it had "
+                   "stored are listed above as duplicates.")
     if report.status == "cancelled":
         click.echo("The import was cancelled; the files listed above were kept.")
 

@@ -64,6 +64,9 @@ def import_paths(case: Case, paths: Iterable[str | Path], *, origin: str | None 
         ocr.check_languages(options.ocr_lang)
     paths = [str(p) for p in paths]
     started = time.monotonic()
+    interrupted = {r["id"] for r in case.rows(
+        "SELECT id FROM imports WHERE status = 'running' AND finished_at IS NULL")
+        if (str(case.path), r["id"]) not in _ACTIVE}
     with case.action("Start import") as act:
         import_id = act.insert("imports", {"started_at": utcnow(), "origin": origin,
                                            "paths": json.dumps([shown(p) for p in paths],
@@ -76,7 +79,9 @@ def import_paths(case: Case, paths: Iterable[str | Path], *, origin: str | None 
         importer = Importer(case, import_id=import_id, origin=origin,
                             confidential=confidential, options=options, pool=pool,
                             progress=progress)
+        importer.interrupted = interrupted
         _run(importer, report, paths, progress)
+        report.completes = sorted(importer.completes)
     finally:
         if pool is not None:
             pool.close(cancel=report.status != "done")

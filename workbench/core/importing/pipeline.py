@@ -76,6 +76,10 @@ class Importer:
         self.progress = progress
         self.waiting: deque[Ready] = deque()
         self._waiting_digests: set[str] = set()
+        #: Earlier imports that were interrupted (set by the caller), and those of them
+        #: whose files this run met again: it finishes what they began.
+        self.interrupted: set[int] = set()
+        self.completes: set[int] = set()
 
     # -- the queue of files being extracted or OCR'd ------------------------------------
     def add(self, source: Source) -> list[ImportItem]:
@@ -221,8 +225,13 @@ class Importer:
             pending = self.case.row("SELECT import_id FROM import_pending "
                                     "WHERE document_id = ?", (existing,))
             if pending is None:
-                return ImportItem(label, "duplicate", document_id=existing,
-                                  reason=f"duplicate of document {existing}")
+                reason = f"duplicate of document {existing}"
+                earlier = self._stored_by(existing)
+                if earlier in self.interrupted:
+                    self.completes.add(earlier)
+                    reason += f", stored by import {earlier} before it was interrupted"
+                return ImportItem(label, "duplicate", document_id=existing, reason=reason)
+            self.completes.add(pending[0])
             ready.resume_of, ready.resumed_import = existing, pending[0]
         try:
             extractor = extractor_for(source.file_name)
@@ -281,6 +290,10 @@ class Importer:
             f"{len(children) - added} already there or refused"))
         self.record(item)
         return [item] + children
+
+    def _stored_by(self, doc_id: int) -> int | None:
+        row = self.case.row("SELECT import_id FROM documents WHERE id = ?", (doc_id,))
+        return None if row is None else row[0]
 
     def _finished(self, doc_id: int) -> None:
         """Take away the mark that ``doc_id``'s attachments are still to come."""

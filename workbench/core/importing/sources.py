@@ -35,6 +35,8 @@ class ImportReport:
     status: str = "running"  # running | done | cancelled | interrupted
     items: list[ImportItem] = field(default_factory=list)
     seconds: float = 0.0
+    #: Earlier imports, interrupted, whose files this one found stored and finished.
+    completes: list[int] = field(default_factory=list)
 
     def count(self, outcome: str) -> int:
         return sum(1 for i in self.items if i.outcome == outcome)
