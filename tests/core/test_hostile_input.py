@@ -122,8 +122,11 @@ def test_a_long_text_file_is_split_into_bounded_pages_that_join_back(case, tmp_p
     assert [h.page for h in hits.hits] == [len(pages)]
 
 
-def test_a_rebuild_commits_in_pieces_and_finds_every_page(case, tmp_path, monkeypatch):
+@pytest.mark.parametrize("procs", ["1", "2"])
+def test_a_rebuild_commits_in_pieces_and_finds_every_page(case, tmp_path, monkeypatch,
+                                                          procs):
     monkeypatch.setenv(store.ENV_DIR, str(tmp_path / "index"))
+    monkeypatch.setenv(store.ENV_PROCS, procs)
     for n in range(6):
         write(tmp_path / "src" / f"p{n}.txt", (f"uniqueword{n} " + "filler " * 2000).encode())
     import_paths(case, [tmp_path / "src"], options=OFF)
