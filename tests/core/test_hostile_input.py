@@ -258,3 +258,19 @@ def test_meaningless_queries_say_why_in_one_line(query, message):
     with pytest.raises(QueryError) as caught:
         parse(query)
     assert message in str(caught.value) and "\n" not in str(caught.value)
+
+
+def test_catching_up_on_a_huge_import_commits_in_pieces(case, tmp_path, monkeypatch):
+    monkeypatch.setenv(store.ENV_DIR, str(tmp_path / "index"))
+    assert search.search(case, "anything").total == 0  # the index exists, in step
+    search.close_index(case)
+    body = "".join(f"entry{n} " + "ledger filler words " * 20 + "\n" for n in range(3000))
+    import_paths(case, [write(tmp_path / "src" / "big.txt", body.encode())], options=OFF)
+    monkeypatch.setattr(store, "COMMIT_EVERY_CHARS", 50_000)
+    index = search.CaseIndex(case)
+    index.ensure()
+    assert index.last_repair == "caught up"
+    assert len(index.searcher().reader().leaf_readers()) >= 3
+    index.close()
+    for n in (0, 1500, 2999):
+        assert search.search(case, f"entry{n}").total == 1

@@ -395,13 +395,17 @@ class CaseIndex:
             self._write_meta()
             return 0
         ctx = entries_.Context.load(self.case)
-        new = list(entries_.build(ctx, uids))
         writer = TermOrderWriter(ix, timeout=10.0, compound=False)
+        held = 0
         try:
             for uid in uids:
                 writer.delete_by_term("uid", uid)
-            for entry in new:
+            for entry in entries_.build(ctx, uids):
                 writer.add_document(**entry)
+                held += len(entry.get("body") or "")
+                if held > COMMIT_EVERY_CHARS:  # a huge document: bounded memory
+                    writer.commit(merge=False)
+                    writer, held = TermOrderWriter(ix, timeout=10.0, compound=False), 0
         except BaseException:
             writer.cancel()
             raise
