@@ -3,6 +3,7 @@ search (the whole corpus through the command line is in tests/cli/test_hostile_c
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import time
@@ -274,3 +275,25 @@ def test_catching_up_on_a_huge_import_commits_in_pieces(case, tmp_path, monkeypa
     index.close()
     for n in (0, 1500, 2999):
         assert search.search(case, f"entry{n}").total == 1
+
+
+def test_a_word_file_that_is_a_zip_bomb_is_refused_before_it_is_unpacked(case, tmp_path):
+    from tests.core.import_files import docx_bytes
+    package = zipfile.ZipFile(io.BytesIO(docx_bytes()))
+    parts = {i.filename: package.read(i) for i in package.infolist()}
+    parts["word/padding.xml"] = b" " * (50 * 1024 * 1024)
+    path = write(tmp_path / "src" / "bomb.docx", zip_bytes(parts))
+    assert path.stat().st_size < 1024 * 1024
+    report = import_paths(case, [path], options=OFF)
+    assert report.items[0].outcome == "failed"
+    assert "zip bomb" in report.items[0].reason
+
+
+def test_a_long_web_page_is_split_into_bounded_pages(case, tmp_path):
+    body = "".join(f"<p>Paragraph {n} of a saved page that goes on.</p>\n"
+                   for n in range(8000))
+    path = write(tmp_path / "src" / "page.html", f"<html><body>{body}</body></html>".encode())
+    report = import_paths(case, [path], options=OFF)
+    pages = documents.pages(case, report.items[0].document_id)
+    assert len(pages) > 3 and all(len(p.text) <= text.MAX_PAGE_CHARS for p in pages)
+    assert "Paragraph 7999" in pages[-1].text
