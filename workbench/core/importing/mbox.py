@@ -37,22 +37,26 @@ def is_separator(line: bytes) -> bool:
             and _DATE.match(parts[2].strip()) is not None)
 
 
-def split_mbox(data: bytes) -> list[bytes]:
-    """The messages of an mbox file, in order, without their separator lines."""
+def message_spans(data: bytes) -> list[tuple[int, int]]:
+    """Where each message of an mbox file lies (start, end), without its separator."""
     starts = [m for m in _CANDIDATE.finditer(data) if is_separator(m.group().rstrip())]
     if not starts or starts[0].start() != 0:
         raise ExpandError("not an mbox mailbox (it does not start with a From line)")
-    messages = []
+    spans = []
     for n, match in enumerate(starts):
         end = starts[n + 1].start() if n + 1 < len(starts) else len(data)
-        body = data[match.end():end]
         # The blank line before the next separator belongs to the mailbox, not the message.
-        if body.endswith(b"\r\n"):
-            body = body[:-2]
-        elif body.endswith(b"\n"):
-            body = body[:-1]
-        messages.append(body)
-    return messages
+        if data.endswith(b"\r\n", match.end(), end):
+            end -= 2
+        elif data.endswith(b"\n", match.end(), end):
+            end -= 1
+        spans.append((match.end(), end))
+    return spans
+
+
+def split_mbox(data: bytes) -> list[bytes]:
+    """The messages of an mbox file, in order, without their separator lines."""
+    return [data[a:b] for a, b in message_spans(data)]
 
 
 def expand_mbox(source: Source, options: ImportOptions) -> Iterator[Source | ImportItem] | None:
@@ -67,19 +71,23 @@ def expand_mbox(source: Source, options: ImportOptions) -> Iterator[Source | Imp
         data = source.read()
     except OSError as exc:
         raise ExpandError(f"cannot be read ({exc.strerror or exc})") from None
-    return _messages(source, split_mbox(data))
+    return _messages(source, data, message_spans(data))
 
 
-def _messages(source: Source, messages: list[bytes]) -> Iterator[Source | ImportItem]:
+def _messages(source: Source, data: bytes,
+              spans: list[tuple[int, int]]) -> Iterator[Source | ImportItem]:
+    """Each message as a source whose bytes are cut from the mailbox only when read,
+    so a large mailbox is not held twice."""
     stem = source.file_name.rsplit(".", 1)[0]
-    for n, message in enumerate(messages, start=1):
+    for n, (start, end) in enumerate(spans, start=1):
         label = f"{source.label}:{n}"
-        if not message.strip():
+        if not data[start:end].strip():
             yield ImportItem(label, "skipped", reason=(
                 "empty message in mailbox (a separator line with nothing after it)"))
             continue
-        yield Source(label=label, file_name=f"{stem}-{n}.eml", size=len(message),
-                     data=message, depth=source.depth)
+        yield Source(label=label, file_name=f"{stem}-{n}.eml", size=end - start,
+                     opener=lambda start=start, end=end: data[start:end],
+                     depth=source.depth)
 
 
 EXPANDERS.append(expand_mbox)
