@@ -39,7 +39,7 @@ NUMBERS = st.one_of(
                      "0x10", "1_000", " 7", "٣"]))
 TEXT = st.one_of(
     st.text(max_size=40),
-    st.sampled_from(["\udcff\udcfe", "caf\udce9", "a" * 300, "x\ny", "\x1b[31m", "",
+    st.sampled_from(["\udcff\udcfe", "caf\udce9", "a" * 300, "x\ny", "\x1b[31m", "", "a\x00b",
                      "--", "-", "'", '"', "*", "date:[2019-13-45 TO 2019-99-99]",
                      "kind:email", "NOT " * 50, "x.wbcase", "x.pdf", "yes", "no"]))
 

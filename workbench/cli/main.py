@@ -95,7 +95,10 @@ MAX_INTEGER = 2**63 - 1
 
 def _checked_convert(self, value, param, ctx):
     """A parameter type's own conversion, then what no command may receive: an integer
-    SQLite cannot hold, a number that is not finite, text that is not valid UTF-8."""
+    SQLite cannot hold, a number that is not finite, text that is not valid UTF-8, a NUL
+    character (no file name or text holds one; os functions raise on it)."""
+    if isinstance(value, str) and "\x00" in value:
+        self.fail("holds a NUL character", param, ctx)
     converted = type(self).__mro__[1].convert(self, value, param, ctx)
     for v in converted if isinstance(converted, tuple) else (converted,):
         if isinstance(v, bool):
@@ -104,7 +107,7 @@ def _checked_convert(self, value, param, ctx):
             self.fail(f"{v} is out of range (at most {MAX_INTEGER})", param, ctx)
         if isinstance(v, float) and not math.isfinite(v):
             self.fail(f"{v} is not a finite number", param, ctx)
-        if isinstance(v, str):
+        if isinstance(v, str) and not isinstance(self, (click.Path, click.File)):
             try:
                 v.encode("utf-8")
             except UnicodeEncodeError:
@@ -119,10 +122,11 @@ def harden(command: click.Command) -> None:
     """Give every parameter of ``command`` (and its subcommands) the checks of
     :func:`_checked_convert`, so that no verb can pass such a value to the core.
 
-    File paths are left alone: a file name need not be UTF-8 (the import names it)."""
+    File paths are only checked for NUL characters: a file name need not be UTF-8 (the
+    import names it)."""
     for param in command.params:
         kind = type(param.type)
-        if isinstance(param.type, (click.Path, click.File)) or kind.__name__.startswith("Checked"):
+        if kind.__name__.startswith("Checked"):
             continue
         if kind not in _CHECKED:
             _CHECKED[kind] = type(f"Checked{kind.__name__}", (kind,),
