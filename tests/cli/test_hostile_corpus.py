@@ -5,6 +5,7 @@ internal error, and time and memory bounded."""
 from __future__ import annotations
 
 import hashlib
+import json
 
 import pytest
 
@@ -65,3 +66,25 @@ def test_a_folder_of_hostile_files_stores_every_good_file_and_names_every_bad_on
     assert listed.returncode == 0
     assert all("\n" not in line for line in listed.stdout.splitlines())
     assert "forged\\nfailed: fake.bin" in listed.stdout
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", [11, 12, 13])
+def test_damaged_copies_of_every_kind_of_file_never_stop_an_import(tmp_path, seed):
+    folder = tmp_path / "mutated"
+    made = hostile_files.mutated(folder, seed=seed, count=60)
+    case_path = tmp_path / "case.wbcase"
+    Case.create(case_path, title="Mutated").close()
+    run = run_workbench("import", case_path, folder, "--ocr", "off", "--json")
+    assert run.returncode == 0, run.stderr
+    assert "internal error" not in run.stderr and "Traceback" not in run.stderr
+    if run.peak_mb is not None:
+        assert run.peak_mb < MAX_PEAK_MB
+    report = json.loads(run.stdout)
+    assert report["status"] == "done"
+    seen = {item["path"].split(".zip:")[0].split(".mbox:")[0].split(".eml:")[0]
+            for item in report["items"]}
+    stems = {str(p).rsplit(".", 1)[0] for p in made}
+    assert stems <= {s.rsplit(".", 1)[0] for s in seen}  # every file has its line(s)
+    for item in report["items"]:
+        assert item["outcome"] == "imported" or item["reason"], item

@@ -182,3 +182,35 @@ def build(folder: Path, outside: Path) -> tuple[dict[str, bytes], list[Expect]]:
     write(folder / "binary.txt", b"\x00\x00\x00 not text" * 100)
     expect.append(Expect("binary.txt", "failed", "binary data"))
     return good, expect
+
+
+def mutated(folder: Path, *, seed: int, count: int) -> list[Path]:
+    """``count`` files made by flipping, cutting and inserting bytes in valid files of
+    each kind the import reads (a fuzz of file contents, reproducible by ``seed``)."""
+    import random
+
+    from tests.core.import_files import docx_bytes
+    seeds = {".pdf": pdf_bytes([["Hello world"], None, ["third page"]]),
+             ".eml": email_with_attachments("mutated"),
+             ".zip": zip_bytes({"a.txt": b"alpha", "b.pdf": pdf_bytes([["b"]])}),
+             ".docx": docx_bytes(), ".mbox": mbox_with_unescaped_from(),
+             ".html": b"<html><head><title>t</title></head><body><p>x</p></body></html>",
+             ".txt": "naïve café – “quoted”\fpage two".encode()}
+    rng = random.Random(seed)
+    made = []
+    for n in range(count):
+        suffix = rng.choice(sorted(seeds))
+        data = bytearray(seeds[suffix])
+        for _ in range(rng.randint(1, 20)):
+            if not data:
+                break
+            at = rng.randrange(len(data))
+            roll = rng.random()
+            if roll < 0.6:
+                data[at] = rng.randrange(256)
+            elif roll < 0.8:
+                del data[at:at + rng.randint(1, 200)]
+            else:
+                data[at:at] = bytes(rng.randrange(256) for _ in range(rng.randint(1, 50)))
+        made.append(write(folder / f"m{n:03d}{suffix}", bytes(data)))
+    return made

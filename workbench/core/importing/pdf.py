@@ -303,7 +303,8 @@ def assemble(name: str, pages: list[PageText], candidates: list[int],
     candidates = [i for i in candidates if i < len(pages)]
     if not pages:
         if claimed:
-            raise ExtractionError(f"damaged PDF: claims {claimed:,} pages, none can be read")
+            raise ExtractionError(f"damaged PDF: claims {claimed:,} "
+                                  f"page{'' if claimed == 1 else 's'}, none can be read")
         raise ExtractionError("PDF has no pages")
     if claimed != len(pages) and not stopped:
         notes.append(f"claims {claimed:,} pages; {len(pages):,} found")
