@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from workbench.cli.main import cli
-from workbench.cli.output import emit_json, fields, open_case, stderr_is_terminal, table
+from workbench.cli.output import emit_json, fields, open_case, printable, stderr_is_terminal, table
 from workbench.cli import views
 from workbench.core import audit, deletion, documents, importing
 from workbench.core.casefile import SUFFIX, Case
@@ -74,15 +74,36 @@ def info(case: str, as_json: bool) -> None:
 @click.option("--ocr-lang", default="eng", show_default=True, help="Tesseract languages.")
 @click.option("--max-size", type=float, default=500, show_default=True,
               help="Largest file to import, in MB.")
+@click.option("--follow-links", is_flag=True,
+              help="Follow symbolic links in folders even where they lead out of them.")
+@click.option("--max-pages", type=click.IntRange(1, 10_000_000), default=20_000,
+              show_default=True, help="Most pages read from one file.")
+@click.option("--max-seconds", type=click.FloatRange(1, 86_400), default=300,
+              show_default=True, help="Longest text extraction of one file, in seconds.")
 @JSON
 def import_(case: str, paths: tuple[str, ...], origin: str | None, confidential: bool,
-            ocr: str, ocr_lang: str, max_size: float, as_json: bool) -> None:
+            ocr: str, ocr_lang: str, max_size: float, follow_links: bool, max_pages: int,
+            max_seconds: float, as_json: bool) -> None:
     """Import files, folders (recursively) and archives into a case."""
-    missing = [p for p in paths if not os.path.exists(p)]
-    if missing:  # refused before anything is imported, like cp or tar
-        raise click.ClickException(f"no such file or folder: {', '.join(missing)}")
+    missing, unreadable = [], []
+    for p in paths:  # refused before anything is imported, like cp or tar
+        try:
+            os.stat(p)
+        except FileNotFoundError:
+            missing.append(p)
+        except OSError as exc:  # a name too long, a folder that cannot be entered
+            unreadable.append(f"{p} ({(exc.strerror or str(exc)).lower()})")
+    if missing or unreadable:
+        raise click.ClickException("; ".join(
+            ([f"no such file or folder: {', '.join(missing)}"] if missing else [])
+            + ([f"cannot read {', '.join(unreadable)}"] if unreadable else [])))
+    if not 0 < max_size <= 1024 * 1024:  # also refuses nan and inf
+        raise click.BadParameter("must be a size in MB between 0 and 1048576",
+                                 param_hint="--max-size")
     options = ImportOptions(ocr=ocr, ocr_lang=ocr_lang,
-                            max_file_bytes=int(max_size * 1024 * 1024))
+                            max_file_bytes=int(max_size * 1024 * 1024),
+                            follow_links=follow_links, max_pages=max_pages,
+                            max_seconds=max_seconds)
     with open_case(case) as c:
         if stderr_is_terminal() and not as_json:
             with click.progressbar(length=1000, label="Importing", file=None) as bar:
@@ -128,7 +149,7 @@ def imports(case: str, as_json: bool) -> None:
             r.failed, r.pages, r.ocr_pages, f"{r.seconds:.1f}"] for r in reports])
     for r in reports:
         for item in r.problems:
-            click.echo(f"  import {r.import_id}: {item.path}: {item.reason}")
+            click.echo(f"  import {r.import_id}: {printable(item.path)}: {printable(item.reason)}")
 
 
 @cli.command("documents")

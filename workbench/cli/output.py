@@ -24,6 +24,23 @@ def to_plain(value: object) -> object:
     return value
 
 
+def printable(text: object) -> str:
+    """``text`` on one line whatever it holds: control characters (a newline in a file
+    name, an escape sequence) are shown as ``\\n`` or ``\\x1b`` so that they can
+    neither forge a line of a report nor drive the terminal."""
+    text = str(text)
+    if text.isprintable():
+        return text
+    out = []
+    for ch in text:
+        if ch.isprintable() or ch == " ":
+            out.append(ch)
+        else:
+            escaped = repr(ch)[1:-1]
+            out.append(escaped if escaped != ch else f"\\u{ord(ch):04x}")
+    return "".join(out)
+
+
 def emit_json(value: object) -> None:
     click.echo(json.dumps(to_plain(value), ensure_ascii=False, indent=2, sort_keys=False))
 

@@ -58,7 +58,10 @@ def _progress(label: str, *, always: bool = True) -> Iterator[Progress]:
 def _open(c: Case) -> search.CaseIndex:
     """The case's index, with a progress bar if it has to be rebuilt first."""
     with _progress("Updating the search index", always=False) as progress:
-        return search.open_index(c, progress)
+        index = search.open_index(c, progress)
+    if index.warning:
+        click.echo(f"Warning: {index.warning}", err=True)
+    return index
 
 
 def _emph(snippet: search.Snippet) -> str:
@@ -197,7 +200,10 @@ def reindex(case: str, as_json: bool) -> None:
     with open_case(case) as c:
         with _progress("Indexing") as progress:
             count = search.reindex(c, progress)
-        where = str(search.index_dir(c))
+        index = search.open_index(c)
+        where = str(index.directory)
+        if index.warning:
+            click.echo(f"Warning: {index.warning}", err=True)
         search.close_index(c)
     seconds = time.perf_counter() - started
     if as_json:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from workbench.cli.output import fields, table, to_plain
+from workbench.cli.output import fields, printable, table, to_plain
 from workbench.core import (actors, audit, claims, documents, excerpts, findings, overview,
                             statements, tags)
 from workbench.core.casefile import Case
@@ -25,7 +25,8 @@ def import_json(report: ImportReport) -> dict:
     return {"import_id": report.import_id, "status": report.status, "origin": report.origin,
             "imported": report.imported, "duplicates": report.duplicates,
             "failed": report.failed, "pages": report.pages, "ocr_pages": report.ocr_pages,
-            "seconds": round(report.seconds, 3), "items": to_plain(report.items)}
+            "seconds": round(report.seconds, 3), "items": to_plain(report.items),
+            "completes": list(report.completes)}
 
 
 def print_import(report: ImportReport) -> None:
@@ -33,10 +34,17 @@ def print_import(report: ImportReport) -> None:
           [[report.imported, report.duplicates, report.failed, report.pages,
             report.ocr_pages, f"{report.seconds:.1f}"]])
     for item in report.items:
+        path, reason = printable(item.path), printable(item.reason or "")
         if item.outcome in ("failed", "unsupported"):
-            click.echo(f"{click.style('failed', fg='red')}: {item.path}: {item.reason}")
-        elif item.outcome == "duplicate":
-            click.echo(f"duplicate: {item.path}: {item.reason}")
+            click.echo(f"{click.style('failed', fg='red')}: {path}: {reason}")
+        elif item.outcome in ("duplicate", "skipped"):
+            click.echo(f"{item.outcome}: {path}: {reason}")
+        elif item.reason:  # imported, with something the import noticed
+            click.echo(f"note: {path}: {reason}")
+    for earlier in report.completes:
+        click.echo(f"This import finished what import {earlier} began (it was "
+                   f"interrupted): {report.imported} file(s) stored now; files it had "
+                   "stored are listed above as duplicates.")
     if report.status == "cancelled":
         click.echo("The import was cancelled; the files listed above were kept.")
 

@@ -325,9 +325,20 @@ def _add_responses_not_needed(conn: sqlite3.Connection) -> None:
         created_at TEXT NOT NULL)""")
 
 
+def add_import_pending(conn: sqlite3.Connection) -> None:
+    """Containers whose children an import has not finished storing (an email whose
+    attachments are still to come): the mark is written with the email, in its
+    transaction, and removed when the last attachment is stored, so that a re-run
+    after a crash finds the email and finishes it instead of calling it a duplicate
+    and never reading its attachments. Bookkeeping, not evidence: not audited."""
+    conn.execute("CREATE TABLE import_pending ("
+                 "document_id INTEGER PRIMARY KEY REFERENCES documents(id) "
+                 "ON DELETE CASCADE, import_id INTEGER NOT NULL)")
+
+
 #: The ladder: MIGRATIONS[n] takes a file from version n to n + 1.
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
-    _to_v1, _to_v2, _add_events, _add_responses_not_needed]
+    _to_v1, _to_v2, _add_events, _add_responses_not_needed, add_import_pending]
 
 #: The schema version this program writes.
 SCHEMA_VERSION = len(MIGRATIONS)

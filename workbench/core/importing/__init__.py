@@ -33,7 +33,7 @@ from workbench.core.importing.extract import ImportOptions
 from workbench.core.importing.pipeline import Importer
 from workbench.core.importing.workers import ExtractPool
 from workbench.core.importing.sources import (EXPANDERS, ImportItem, ImportReport, Source,
-                                              expand, walk)
+                                              expand, shown, walk)
 from workbench.core.progress import NO_PROGRESS, Cancelled, Progress
 
 __all__ = ["ImportOptions", "ImportItem", "ImportReport", "import_paths", "imports",
@@ -64,9 +64,13 @@ def import_paths(case: Case, paths: Iterable[str | Path], *, origin: str | None 
         ocr.check_languages(options.ocr_lang)
     paths = [str(p) for p in paths]
     started = time.monotonic()
+    interrupted = {r["id"] for r in case.rows(
+        "SELECT id FROM imports WHERE status = 'running' AND finished_at IS NULL")
+        if (str(case.path), r["id"]) not in _ACTIVE}
     with case.action("Start import") as act:
         import_id = act.insert("imports", {"started_at": utcnow(), "origin": origin,
-                                           "paths": json.dumps(paths, ensure_ascii=False)})
+                                           "paths": json.dumps([shown(p) for p in paths],
+                                                               ensure_ascii=False)})
     report = ImportReport(import_id=import_id, origin=origin, started_at=utcnow())
     _ACTIVE.add((str(case.path), import_id))
     pool = (ocr.OcrPool(options.ocr_lang)
@@ -75,7 +79,9 @@ def import_paths(case: Case, paths: Iterable[str | Path], *, origin: str | None 
         importer = Importer(case, import_id=import_id, origin=origin,
                             confidential=confidential, options=options, pool=pool,
                             progress=progress)
+        importer.interrupted = interrupted
         _run(importer, report, paths, progress)
+        report.completes = sorted(importer.completes)
     finally:
         if pool is not None:
             pool.close(cancel=report.status != "done")
@@ -94,19 +100,22 @@ def import_paths(case: Case, paths: Iterable[str | Path], *, origin: str | None 
 def _run(importer: Importer, report: ImportReport, paths: list[str],
          progress: Progress) -> None:
     progress.update(0.0, "Looking for files")
-    queue = list(expand(walk(paths), importer.options))
-    total = max(1, len(queue))
-    if ExtractPool.wanted([e for e in queue if isinstance(e, Source)]):
+    walked = list(walk(paths, follow_links=importer.options.follow_links))
+    total = max(1, len(walked))
+    if ExtractPool.wanted([e for e in walked if isinstance(e, Source)]):
         importer.extract_pool = ExtractPool()
     try:
-        for n, entry in enumerate(queue):
-            progress.check()
-            if isinstance(entry, ImportItem):
-                importer.record(entry)
-                report.items.append(entry)
-            else:
-                progress.update(n / total, entry.label)
-                report.items += importer.add(entry)
+        # Archives and mailboxes are opened when their turn comes, member by member,
+        # so whatever is wrong inside one never stops the files before or after it.
+        for n, top in enumerate(walked):
+            progress.update(n / total, top.label if isinstance(top, Source) else top.path)
+            for entry in expand([top], importer.options):
+                progress.check()
+                if isinstance(entry, ImportItem):
+                    importer.record(entry)
+                    report.items.append(entry)
+                else:
+                    report.items += importer.add_safely(entry)
         report.items += importer.flush()
         report.status = "done"
     except Cancelled:

@@ -58,6 +58,9 @@ class _Archive:
             except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
                 raise ExtractionError(f"damaged zip member ({exc})") from None
             if len(data) > limit:
+                if limit == options.max_file_bytes:
+                    raise ExtractionError(f"unpacks to more than the import limit "
+                                          f"({size_text(options.max_file_bytes)})")
                 raise ExtractionError("zip bomb: unpacks to more than the archive limit")
             self.unpacked += len(data)
             return data

@@ -31,6 +31,13 @@ class ImportOptions:
     #: entry's unpacked to packed size (real documents compress far less than 100:1).
     max_archive_bytes: int = 4 * 1024 * 1024 * 1024
     max_ratio: float = 200.0
+    #: Follow symbolic links in folders that lead out of them (off: each is named).
+    follow_links: bool = False
+    #: Most pages one file may have; a file claiming more is read up to this and noted.
+    max_pages: int = 20_000
+    #: Seconds one file's text extraction may take before the rest of it is left out
+    #: (noted in the report; OCR time is not counted).
+    max_seconds: float = 300.0
 
 
 @dataclass
@@ -46,6 +53,9 @@ class Extracted:
     #: Indexes (from 0) of pages the pipeline should OCR (drawn for Tesseract by the
     #: renderer registered for ``kind``). Pages with no text layer are marked ``needed``.
     ocr_pages: list[int] = field(default_factory=list)
+    #: What the import noticed and did about it ("claims 1,000,000 pages; 1 found"),
+    #: shown on the file's line of the report.
+    notes: list[str] = field(default_factory=list)
 
 
 Extractor = Callable[[bytes, str, ImportOptions], Extracted]

@@ -27,7 +27,13 @@ def unescape(text: str) -> str:
         text.encode("utf-8")
         return text
     except UnicodeEncodeError:
-        raw = text.encode("utf-8", "surrogateescape")
+        try:
+            raw = text.encode("utf-8", "surrogateescape")
+        except UnicodeEncodeError:
+            # Surrogates that stand for no byte (UTF-7 or UTF-16 decoded from broken
+            # input): pairs become their letter, lone ones U+FFFD.
+            return (text.encode("utf-16", "surrogatepass")
+                    .decode("utf-16", errors="replace"))
         try:
             return raw.decode("utf-8")
         except UnicodeDecodeError:

@@ -15,6 +15,7 @@ import ctypes
 import ctypes.util
 import functools
 import threading
+import time
 from itertools import islice
 from pathlib import Path
 
@@ -62,10 +63,17 @@ def _open(data: bytes | str) -> pdfium.PdfDocument:
         return pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
         message = str(exc).lower()
-        if "password" in message:
+        # PDFium's last error is global and not always reset by a failed load: after an
+        # encrypted file, a damaged one also says "password". Only an /Encrypt entry
+        # makes a PDF encrypted.
+        if "password" in message and (isinstance(data, str) or b"/Encrypt" in data):
             raise ExtractionError("password required (encrypted PDF)") from None
+        if "password" in message:
+            message = "success"
         if "format" in message or "file" in message:
             raise ExtractionError("damaged or truncated PDF (cannot be parsed)") from None
+        if "success" in message:  # PDFium found no error, only no document to load
+            raise ExtractionError("damaged PDF (no page tree or no pages)") from None
         raise ExtractionError(f"PDF cannot be read ({exc})") from None
 
 
@@ -85,52 +93,91 @@ def _metadata(doc: pdfium.PdfDocument) -> dict:
     return {keep[k]: v for k, v in raw.items() if k in keep}
 
 
+#: No real page takes fewer bytes than this (its dictionary, its entry in the page tree
+#: and the cross-reference table), so a file of n bytes has at most n / 16 pages.
+MIN_PAGE_BYTES = 16
+
+#: Keys of the metadata dict that carry what :func:`read_pages` noticed to
+#: :func:`assemble` (also across worker processes); never stored.
+_UNLOADABLE, _CLAIMED, _STOPPED = "_unloadable", "_claimed", "_stopped"
+
+
+def bounded_count(claimed: int, size: int, max_pages: int | None = None) -> int:
+    """How many pages of a PDF of ``size`` bytes claiming ``claimed`` pages are read."""
+    bound = min(claimed, max(1, size // MIN_PAGE_BYTES))
+    return bound if max_pages is None else min(bound, max_pages)
+
+
 def read_pages(data: bytes, *, force_ocr: bool = False, start: int = 0,
-               stop: int | None = None) -> tuple[list[PageText], list[int], dict]:
+               stop: int | None = None, max_pages: int | None = None,
+               max_seconds: float | None = None) -> tuple[list[PageText], list[int], dict]:
     """Text of pages ``start`` to ``stop`` (all by default), the indexes (in the whole
     document) of pages to OCR, and document metadata.
 
     Pages with no text layer that draw something come back marked ``needed``. A range
-    lets several processes share one long document (:mod:`.workers`).
+    lets several processes share one long document (:mod:`.workers`). The page count a
+    PDF states is not trusted: no more pages are tried than its size can hold
+    (:func:`bounded_count`) or ``max_pages``; pages that cannot be loaded are listed in
+    the metadata for :func:`assemble`, which drops them when they end the document. Past
+    ``max_seconds`` the remaining pages are left out, and said so.
     """
     tune_allocator()
+    deadline = None if max_seconds is None else time.monotonic() + max_seconds
     with PDFIUM_LOCK:
         doc = _open(data)
         try:
             pages: list[PageText] = []
             candidates: list[int] = []
-            count = len(doc)
-            for index in range(min(start, count), count if stop is None else min(stop, count)):
+            unloadable: list[int] = []
+            claimed = len(doc)
+            count = bounded_count(claimed, len(data), max_pages)
+            last = count if stop is None else min(stop, count)
+            stopped: list[tuple[int, int]] = []
+            for index in range(min(start, count), last):
+                if deadline is not None and time.monotonic() > deadline:
+                    stopped.append((index, last))
+                    break
                 page_text = _read_page(doc, index)
+                if page_text is None:
+                    unloadable.append(index)
+                    page_text = PageText("", "needed")
                 pages.append(page_text)
                 if page_text.ocr == "needed" or (force_ocr and page_text.text.strip()):
                     candidates.append(index)
-            return pages, candidates, _metadata(doc)
+            metadata = _metadata(doc)
+            metadata[_UNLOADABLE] = unloadable
+            metadata[_STOPPED] = stopped
+            if start == 0:
+                metadata[_CLAIMED] = (claimed, count)
+            return pages, candidates, metadata
         finally:
             doc.close()
 
 
-def page_count(data: bytes | Path) -> int | None:
-    """How many pages a PDF (its bytes, or its file) has, or None when PDFium cannot
-    open it. From a file, PDFium reads only the parts it needs to count."""
+def page_count(data: bytes | Path, *, max_pages: int | None = None) -> int | None:
+    """How many pages of a PDF (its bytes, or its file) are read, or None when PDFium
+    cannot open it: its stated count, bounded by its size (:func:`bounded_count`).
+    From a file, PDFium reads only the parts it needs to count."""
     with PDFIUM_LOCK:
         try:
             doc = _open(str(data) if isinstance(data, Path) else data)
         except ExtractionError:
             return None
         try:
-            return len(doc)
+            size = data.stat().st_size if isinstance(data, Path) else len(data)
+            return bounded_count(len(doc), size, max_pages)
+        except OSError:
+            return None
         finally:
             doc.close()
 
 
-def _read_page(doc: pdfium.PdfDocument, index: int) -> PageText:
+def _read_page(doc: pdfium.PdfDocument, index: int) -> PageText | None:
+    """The page's text; None when PDFium cannot load the page at all."""
     try:
         page = doc[index]
     except pdfium.PdfiumError:
-        # One damaged page keeps its place (page numbers must not shift) and waits
-        # for OCR, which may still be able to draw it.
-        return PageText("", "needed")
+        return None
     try:
         textpage = page.get_textpage()
         try:
@@ -235,20 +282,47 @@ def check_header(data: bytes) -> None:
 
 def assemble(name: str, pages: list[PageText], candidates: list[int],
              metadata: dict) -> Extracted:
-    """The extraction of a whole PDF from its pages (read at once or in ranges)."""
+    """The extraction of a whole PDF from its pages (read at once or in ranges).
+
+    Pages that could not be loaded at the end of the document are not there (a page
+    count that claims more than the page tree holds); one inside it keeps its place, so
+    that page numbers do not shift, and waits for OCR.
+    """
+    metadata = dict(metadata)
+    unloadable = set(metadata.pop(_UNLOADABLE, ()))
+    stopped = metadata.pop(_STOPPED, ())
+    claimed, read = metadata.pop(_CLAIMED, (len(pages), len(pages)))
+    notes = []
+    if stopped:
+        first = min(a for a, _ in stopped)
+        pages = pages[:first]
+        notes.append(f"reading stopped at the time limit: pages {first + 1}-{read} "
+                     "left out")
+    while pages and len(pages) - 1 in unloadable:
+        pages.pop()
+    candidates = [i for i in candidates if i < len(pages)]
     if not pages:
+        if claimed:
+            raise ExtractionError(f"damaged PDF: claims {claimed:,} "
+                                  f"page{'' if claimed == 1 else 's'}, none can be read")
         raise ExtractionError("PDF has no pages")
+    if claimed != len(pages) and not stopped:
+        notes.append(f"claims {claimed:,} pages; {len(pages):,} found")
+    elif claimed > read:
+        notes.append(f"claims {claimed:,} pages; at most {read:,} read")
     title = metadata.get("title", "")
     if title.strip().lower() in ("", "untitled"):  # producers' placeholder titles
         title = title_from_name(name)
     return Extracted(kind="pdf", title=title, pages=pages, media_type="application/pdf",
-                     metadata=metadata, ocr_pages=candidates)
+                     metadata=metadata, ocr_pages=candidates, notes=notes)
 
 
 @register(".pdf")
 def extract_pdf(data: bytes, name: str, options: ImportOptions) -> Extracted:
     check_header(data)
-    pages, candidates, metadata = read_pages(data, force_ocr=options.ocr == "force")
+    pages, candidates, metadata = read_pages(data, force_ocr=options.ocr == "force",
+                                             max_pages=options.max_pages,
+                                             max_seconds=options.max_seconds)
     return assemble(name, pages, candidates, metadata)
 
 

@@ -24,7 +24,7 @@ from workbench.core.importing.extract import (RENDERERS, ExtractionError, Extrac
 from workbench.core.importing.ocr import OcrPool
 from workbench.core.importing.workers import ExtractPool
 from workbench.core.importing.sources import ImportItem, Source, expand
-from workbench.core.progress import Progress
+from workbench.core.progress import Cancelled, Progress
 
 #: OCR pages queued per Tesseract process before the pipeline stops reading ahead.
 READ_AHEAD_PAGES = 4
@@ -47,6 +47,10 @@ class Ready:
     futures: dict[int, Future] = field(default_factory=dict)  # OCR, by page index
     ocr_started: bool = False
     failure: ImportItem | None = None  # extraction failed in a worker
+    #: A stored email whose attachments an earlier import left unfinished: this run
+    #: reads it again to finish them (see :meth:`Importer._resume`).
+    resume_of: int | None = None
+    resumed_import: int | None = None
 
     def done(self) -> bool:
         if self.failure is not None:
@@ -72,6 +76,10 @@ class Importer:
         self.progress = progress
         self.waiting: deque[Ready] = deque()
         self._waiting_digests: set[str] = set()
+        #: Earlier imports that were interrupted (set by the caller), and those of them
+        #: whose files this run met again: it finishes what they began.
+        self.interrupted: set[int] = set()
+        self.completes: set[int] = set()
 
     # -- the queue of files being extracted or OCR'd ------------------------------------
     def add(self, source: Source) -> list[ImportItem]:
@@ -94,6 +102,19 @@ class Importer:
             finished += self._store_next()
         return finished
 
+    def add_safely(self, source: Source) -> list[ImportItem]:
+        """:meth:`add`, with anything unforeseen going wrong in this one file turned
+        into its failed line, so that the batch goes on. A full disk or a locked case
+        still stops the import: every later file would fail the same way."""
+        try:
+            return self.add(source)
+        except (Cancelled, sqlite3.OperationalError):
+            raise
+        except Exception as exc:
+            item = _failure(source.label, exc)
+            self.record(item)
+            return [item]
+
     def flush(self) -> list[ImportItem]:
         """Wait for every queued file's extraction and OCR and store them all."""
         finished: list[ImportItem] = []
@@ -112,7 +133,12 @@ class Importer:
 
     def _store_next(self) -> list[ImportItem]:
         ready = self.waiting[0]
-        outcome = self._complete(ready)
+        try:
+            outcome = self._complete(ready)
+        except (Cancelled, sqlite3.OperationalError):
+            raise
+        except Exception as exc:  # one file's OCR or extraction went wrong oddly
+            outcome = _failure(ready.source.label, exc)
         self.waiting.popleft()
         self._waiting_digests.discard(ready.digest)
         if isinstance(outcome, ImportItem):
@@ -192,12 +218,21 @@ class Importer:
             return ImportItem(label, "failed", reason="empty file")
         digest = documents.sha256_of(data)
         existing = documents.find_by_sha256(self.case, digest)
+        ready = Ready(source, data, digest, parent_id)
         if existing is not None:
             documents.add_name(self.case, existing, file_name=source.file_name,
                                source_path=label, origin=self.origin)
-            return ImportItem(label, "duplicate", document_id=existing,
-                              reason=f"duplicate of document {existing}")
-        ready = Ready(source, data, digest, parent_id)
+            pending = self.case.row("SELECT import_id FROM import_pending "
+                                    "WHERE document_id = ?", (existing,))
+            if pending is None:
+                reason = f"duplicate of document {existing}"
+                earlier = self._stored_by(existing)
+                if earlier in self.interrupted:
+                    self.completes.add(earlier)
+                    reason += f", stored by import {earlier} before it was interrupted"
+                return ImportItem(label, "duplicate", document_id=existing, reason=reason)
+            self.completes.add(pending[0])
+            ready.resume_of, ready.resumed_import = existing, pending[0]
         try:
             extractor = extractor_for(source.file_name)
         except Unsupported as exc:
@@ -227,6 +262,8 @@ class Importer:
 
     def _finish(self, ready: Ready) -> list[ImportItem]:
         assert ready.extracted is not None
+        if ready.resume_of is not None:
+            return self._resume(ready)
         pages = list(ready.extracted.pages)
         for index, future in ready.futures.items():
             pages[index] = future.result()
@@ -234,6 +271,40 @@ class Importer:
         items = [item]
         if doc_id is None:
             return items
+        items += self._attachments(ready, doc_id)
+        if ready.extracted.attachments:
+            self._finished(doc_id)
+        return items
+
+    def _resume(self, ready: Ready) -> list[ImportItem]:
+        """Finish an email an earlier import stored without all its attachments: each
+        attachment already stored is a duplicate, the others are stored now."""
+        doc_id = ready.resume_of
+        assert doc_id is not None
+        children = self._attachments(ready, doc_id)
+        self._finished(doc_id)
+        added = sum(1 for i in children if i.outcome == "imported")
+        item = ImportItem(ready.source.label, "duplicate", document_id=doc_id, reason=(
+            f"duplicate of document {doc_id}; completed what import "
+            f"{ready.resumed_import} left unfinished: {added} attachment(s) added, "
+            f"{len(children) - added} already there or refused"))
+        self.record(item)
+        return [item] + children
+
+    def _stored_by(self, doc_id: int) -> int | None:
+        row = self.case.row("SELECT import_id FROM documents WHERE id = ?", (doc_id,))
+        return None if row is None else row[0]
+
+    def _finished(self, doc_id: int) -> None:
+        """Take away the mark that ``doc_id``'s attachments are still to come."""
+        with self.case.action("Finish import of attachments"):
+            self.case.conn.execute("DELETE FROM import_pending WHERE document_id = ?",
+                                   (doc_id,))
+
+    def _attachments(self, ready: Ready, doc_id: int) -> list[ImportItem]:
+        """Import the attachments of the email ``ready``, stored as ``doc_id``."""
+        assert ready.extracted is not None
+        items: list[ImportItem] = []
         attachments = [Source(label=f"{ready.source.label}:{name}", file_name=name,
                               size=len(blob), data=blob, depth=ready.source.depth)
                        for name, blob in ready.extracted.attachments]
@@ -243,7 +314,14 @@ class Importer:
                 self.record(entry)
                 items.append(entry)
             else:
-                items += self.import_now(entry, doc_id)
+                try:
+                    items += self.import_now(entry, doc_id)
+                except (Cancelled, sqlite3.OperationalError):
+                    raise
+                except Exception as exc:
+                    item = _failure(entry.label, exc)
+                    self.record(item)
+                    items.append(item)
         return items
 
     def _store(self, ready: Ready, pages: list[PageText]) -> tuple[ImportItem, int | None]:
@@ -260,9 +338,16 @@ class Importer:
                     import_id=self.import_id, email=extracted.email)
                 doc_id = int(changes.id)
                 act.row_id = doc_id
+                if extracted.attachments:
+                    # Marked in the email's own transaction: a crash before the last
+                    # attachment is stored leaves the mark, and a re-run finishes it.
+                    self.case.conn.execute(
+                        "INSERT INTO import_pending (document_id, import_id) VALUES (?, ?)",
+                        (doc_id, self.import_id))
+                note = "; ".join(extracted.notes)[:500] or None
                 act.insert("import_items", {"import_id": self.import_id,
                                             "path": source.label, "outcome": "imported",
-                                            "document_id": doc_id, "reason": None})
+                                            "document_id": doc_id, "reason": note})
         except documents.DuplicateDocument as exc:  # stored meanwhile (same bytes)
             item = ImportItem(source.label, "duplicate", document_id=exc.document_id,
                               reason=str(exc))
@@ -279,7 +364,7 @@ class Importer:
             return item, None
         ocr_pages = sum(1 for p in pages if p.ocr == "done")
         return ImportItem(source.label, "imported", document_id=doc_id, pages=len(pages),
-                          ocr_pages=ocr_pages), doc_id
+                          ocr_pages=ocr_pages, reason=note), doc_id
 
     def record(self, item: ImportItem) -> None:
         """Store the outcome of a file that was not imported."""

@@ -13,7 +13,7 @@ from workbench.core.documents import PageText
 from workbench.core.importing.extract import (ExtractionError, Extracted, ImportOptions,
                                               register, title_from_name)
 from workbench.core.importing.markup import html_to_text_and_title
-from workbench.core.importing.text import decode
+from workbench.core.importing.text import decode, split_long
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 
@@ -39,4 +39,4 @@ def extract_html(data: bytes, name: str, options: ImportOptions) -> Extracted:
         raise ExtractionError("not an HTML page (no markup)")
     text, title = html_to_text_and_title(html)
     return Extracted(kind="html", title=title or title_from_name(name),
-                     pages=[PageText(text)], media_type="text/html")
+                     pages=[PageText(p) for p in split_long(text)], media_type="text/html")

@@ -111,7 +111,8 @@ def _extract(data: bytes, name: str, options: ImportOptions) -> Extracted:
 
 def _extract_range(data: bytes, options: ImportOptions, start: int, stop: int):
     from workbench.core.importing import pdf
-    return pdf.read_pages(data, force_ocr=options.ocr == "force", start=start, stop=stop)
+    return pdf.read_pages(data, force_ocr=options.ocr == "force", start=start, stop=stop,
+                          max_pages=options.max_pages, max_seconds=options.max_seconds)
 
 
 def is_long_pdf(source) -> bool:
@@ -172,7 +173,12 @@ class _Joined:
                 part_pages, part_candidates, part_metadata = done.result()
                 pages += part_pages
                 candidates += part_candidates
-                metadata = part_metadata if n == 0 else metadata
+                if n == 0:
+                    metadata = dict(part_metadata)
+                else:  # what each range noticed, for assemble
+                    for key in (pdf._UNLOADABLE, pdf._STOPPED):
+                        metadata[key] = list(metadata.get(key, ())) + list(
+                            part_metadata.get(key, ()))
             self.future.set_result(pdf.assemble(self.name, pages, candidates, metadata))
         except Exception as exc:  # an empty document, say
             self.future.set_exception(exc)
@@ -228,7 +234,7 @@ class ExtractPool:
             pdf.check_header(data)
         except Exception:
             return []  # the worker reports what is wrong with it
-        pages = pdf.page_count(data)
+        pages = pdf.page_count(data)  # each range applies the page limit itself
         if pages is None or pages < SPLIT_PAGES:
             return []
         return page_ranges(pages, self.size)

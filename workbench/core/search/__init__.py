@@ -66,7 +66,7 @@ def close_index(case: Case) -> None:
 def reindex(case: Case, progress: Progress = NO_PROGRESS) -> int:
     """Rebuild the case's index from scratch; returns the number of entries."""
     index = _open.get(case) or CaseIndex(case)
-    count = index.rebuild(progress)
+    count = index.rebuild_somewhere(progress)
     if case not in _open:
         case.add_listener(index.apply)
         _open[case] = index

@@ -33,7 +33,14 @@ class BatchRow:
 
 def read_queries(path: str | Path) -> list[str]:
     """The queries in a text file: one per line; blank lines and ``#`` comments skipped."""
-    lines = Path(path).read_text(encoding="utf-8-sig").splitlines()
+    try:
+        lines = Path(path).read_text(encoding="utf-8-sig").splitlines()
+    except UnicodeDecodeError as exc:
+        line = Path(path).read_bytes()[:exc.start].count(b"\n") + 1
+        raise QueryError(f"{path}: line {line} is not UTF-8 text (save the file as "
+                         "UTF-8)") from None
+    except OSError as exc:
+        raise QueryError(f"{path}: cannot be read ({exc.strerror or exc})") from None
     return [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
 
 

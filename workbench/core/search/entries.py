@@ -113,7 +113,7 @@ def _chunks(ids: Iterable[int], size: int = 500) -> Iterator[list[int]]:
 
 
 _PAGE_SQL = (
-    "SELECT p.id, p.document_id, p.page_no, p.text, d.title, d.origin, d.received, "
+    "SELECT p.id, p.document_id, p.page_no, CAST(p.text AS BLOB) AS text, d.title, d.origin, d.received, "
     "d.confidential, e.from_addr, e.to_addrs, e.cc_addrs, e.subject, e.date AS sent "
     "FROM pages p JOIN documents d ON d.id = p.document_id "
     "LEFT JOIN emails e ON e.document_id = d.id")
@@ -130,13 +130,25 @@ def page_rows(case: Case, page_ids: Iterable[int] | None = None) -> Iterator:
         yield from case.rows(f"{_PAGE_SQL} WHERE p.id IN {marks}", params)
 
 
+def decoded(value: bytes | str | None) -> str:
+    """Page text read as bytes (``CAST(text AS BLOB)``), as text. A page whose bytes are
+    not UTF-8 (a damaged case file) is indexed with stand-ins for the bad bytes instead
+    of making every search of the case fail."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    return value.decode("utf-8", errors="replace")
+
+
 def page_entry(ctx: Context, r) -> Entry:
     doc = r["document_id"]
+    text = decoded(r["text"])
     to = "\n".join(x for x in (r["to_addrs"], r["cc_addrs"]) if x)
     return _entry(uid=f"page:{r['id']}", kind="page", doc=str(doc), page=r["page_no"],
-                  title=r["title"], body=r["text"],
+                  title=r["title"], body=text,
                   date=iso_date(r["sent"]) or iso_date(r["received"]),
-                  **ctx.actor_fields(ctx.matcher.actors_in(r["text"])),
+                  **ctx.actor_fields(ctx.matcher.actors_in(text)),
                   **{"from": r["from_addr"], "to": to}, subject=r["subject"],
                   tag=",".join(ctx.tags.get(("document", doc), ())), origin=r["origin"],
                   confidential=bool(r["confidential"]))

@@ -12,6 +12,7 @@ query first and raises :class:`QueryError` with the reason.
 
 from __future__ import annotations
 
+import datetime
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -23,7 +24,7 @@ from whoosh.matching import ListMatcher, NullMatcher
 from workbench.core.errors import WorkbenchError
 from workbench.core.search import compat
 from workbench.core.search.analysis import term
-from workbench.core.search.fields import DEFAULT_FIELD, QUERY_FIELDS, schema
+from workbench.core.search.fields import DEFAULT_FIELD, KINDS, QUERY_FIELDS, schema
 from workbench.core.search.phrases import exact_phrases
 
 _FIELD = re.compile(r"(?<![\w@.])([A-Za-z_][\w]*):")
@@ -31,6 +32,13 @@ _DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?$")
 _RANGE = re.compile(r"(\w+):([\[{])(.*?)([\]}])")
 _MINUS = re.compile(r"(?:(?<=^)|(?<=[\s(]))-(?=[^\s-])")
 _OPERATOR = re.compile(r"^(AND|OR)\b|\b(AND|OR|NOT)$")
+
+
+#: Longest query accepted, in characters. whoosh's parser takes time growing with the
+#: square of a word's length (20,000 characters: 8 s), so a query is capped; a search
+#: of a whole pasted paragraph is better written as a phrase of its telling words.
+MAX_QUERY_CHARS = 1_000
+_KIND_VALUE = re.compile(r"(?<![\w@.])kind:(\S+)", re.IGNORECASE)
 
 
 class QueryError(WorkbenchError):
@@ -70,6 +78,13 @@ def _outside_quotes(text: str) -> str:
 def _check(text: str) -> None:
     if not text.strip():
         raise QueryError("the search is empty: type a word, a phrase or field:value")
+    if len(text) > MAX_QUERY_CHARS:
+        raise QueryError(f"the search is too long ({len(text):,} characters; at most "
+                         f"{MAX_QUERY_CHARS:,}): search for its telling words or a phrase")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise QueryError("the search holds bytes that are not text (not valid UTF-8)") from None
     if text.count('"') % 2:
         raise QueryError('a phrase is missing its closing quote (")')
     bare = _outside_quotes(text)
@@ -91,6 +106,12 @@ def _check(text: str) -> None:
         rest = bare[m.end():]
         if not rest or rest[0].isspace() or rest[0] == ")":
             raise QueryError(f'"{m.group(1)}:" needs a value, e.g. {m.group(1)}:word')
+    for m in _KIND_VALUE.finditer(bare):
+        value = m.group(1).strip(")").lower()
+        if value and value not in KINDS and not value.endswith("*"):
+            raise QueryError(f'"kind:{m.group(1)}" is not a kind of hit (kinds: '
+                             f'{", ".join(KINDS)}); to find emails search from:, to: or '
+                             'subject:')
     for m in _RANGE.finditer(bare):
         if m.group(1).lower() != "date":
             raise QueryError(f"ranges work on dates only (date:[... TO ...]), "
@@ -99,12 +120,27 @@ def _check(text: str) -> None:
         if len(parts) != 2 or not any(parts):
             raise QueryError("a date range is written date:[2019-01-01 TO 2019-06-30]")
         for p in parts:
-            if p and not _DATE.match(p):
-                raise QueryError(f'"{p}" is not a date: use YYYY, YYYY-MM or YYYY-MM-DD')
+            if p:
+                _check_date(p)
+        if all(parts) and day_number(parts[0]) > day_number(parts[1], last=True):
+            raise QueryError(f"the date range ends ({parts[1]}) before it starts "
+                             f"({parts[0]})")
     stripped = bare.strip()
     if _OPERATOR.search(stripped):
         raise QueryError("AND, OR and NOT need words on both sides "
                          "(write them in lower case to search for the words)")
+
+
+def _check_date(text: str) -> None:
+    """A QueryError unless ``text`` is a real day, month or year (YYYY[-MM[-DD]])."""
+    if not _DATE.match(text):
+        raise QueryError(f'"{text}" is not a date: use YYYY, YYYY-MM or YYYY-MM-DD')
+    parts = [int(p) for p in text.split("-")]
+    try:
+        datetime.date(parts[0], parts[1] if len(parts) > 1 else 1,
+                      parts[2] if len(parts) > 2 else 1)
+    except ValueError:
+        raise QueryError(f'"{text}" is not a date that exists (YYYY-MM-DD)') from None
 
 
 def day_number(date: str, *, last: bool = False) -> int:
@@ -143,8 +179,7 @@ def _dates(q: wq.Query) -> wq.Query:
     terms, where a range over date strings was an OR of one term per day."""
     if isinstance(q, (wq.Term, wq.Prefix)) and q.fieldname == "date":
         text = q.text.rstrip("-")
-        if not _DATE.match(text):
-            raise QueryError(f'"{q.text}" is not a date: use YYYY, YYYY-MM or YYYY-MM-DD')
+        _check_date(text)
         return DayRange("day", day_number(text), day_number(text, last=True),
                         boost=q.boost, constantscore=True)
     if isinstance(q, wq.TermRange) and q.fieldname == "date":
@@ -170,8 +205,9 @@ def parse(text: str) -> wq.Query:
         text = text[:m.start()] + "NOT " + text[m.end():]
     try:
         q = _PARSER.parse(text)
-    except Exception as exc:  # the parser's own errors are rare and unhelpful
-        raise QueryError(f"cannot understand the search ({exc})") from None
+    except Exception:  # the parser's own errors are rare and unhelpful
+        raise QueryError("cannot understand the search: check that AND, OR and NOT "
+                         "each stand between words") from None
     if q is wq.NullQuery or isinstance(q, type(wq.NullQuery)):
         raise QueryError("the search has no words to look for")
     return exact_phrases(_dates(q))

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from whoosh.searching import Searcher
 
 from workbench.core.casefile import Case
-from workbench.core.search.entries import parse_uid
+from workbench.core.search.entries import decoded, parse_uid
 from workbench.core.search.evaluation import evaluate, top
 from workbench.core.search.query import Highlight, highlights, parse
 from workbench.core.search.snippets import Snippet, snippet
@@ -68,8 +68,8 @@ def _page_texts(case: Case, page_ids: list[int]) -> dict[int, str]:
     if not page_ids:
         return {}
     marks = ",".join("?" * len(page_ids))
-    return {r[0]: r[1] for r in case.rows(f"SELECT id, text FROM pages WHERE id IN ({marks})",
-                                          page_ids)}
+    return {r[0]: decoded(r[1]) for r in case.rows(
+        f"SELECT id, CAST(text AS BLOB) FROM pages WHERE id IN ({marks})", page_ids)}
 
 
 #: Facet columns of each segment, read once: segments never change once written

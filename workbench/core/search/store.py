@@ -17,12 +17,14 @@ Threading: like :class:`Case`, use a :class:`CaseIndex` from one thread at a tim
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import hashlib
 import json
 import logging
 import os
 import shutil
+import tempfile
 import threading
 import time
 from dataclasses import dataclass
@@ -36,6 +38,7 @@ from whoosh.searching import Searcher
 
 from workbench.core.casefile import Case
 from workbench.core.changes import Changes
+from workbench.core.errors import WorkbenchError
 from workbench.core.progress import NO_PROGRESS, Progress
 from workbench.core.search import compat
 from workbench.core.search import entries as entries_
@@ -52,11 +55,29 @@ META = "workbench-index.json"
 CATCH_UP_LIMIT = 20_000
 #: Rows a batched update collects before it indexes them (see CaseIndex.batched).
 BATCH_FLUSH_REFS = 5_000
+#: Characters of text a rebuild indexes before it commits a segment: the writer holds
+#: every posting of a commit in memory (about 6 bytes a character of text), so this
+#: bounds a rebuild's memory whatever the size of the case.
+COMMIT_EVERY_CHARS = 32_000_000
 #: Segments an index may have before an update merges the small ones.
 MERGE_AT_SEGMENTS = 12
 # Writers use ``compound=False``: opening a segment packed in a compound file copies
 # each part (the term index: tens of MB) into memory, which made opening the index
 # and every incremental update take hundreds of milliseconds on a large case.
+
+
+class IndexFolderError(Exception):
+    """The index folder cannot be used; ``str()`` says why."""
+
+
+class IndexUnavailable(WorkbenchError):
+    """No folder will take the search index (a full disk, say)."""
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, OSError):
+        return exc.strerror or type(exc).__name__
+    return str(exc)
 
 
 def index_root() -> Path:
@@ -160,6 +181,8 @@ class CaseIndex:
         #: Why this index is written and read through stock whoosh only (None: it is
         #: not; see :mod:`.compat`), decided when the index is opened.
         self.stock: str | None = None
+        #: Why the index is in a temporary folder instead of its own (one line), if it is.
+        self.warning: str | None = None
 
     # -- state ----------------------------------------------------------------------
     def _read_meta(self) -> dict | None:
@@ -220,9 +243,35 @@ class CaseIndex:
         if state.revision is not None and self._catch_up(state.revision):
             self.last_repair = "caught up"
         else:
-            self.rebuild(progress, unless_fresh=True)
+            self.rebuild_somewhere(progress, unless_fresh=True)
             self.last_repair = "rebuilt"
         return state
+
+    def rebuild_somewhere(self, progress: Progress = NO_PROGRESS, *,
+                          unless_fresh: bool = False) -> int:
+        """:meth:`rebuild`, in a temporary folder when the index's own folder cannot be
+        used (a file or a dangling link in its place, removed while building, a full
+        disk); :attr:`warning` then says why. Raises :class:`IndexUnavailable` (one
+        line) when no folder will take an index.
+        """
+        try:
+            return self.rebuild(progress, unless_fresh=unless_fresh)
+        except (OSError, IndexFolderError) as exc:
+            reason = _reason(exc)
+            log.info("search index folder %s unusable: %s", self.directory, reason)
+        self._release()
+        try:
+            fallback = Path(tempfile.mkdtemp(prefix="workbench-index-"))
+            atexit.register(shutil.rmtree, fallback, True)
+            broken, self.directory = self.directory, fallback / "index"
+            count = self.rebuild(progress)
+        except (OSError, IndexFolderError) as exc:
+            raise IndexUnavailable(
+                f"the search index cannot be written ({_reason(exc)}); free some disk "
+                f"space or set {ENV_DIR} to a folder with room") from None
+        self.warning = (f"the search index folder {broken} cannot be used ({reason}); "
+                        "searching with a temporary index instead")
+        return count
 
     # -- whoosh objects ---------------------------------------------------------------
     def _open(self) -> whoosh_index.Index:
@@ -306,12 +355,21 @@ class CaseIndex:
         # revision, so the next update catches it up instead of it being lost.
         revision = self.case.revision
         try:
-            count = self._fill(building, progress)
-            self._write_meta(building, revision=revision)
+            try:
+                count = self._fill(building, progress)
+                self._write_meta(building, revision=revision)
+            except (OSError, IndexFolderError):
+                raise
+            except Exception as exc:
+                if not building.is_dir():  # removed while it was being built
+                    raise IndexFolderError("the folder was removed while it was being built") from exc
+                raise
         except BaseException:
             shutil.rmtree(building, ignore_errors=True)
             raise
         self._release()
+        if self.directory.is_symlink() or self.directory.is_file():
+            raise IndexFolderError("a file or link is in its place")
         # Moved aside, not deleted in place: a program still reading the old index
         # keeps its open files until it looks again.
         old = self.directory.with_name(f"{self.directory.name}.old-{os.getpid()}")
@@ -326,16 +384,25 @@ class CaseIndex:
         ix = whoosh_index.create_in(str(directory), schema())
         ctx = entries_.Context.load(self.case)
         total = self.case.row("SELECT count(*) FROM pages")[0] or 1
-        # With procs > 1 each process writes its own segment; they are not merged
-        # (merging is single-threaded and would take back most of the gain).
-        writer = compat.writer(ix, stock=compat.whoosh_problem(),
-                               procs=writer_processes(total), compound=False)
-        count = 0
+        procs = writer_processes(total)
+
+        def new_writer():
+            # With procs > 1 each process writes its own segment; they are not merged
+            # (merging is single-threaded and would take back most of the gain).
+            return compat.writer(ix, stock=compat.whoosh_problem(), procs=procs,
+                                 compound=False)
+
+        writer = new_writer()
+        count = held = 0
         try:
             progress.update(0.0, "Indexing pages")
             for row in entries_.page_rows(self.case):
                 writer.add_document(**entries_.page_entry(ctx, row))
                 count += 1
+                held += len(row["text"] or b"")
+                if held > COMMIT_EVERY_CHARS:  # bounded memory on a huge case
+                    writer.commit(merge=False)
+                    writer, held = new_writer(), 0
                 if count % 250 == 0:
                     progress.check()
                     progress.update(0.85 * count / total, f"Indexing pages ({count:,})")
@@ -348,7 +415,7 @@ class CaseIndex:
         except BaseException:
             writer.cancel()
             raise
-        writer.commit()
+        writer.commit(merge=False)
         return count
 
     # -- keeping in step ----------------------------------------------------------------
@@ -420,17 +487,21 @@ class CaseIndex:
 
     def _update(self, refs) -> int:
         ix = self._open()
-        writer = compat.writer(ix, stock=self.stock, timeout=UPDATE_WAIT, compound=False)
+
+        def new_writer():
+            return compat.writer(ix, stock=self.stock, timeout=UPDATE_WAIT, compound=False)
+
+        writer = new_writer()
         try:
             upto = self.case.revision
             meta = self._read_meta() or {}
-            held = meta.get("revision")
+            covered = meta.get("revision")
             refs = set(refs)
-            in_step = (isinstance(held, int) and 0 <= held <= upto
-                       and upto - held <= CATCH_UP_LIMIT
-                       and meta.get("stamp") == _stamp(self.case, held))
-            if in_step and held < upto:
-                refs |= refs_since(self.case, held, upto)
+            in_step = (isinstance(covered, int) and 0 <= covered <= upto
+                       and upto - covered <= CATCH_UP_LIMIT
+                       and meta.get("stamp") == _stamp(self.case, covered))
+            if in_step and covered < upto:
+                refs |= refs_since(self.case, covered, upto)
             searcher = self.searcher()
             if not searcher.up_to_date():  # another process committed to the index
                 searcher.close()
@@ -449,11 +520,15 @@ class CaseIndex:
 
             uids = affected(self.case, refs, lookup, phrase_pages)
             ctx = entries_.Context.load(self.case) if uids else None
-            new = list(entries_.build(ctx, uids)) if uids else []
             for uid in uids:
                 writer.delete_by_term("uid", uid)
-            for entry in new:
+            held = 0
+            for entry in (entries_.build(ctx, uids) if uids else ()):
                 writer.add_document(**entry)
+                held += len(entry.get("body") or "")
+                if held > COMMIT_EVERY_CHARS:  # a huge document: bounded memory
+                    writer.commit(merge=False)
+                    writer, held = new_writer(), 0
         except BaseException:
             writer.cancel()
             raise
