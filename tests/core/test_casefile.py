@@ -215,3 +215,41 @@ def test_every_page_of_an_added_document_has_its_own_audit_row(tmp_path):
         assert after == {"id": pages[1]["id"], "document_id": changes.id, "page_no": 2,
                          "text": {"bytes": len("two é".encode())}, "ocr": "none",
                          "ocr_confidence": None}
+
+
+def test_a_large_case_opens_without_reading_every_page_and_verifies_on_demand(
+        sample_path, monkeypatch):
+    """Above QUICK_CHECK_LIMIT the open-time check does not grow with the file: damage
+    deep in the data is found by Case.verify (``workbench info --verify``), while a
+    cut-off file is still refused at once."""
+    from workbench.core import casefile
+
+    data = bytearray(sample_path.read_bytes())
+    page_size = int.from_bytes(data[16:18], "big")
+    last = len(data) - page_size  # a data or index page, not the schema
+    data[last:] = bytes((i * 13) % 251 for i in range(page_size))
+    sample_path.write_bytes(bytes(data))
+    assert_refused(sample_path, "damaged")  # small: quick_check at open finds it
+    monkeypatch.setattr(casefile, "QUICK_CHECK_LIMIT", 0)
+    with Case.open(sample_path) as case:
+        problems = case.verify()
+    assert problems and all("\n" not in p for p in problems)
+    cut = sample_path.with_name("cut.wbcase")
+    cut.write_bytes(bytes(data[: len(data) // 2]))
+    assert_refused(cut, "damaged")
+
+
+def test_info_verify_reports_damage_and_exits_1(sample_path, run_cli, monkeypatch):
+    from workbench.core import casefile
+
+    ok = run_cli("info", sample_path, "--verify")
+    assert ok.exit_code == 0 and "ok (every page checked)" in ok.output
+    data = bytearray(sample_path.read_bytes())
+    page_size = int.from_bytes(data[16:18], "big")
+    data[len(data) - page_size:] = bytes((i * 13) % 251 for i in range(page_size))
+    sample_path.write_bytes(bytes(data))
+    monkeypatch.setattr(casefile, "QUICK_CHECK_LIMIT", 0)  # as for a large case
+    damaged = run_cli("info", sample_path, "--verify")
+    assert damaged.exit_code == 1
+    line = [x for x in damaged.output.splitlines() if x.startswith("Integrity")][0]
+    assert "ok" not in line.split(None, 1)[1][:3]

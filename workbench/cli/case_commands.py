@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import click
@@ -50,18 +51,28 @@ def gui(case: str | None) -> None:
 @cli.command()
 @CASE
 @JSON
-def info(case: str, as_json: bool) -> None:
+@click.option("--verify", is_flag=True,
+              help="Also check every page of the file (SQLite's integrity check; slow on "
+                   "a large case). Exits 1 when it finds damage.")
+def info(case: str, as_json: bool, verify: bool) -> None:
     """Summarise a case: title, version, and how many of each thing it holds."""
     with open_case(case) as c:
         summary = views.case_summary(c)
+        problems = c.verify() if verify else None
+    if problems is not None:
+        summary["integrity"] = problems or "ok"
     if as_json:
         emit_json(summary)
-        return
-    fields([("Case", summary["title"]), ("File", summary["path"]),
-            ("Case id", summary["case_id"]), ("Created", summary["created_at"]),
-            ("Version", summary["schema_version"])])
-    click.echo()
-    table(["what", "count"], [[k, v] for k, v in summary["counts"].items()])
+    else:
+        fields([("Case", summary["title"]), ("File", summary["path"]),
+                ("Case id", summary["case_id"]), ("Created", summary["created_at"]),
+                ("Version", summary["schema_version"]),
+                ("Integrity", None if problems is None else
+                 "ok (every page checked)" if not problems else "; ".join(problems))])
+        click.echo()
+        table(["what", "count"], [[k, v] for k, v in summary["counts"].items()])
+    if problems:
+        sys.exit(1)
 
 
 @cli.command("import")
