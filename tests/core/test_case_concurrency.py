@@ -443,3 +443,24 @@ def test_an_index_updated_by_one_process_includes_what_another_wrote(case_path, 
     for word in ("zebra", "yak"):
         run = workbench("search", case_path, word, "--json", env=env)
         assert json.loads(run.stdout)["total"] == 1, (word, run.stdout)
+
+
+def test_importing_the_folder_that_holds_the_case_skips_the_case_itself(tmp_path):
+    """The case (and its -wal) in the imported folder is named and skipped, never read
+    as a source (reading it outside SQLite would drop the importer's own locks)."""
+    folder = tmp_path / "work"
+    folder.mkdir()
+    case_path = folder / "case.wbcase"
+    Case.create(case_path, title="In its own folder").close()
+    (folder / "memo.txt").write_text("A memo about plate scans.")
+    holder = Case.open(case_path)  # keeps a -wal beside the case during the import
+    try:
+        actors.add(holder, name="Held", type="agency")
+        run = workbench("import", case_path, folder, "--ocr", "off")
+    finally:
+        holder.close()
+    assert "never imported into itself" in run.stdout
+    with Case.open(case_path) as case:
+        names = {r[0] for r in case.rows("SELECT file_name FROM document_names")}
+        assert names == {"memo.txt"}
+        assert {a.name for a in actors.list_all(case)} == {"Held"}

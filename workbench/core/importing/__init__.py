@@ -16,7 +16,7 @@ import time
 from collections.abc import Iterable
 from pathlib import Path
 
-from workbench.core.casefile import Case, utcnow
+from workbench.core.casefile import Case, is_case_or_sidecar, open_in_this_process, utcnow
 from workbench.core.errors import NotFound, ValidationError
 # Format modules register their extractors and expanders when imported.
 from workbench.core.importing import archive as _archive  # noqa: F401
@@ -100,7 +100,8 @@ def import_paths(case: Case, paths: Iterable[str | Path], *, origin: str | None 
 def _run(importer: Importer, report: ImportReport, paths: list[str],
          progress: Progress) -> None:
     progress.update(0.0, "Looking for files")
-    walked = list(walk(paths, follow_links=importer.options.follow_links))
+    walked = [_never_the_case(importer.case, entry)
+              for entry in walk(paths, follow_links=importer.options.follow_links)]
     total = max(1, len(walked))
     if ExtractPool.wanted([e for e in walked if isinstance(e, Source)]):
         importer.extract_pool = ExtractPool()
@@ -123,6 +124,18 @@ def _run(importer: Importer, report: ImportReport, paths: list[str],
     finally:
         if importer.extract_pool is not None:
             importer.extract_pool.close()
+
+
+def _never_the_case(case: Case, entry: Source | ImportItem) -> Source | ImportItem:
+    """The case file (and its -wal, -shm, journal) is never read as a source: besides
+    making no sense, opening and closing it outside SQLite would drop this program's
+    locks on the live case (see casefile). Nor is another case this program has open."""
+    if isinstance(entry, Source) and entry.path is not None and (
+            is_case_or_sidecar(case.path, entry.path) or open_in_this_process(entry.path)):
+        return ImportItem(entry.label, "skipped", reason=(
+            "is this case's own file (or one SQLite keeps beside it); a case is never "
+            "imported into itself"))
+    return entry
 
 
 def imports(case: Case) -> list[ImportReport]:
