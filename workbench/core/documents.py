@@ -140,8 +140,8 @@ def add(case: Case, *, data: bytes, title: str, kind: str,
     now = utcnow()
     with case.action(f"Add document {title}") as act:
         if case.row("SELECT 1 FROM blobs WHERE sha256 = ?", (digest,)) is None:
-            act.insert("blobs", {"sha256": digest, "size": len(data), "data": data},
-                       pk="sha256")
+            act.insert_streamed("blobs", {"sha256": digest, "size": len(data)},
+                                column="data", data=data, pk="sha256")
         doc_id = act.insert("documents", {
             "sha256": digest, "title": title, "kind": kind, "media_type": media_type,
             "origin": origin, "file_name": file_name, "source_path": source_path,
