@@ -217,6 +217,12 @@ def test_worker_processes_only_when_cores_are_idle(monkeypatch):
     assert workers.ExtractPool.wanted(long_pdf + sources([n + ".txt" for n in names]))
     monkeypatch.setattr(workers, "idle_cores", lambda: 0.7)
     assert not workers.ExtractPool.wanted(sources(names))  # a busy machine
+    monkeypatch.setenv(workers.ENV_FORCE, "always")  # tests of the bundle: whatever the load
+    assert workers.ExtractPool.wanted(sources(names))
+    assert not workers.ExtractPool.wanted(sources(names[:1]))  # still only where worth it
+    monkeypatch.setattr(workers, "idle_cores", lambda: 3.2)
+    monkeypatch.setenv(workers.ENV_FORCE, "never")
+    assert not workers.ExtractPool.wanted(sources(names))
 
 
 def test_idle_cores_is_measured_now_not_over_the_last_minute():
