@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from workbench.core import actors, claims
+from workbench.core import actors, claims, schema
 from workbench.core.casefile import Case, open_in_this_process, sidecars
 from workbench.core.errors import CaseReadOnly
 
@@ -464,3 +464,30 @@ def test_importing_the_folder_that_holds_the_case_skips_the_case_itself(tmp_path
         names = {r[0] for r in case.rows("SELECT file_name FROM document_names")}
         assert names == {"memo.txt"}
         assert {a.name for a in actors.list_all(case)} == {"Held"}
+
+
+def test_a_crash_during_the_upgrade_of_an_old_case_leaves_it_openable(tmp_path):
+    """The first open of a release-0.1 case migrates it; the process dies half-way
+    through a step. The next open finds the file as it was (the step rolled back),
+    upgrades it and keeps every record."""
+    fixture = ROOT / "tests" / "migrations" / "v1-release-0.1.wbcase"
+    path = tmp_path / "old.wbcase"
+    path.write_bytes(fixture.read_bytes())
+    child = python("""
+        import os, sys
+        from workbench.core import schema
+        from workbench.core.casefile import Case
+        real = schema.MIGRATIONS[1]
+        def dying(conn):
+            real(conn)  # the step's work is done, not yet committed ...
+            conn.execute("PRAGMA cache_size = 1")
+            os._exit(0)  # ... when the laptop dies
+        schema.MIGRATIONS[1] = dying
+        Case.open(sys.argv[1])
+    """, path)
+    assert child.returncode == 0, child.stderr
+    with Case.open(path) as case:
+        assert case.info.schema_version == schema.SCHEMA_VERSION
+        assert case.info.title == "Release 0.1 fixture"
+        assert case.row("SELECT count(*) FROM excerpts")[0] == 1
+        assert case.row("PRAGMA integrity_check")[0] == "ok"
