@@ -158,7 +158,7 @@ class ExportDialog(QDialog):
                                      "JSON-LD for fact-check aggregators")
         self.path_edit = QLineEdit(str(folder / f"{_slug(title)}.pdf"), self)
         self.browse_button = QPushButton("&Browse…", self)
-        self.browse_button.clicked.connect(self._browse)
+        self.browse_button.clicked.connect(lambda: self._browse())
         self.format_combo.currentIndexChanged.connect(self._format_changed)
 
         self.progress = QProgressBar(self)
@@ -199,9 +199,9 @@ class ExportDialog(QDialog):
         self.open_button.setToolTip("Open the exported file with the system's viewer")
         self.open_button.hide()
         self.close_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
-        self.export_button.clicked.connect(self.start)
-        self.open_button.clicked.connect(self.open_file)
-        self.close_button.clicked.connect(self._close)
+        self.export_button.clicked.connect(lambda: self.start())
+        self.open_button.clicked.connect(lambda: self.open_file())
+        self.close_button.clicked.connect(lambda: self._close())
 
         form = QFormLayout()
         form.addRow("&Title:", self.title_edit)

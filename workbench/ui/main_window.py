@@ -152,7 +152,8 @@ class MainWindow(WritesMixin, MenusMixin, QMainWindow):
 
     def _set_case_actions(self, on: bool) -> None:
         for action in (self.save_copy_action, self.close_action, self.import_action,
-                       self.search_action, self.find_action, self.excerpt_action):
+                       self.search_action, self.find_action, self.excerpt_action,
+                       self.next_pane_action, self.previous_pane_action):
             action.setEnabled(on)
         self.search_box.setEnabled(on)
         self.stack.setCurrentWidget(self.main_splitter if on else self.welcome)

@@ -123,7 +123,7 @@ class Part2(QObject):
             action.setShortcut(QKeySequence(shortcut))
         action.setToolTip(f"{tip} ({shortcut})" if shortcut else tip)
         action.setStatusTip(tip)
-        action.triggered.connect(slot)
+        action.triggered.connect(lambda _checked=False: slot())  # never ``checked``
         self.window.addAction(action)
         return action
 

@@ -60,7 +60,7 @@ class ReaderWidget(QWidget):
             b.setText(text)
             b.setToolTip(tip)
             b.setAutoRaise(True)
-            b.clicked.connect(slot)
+            b.clicked.connect(lambda _checked=False: slot())
             return b
 
         self.prev_button = button("◀", "Previous page (Ctrl+PgUp)", self.previous_page)
@@ -137,7 +137,7 @@ class ReaderWidget(QWidget):
             action = QAction(self)
             action.setShortcut(QKeySequence(keys))
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            action.triggered.connect(slot)
+            action.triggered.connect(lambda _checked=False, s=slot: s())
             self.addAction(action)
         self.show_nothing()
 

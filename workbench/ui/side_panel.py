@@ -33,7 +33,7 @@ class DocumentDetails(QWidget):
         self.info.setWordWrap(True)
         self.info.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.save_button = QPushButton("Save changes", self)
-        self.save_button.clicked.connect(self._save)
+        self.save_button.clicked.connect(lambda: self._save())
         form = QFormLayout(self)
         form.addRow("Title:", self.title_edit)
         form.addRow("Origin:", self.origin_edit)

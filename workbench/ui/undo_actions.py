@@ -121,8 +121,8 @@ class UndoActions(QObject):
         self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
         self.undo_action.setObjectName("undoAction")
         self.redo_action.setObjectName("redoAction")
-        self.undo_action.triggered.connect(self.undo)
-        self.redo_action.triggered.connect(self.redo)
+        self.undo_action.triggered.connect(lambda: self.undo())
+        self.redo_action.triggered.connect(lambda: self.redo())
         self.reporter = refs.WriteReporter(parent if isinstance(parent, QWidget) else None)
         self.set_session(session)
 
