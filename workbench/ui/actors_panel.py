@@ -22,7 +22,7 @@ from workbench.core import actors, reconcile
 from workbench.core.casefile import Case
 from workbench.core.changes import Changes
 from workbench.core.schema import ACTOR_TYPES
-from workbench.ui import refs
+from workbench.ui import dialogs, refs
 from workbench.ui.table_model import ListTableModel
 
 IdRole = Qt.ItemDataRole.UserRole + 1
@@ -177,6 +177,11 @@ class ActorDialog(QDialog):
     def _accept(self) -> None:
         if not self.name_edit.text().strip():
             self.existing_label.setText("An actor needs a name.")
+            return
+        if (self.actor is not None and self.actor.confidential
+                and not self.confidential_check.isChecked()
+                and not dialogs.confirm_publishable(self, "actor", self.actor.name)):
+            self.confidential_check.setChecked(True)
             return
         self.accept()
 

@@ -24,6 +24,24 @@ def show_error(parent: QWidget | None, title: str, message: str) -> None:
     box.open()
 
 
+def confirm_publishable(parent: QWidget | None, kind: str, name: str) -> bool:
+    """Ask before a document or actor stops being confidential (one stray click on a check
+    box must not make a source publishable). True when the user confirms."""
+    if kind == "document":
+        what = ("its title, file name and text may then be quoted and named in a report "
+                "or a hand-off, and the gate no longer flags them")
+    else:
+        what = ("its name, aliases, email addresses and phone numbers may then appear in a "
+                "report or a hand-off, and the gate no longer flags them")
+    answer = QMessageBox.question(
+        parent, "Make publishable?",
+        f"Mark the {kind} “{name}” as not confidential?\n\nThen {what}. "
+        "(Edit > Undo reverts this.)",
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        QMessageBox.StandardButton.No)
+    return answer == QMessageBox.StandardButton.Yes
+
+
 class ExcerptDialog(QDialog):
     """Confirm a quote and add an optional note and actor."""
 
