@@ -314,6 +314,7 @@ class Part2(QObject):
             self.export_dialog.raise_()
             return self.export_dialog
         self.export_dialog = ExportDialog(self.session, self.window)
+        self.export_dialog.location_requested.connect(self.go_to)
         self.export_dialog.show()
         return self.export_dialog
 
