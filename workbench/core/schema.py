@@ -272,8 +272,16 @@ def _to_v2(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX actions_reverts ON actions(reverts)")
 
 
+def _add_document_date(conn: sqlite3.Connection) -> None:
+    """A document's own date (when it was written or sent: ``2019``, ``2019-02`` or
+    ``2019-02-14``), set by the user; distinct from when it was received and when it was
+    imported, which the Date column and the year facet used to show instead."""
+    conn.execute("ALTER TABLE documents ADD COLUMN date TEXT")
+
+
 #: The ladder: MIGRATIONS[n] takes a file from version n to n + 1.
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_to_v1, _to_v2]
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_to_v1, _to_v2,
+                                                           _add_document_date]
 
 #: The schema version this program writes.
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -268,7 +268,8 @@ class ReaderWidget(QWidget):
                 parts.append(f"<span {grey}>Thread:</span> " + " · ".join(
                     f'<a href="doc:{d}">{esc(t)}</a>' for d, t in thread))
         else:
-            bits = [doc.kind, f"{doc.page_count} page{'s' if doc.page_count != 1 else ''}",
+            bits = [doc.date, doc.kind,
+                    f"{doc.page_count} page{'s' if doc.page_count != 1 else ''}",
                     doc.origin, doc.file_name, doc.received, f"SHA-256 {doc.short_hash}…"]
             parts.append(f"<span {grey}>" + " · ".join(esc(b) for b in bits if b) + "</span>")
         attached = browse.attachments(self.case, doc.id)
