@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QFileDialog, QHeaderView, QInp
                                QVBoxLayout, QWidget)
 
 from workbench import __version__
-from workbench.core import overview
+from workbench.core import excerpts, overview
 from workbench.core.changes import Changes
 from workbench.core.errors import WorkbenchError
 from workbench.ui import dialogs
@@ -114,6 +114,7 @@ class MainWindow(WritesMixin, MenusMixin, QMainWindow):
         self.reader = ReaderWidget(self)
         self.reader.excerpt_requested.connect(self._excerpt_requested)
         self.reader.document_requested.connect(lambda d: self.open_document(d))
+        self.reader.excerpt_clicked.connect(self._page_excerpt_clicked)
         self.side_panel = SidePanel(self)
         self.side_panel.excerpt_chosen.connect(self._excerpt_chosen)
         self.side_panel.edit_requested.connect(self.edit_document)
@@ -122,13 +123,14 @@ class MainWindow(WritesMixin, MenusMixin, QMainWindow):
         self.centre_splitter.setObjectName("centreSplitter")
         self.centre_splitter.addWidget(self.tabs)
         self.centre_splitter.addWidget(self.reader)
-        self.centre_splitter.setSizes([290, 490])
+        self.centre_splitter.setSizes([230, 560])
+        self.centre_splitter.setStretchFactor(1, 1)  # the reader grows, the list keeps
         self.main_splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.main_splitter.setObjectName("mainSplitter")
         self.main_splitter.addWidget(self.navigator)
         self.main_splitter.addWidget(self.centre_splitter)
         self.main_splitter.addWidget(self.side_panel)
-        self.main_splitter.setSizes([210, 760, 310])
+        self.main_splitter.setSizes([190, 900, 280])
         self.main_splitter.setStretchFactor(1, 1)
 
         self.welcome = WelcomePage(self)
@@ -380,6 +382,25 @@ class MainWindow(WritesMixin, MenusMixin, QMainWindow):
     def _excerpt_chosen(self, excerpt) -> None:
         self.open_document(excerpt.document_id, excerpt.page_no,
                            focus=(excerpt.start, excerpt.end))
+
+    def _page_excerpt_clicked(self, excerpt_id: int) -> None:
+        """An excerpt's highlight clicked on the page: look at it, and choose it in the
+        excerpts list."""
+        if self.session is None:
+            return
+        try:
+            ex = excerpts.get(self.session.reader, excerpt_id)
+        except WorkbenchError:
+            return
+        self.reader.focus = (ex.start, ex.end)
+        self.reader.refresh_highlights()
+        self.reader.text_view.scroll_to(ex.start)
+        self.side_panel.setCurrentIndex(0)
+        model = self.side_panel.excerpts_model
+        row = next((n for n, e in enumerate(model.rows) if e.id == excerpt_id), -1)
+        if row >= 0:
+            self.side_panel.excerpts_view.selectRow(row)
+            self.side_panel.excerpts_view.scrollTo(model.index(row, 0))
 
     def _hit_opened(self, document_id: int, page: int, terms: tuple) -> None:
         self.open_document(document_id, page, terms=terms)

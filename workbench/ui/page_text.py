@@ -19,6 +19,7 @@ EXCERPT_COLOUR = QColor("#fde68a")   # soft yellow: excerpts already made
 FOCUS_COLOUR = QColor("#f59e0b")     # amber: the excerpt or hit being looked at
 FIND_COLOUR = QColor("#fdba74")      # orange: find in document
 TERM_COLOUR = QColor("#bbf7d0")      # green: search terms
+HIGHLIGHT_TEXT = QColor("#111827")   # the text on any of them
 
 
 class PageTextView(QPlainTextEdit):
@@ -97,6 +98,9 @@ class PageTextView(QPlainTextEdit):
             sel = QTextEdit.ExtraSelection()
             fmt = QTextCharFormat()
             fmt.setBackground(colour)
+            # Dark text on the light highlight in any palette (light text on yellow, as a
+            # dark palette would draw it, cannot be read).
+            fmt.setForeground(HIGHLIGHT_TEXT)
             if bold:
                 fmt.setFontUnderline(True)
             sel.format = fmt

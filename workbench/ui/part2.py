@@ -223,8 +223,8 @@ class Part2(QObject):
         dock.show()
         dock.raise_()
         if not dock.isFloating() and attr != "readiness":
-            # A bottom dock opens at about half the window's height, room for two columns.
-            want = int(self.window.height() * 0.5)
+            # A bottom dock opens at about 40 % of the window's height: the reader keeps the rest.
+            want = int(self.window.height() * 0.4)
             if dock.height() < want:
                 self.window.resizeDocks([dock], [want], Qt.Orientation.Vertical)
         widget = getattr(self, attr)
