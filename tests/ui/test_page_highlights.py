@@ -49,7 +49,12 @@ def test_excerpt_is_drawn_on_the_page_and_a_click_chooses_it(window, pdf_case, q
     wait_idle(qtbot, window)
     window.open_document(doc_id, 1)
     reader = window.reader
-    qtbot.waitUntil(lambda: bool(reader._page_boxes), timeout=10000)
+
+    def fitted() -> bool:  # At Fit the page fills the image pane's width.
+        pixmap = reader.image_label.pixmap()
+        return (bool(reader._page_boxes) and pixmap is not None and not pixmap.isNull()
+                and pixmap.width() >= reader.image_area.viewport().width() - 20)
+    qtbot.waitUntil(fitted, timeout=10000)
     key, rect = reader._page_boxes[0]
     assert key == excerpt_id
     pixmap = reader.image_label.pixmap()
@@ -58,9 +63,9 @@ def test_excerpt_is_drawn_on_the_page_and_a_click_chooses_it(window, pdf_case, q
     colours = [QColor(image.pixel(x, int(rect.top() + 1)))
                for x in range(int(rect.left()) + 1, int(rect.right()) - 1)]
     yellow = [c for c in colours if c.red() > 200 and c.green() > 180 and c.blue() < 150]
-    assert len(yellow) > len(colours) // 2
-    # At Fit the page fills the image pane's width.
-    assert pixmap.width() >= reader.image_area.viewport().width() - 20
+    paper = QColor(image.pixel(2, 2))
+    assert len(yellow) > len(colours) // 2, (paper.name(), [c.name() for c in colours[:5]],
+                                             image.format(), rect, image.size())
     left = (reader.image_label.width() - pixmap.width()) // 2
     QTest.mouseClick(reader.image_label, Qt.MouseButton.LeftButton,
                      pos=QPoint(left + int(rect.center().x()), int(rect.center().y())))

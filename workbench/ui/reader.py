@@ -239,6 +239,8 @@ class ReaderWidget(QWidget):
     def _open_page(self, page: int, *, focus: tuple[int, int] | None = None) -> None:
         doc = self.document
         assert doc is not None and self.case is not None
+        if page != self.page_no:
+            self._page_boxes = []  # the old page's highlights are not on this one
         self.page_no = page
         self.focus = focus
         self.page_spin.blockSignals(True)
@@ -318,7 +320,11 @@ class ReaderWidget(QWidget):
         if self.renderer is None:
             return
         self._request_no += 1
-        self.image_label.setText("Rendering page…")
+        pixmap = self.image_label.pixmap()
+        if pixmap is None or pixmap.isNull():
+            # Otherwise the page stays until its new rendering arrives (no flicker when
+            # only the highlights or the zoom change).
+            self.image_label.setText("Rendering page…")
         # A negative scale asks the renderer to fit that many pixels of width.
         scale = (-max(200, self.image_area.viewport().width() - 16) if self.fit_width
                  else BASE_SCALE * self.zoom)
