@@ -29,6 +29,9 @@ def dark_palette() -> QPalette:
                     ("PlaceholderText", "#8a8a8a"), ("ToolTipBase", "#333333"),
                     ("ToolTipText", "#e6e6e6"), ("Mid", "#8a8a8a")):
         pal.setColor(getattr(QPalette.ColorRole, role), QColor(c))
+    for role in ("WindowText", "ButtonText", "Text"):  # as a desktop's dark theme does
+        pal.setColor(QPalette.ColorGroup.Disabled, getattr(QPalette.ColorRole, role),
+                     QColor("#6f6f6f"))
     return pal
 
 
