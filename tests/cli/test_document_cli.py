@@ -92,3 +92,27 @@ def test_document_edit_title_and_date_then_undo(sample_path):
     assert _wb("undo", sample_path).returncode == 0
     with Case.open(sample_path) as case:
         assert documents.get(case, 1).date is None
+
+
+def test_an_older_case_gets_file_names_for_generic_titles(tmp_path):
+    """A case written before the document date existed opens; a generic title stored then
+    gives way to the file name, a real title stays."""
+    import shutil
+    import sqlite3
+    from pathlib import Path
+
+    from workbench.core import schema
+
+    old = tmp_path / "old.wbcase"
+    shutil.copy2(Path(__file__).parents[1] / "migrations" / "v1-release-0.1.wbcase", old)
+    conn = sqlite3.connect(old)
+    doc_id, file_name = conn.execute("SELECT id, file_name FROM documents").fetchone()
+    conn.execute("UPDATE documents SET title = 'Microsoft Word - draft.doc', "
+                 "file_name = 'sheriff-reply.txt' WHERE id = ?", (doc_id,))
+    conn.commit()
+    conn.close()
+    with Case.open(old) as case:
+        doc = documents.get(case, doc_id)
+        assert doc.title == "sheriff-reply" and doc.date is None
+        assert case.conn.execute("PRAGMA user_version").fetchone()[0] == schema.SCHEMA_VERSION
+    del file_name

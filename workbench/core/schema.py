@@ -279,9 +279,23 @@ def _add_document_date(conn: sqlite3.Connection) -> None:
     conn.execute("ALTER TABLE documents ADD COLUMN date TEXT")
 
 
+def _file_names_for_generic_titles(conn: sqlite3.Connection) -> None:
+    """Documents imported with a generator's title from their metadata ("Enscript Output",
+    "Microsoft Word - x.doc", "Untitled") are shown and printed by their file name, as new
+    imports are (``documents.title_for``)."""
+    from workbench.core.documents import is_generic_title, title_for
+
+    rows = conn.execute("SELECT id, title, file_name FROM documents "
+                        "WHERE file_name IS NOT NULL").fetchall()
+    for doc_id, title, file_name in rows:
+        if is_generic_title(title):
+            conn.execute("UPDATE documents SET title = ? WHERE id = ?",
+                         (title_for(title, file_name), doc_id))
+
+
 #: The ladder: MIGRATIONS[n] takes a file from version n to n + 1.
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_to_v1, _to_v2,
-                                                           _add_document_date]
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
+    _to_v1, _to_v2, _add_document_date, _file_names_for_generic_titles]
 
 #: The schema version this program writes.
 SCHEMA_VERSION = len(MIGRATIONS)
