@@ -106,3 +106,5 @@ def test_reader_keeps_a_readable_width_with_every_panel_open(window, pdf_case, q
     qtbot.wait(300)
     assert window.reader.width() >= 540
     assert window.reader.image_area.width() >= 300
+    # Titles in the list keep their room (the list scrolls sideways instead).
+    assert window.documents_view.columnWidth(0) >= window.TITLE_MIN

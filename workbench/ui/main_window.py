@@ -9,7 +9,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QEventLoop, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QEvent, QEventLoop, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (QAbstractItemView, QFileDialog, QHeaderView, QInputDialog,
                                QLabel, QLineEdit, QMainWindow, QMessageBox, QProgressBar,
@@ -89,9 +89,12 @@ class MainWindow(WritesMixin, MenusMixin, QMainWindow):
         header = self.documents_view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for col, width in ((1, 52), (2, 130), (3, 82), (4, 46), (5, 48), (6, 80), (7, 40)):
             header.resizeSection(col, width)
+        # The title takes the room left, but never less than TITLE_MIN: when panels make
+        # the list narrow, it scrolls sideways instead of cutting titles to "acl…".
+        self.documents_view.viewport().installEventFilter(self)
+        header.sectionResized.connect(lambda col, _old, _new: col and self._fit_title_column())
         self.documents_view.selectionModel().currentRowChanged.connect(self._document_chosen)
         self.filter_edit = QLineEdit(self)
         self.filter_edit.setPlaceholderText("Filter by title, origin, file name or tag")
@@ -138,6 +141,26 @@ class MainWindow(WritesMixin, MenusMixin, QMainWindow):
         self.stack.addWidget(self.welcome)
         self.stack.addWidget(self.main_splitter)
         self.setCentralWidget(self.stack)
+
+    TITLE_MIN = 240
+
+    def _fit_title_column(self) -> None:
+        view = self.documents_view
+        header = view.horizontalHeader()
+        others = sum(header.sectionSize(c) for c in range(1, header.count())
+                     if not header.isSectionHidden(c))
+        want = max(self.TITLE_MIN, view.viewport().width() - others)
+        if header.sectionSize(0) != want:
+            header.blockSignals(True)
+            header.resizeSection(0, want)
+            header.blockSignals(False)
+            view.updateGeometries()
+            view.viewport().update()
+
+    def eventFilter(self, obj, event) -> bool:
+        if obj is self.documents_view.viewport() and event.type() == QEvent.Type.Resize:
+            QTimer.singleShot(0, self._fit_title_column)
+        return super().eventFilter(obj, event)
 
     def _build_status_bar(self) -> None:
         self.counts_label = QLabel("")
