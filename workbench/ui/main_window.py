@@ -134,6 +134,9 @@ class MainWindow(WritesMixin, MenusMixin, QMainWindow):
         self.main_splitter.addWidget(self.centre_splitter)
         self.main_splitter.addWidget(self.side_panel)
         self.main_splitter.setSizes([190, 900, 280])
+        # Squeezed by docks, the navigator and the side panel keep readable widths too.
+        self.navigator.setMinimumWidth(150)
+        self.side_panel.setMinimumWidth(260)
         self.main_splitter.setStretchFactor(1, 1)
 
         self.welcome = WelcomePage(self)

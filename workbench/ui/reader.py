@@ -117,6 +117,7 @@ class ReaderWidget(QWidget):
         self.image_area.setWidget(self.image_label)
         self.image_area.setWidgetResizable(True)
         self.image_area.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
+        self.image_area.viewport().installEventFilter(self)
         self.text_view = PageTextView(self)
         self.text_view.excerpt_requested.connect(self._excerpt)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
@@ -390,6 +391,13 @@ class ReaderWidget(QWidget):
         return None
 
     def eventFilter(self, obj, event) -> bool:
+        area = getattr(self, "image_area", None)  # events come while it is being built
+        if (area is not None and obj is area.viewport()
+                and event.type() == QEvent.Type.Resize
+                and event.size().width() != event.oldSize().width()
+                and self.fit_width and self.document is not None):
+            # The splitter or a panel changed the page's room: fit it again.
+            QTimer.singleShot(0, self._request_image)
         if obj is self.image_label and event.type() == QEvent.Type.MouseButtonPress:
             key = self.excerpt_at(event.position())
             if key is not None:
