@@ -42,10 +42,15 @@ def main(argv: list[str] | None = None) -> None:
         return
     if _no_display():
         print("workbench: no display to open the window on (DISPLAY and WAYLAND_DISPLAY "
-              "are unset); the command line works without one: workbench --help",
+              "are unset); QT_QPA_PLATFORM=offscreen runs the window without one, and the "
+              "command line needs none (workbench export, workbench --help)",
               file=sys.stderr)
         raise SystemExit(1)
-    from workbench.ui.app import run
+    from workbench.ui.app import display_problem, run
+    problem = display_problem()  # a dead X server: Qt would abort with a core dump
+    if problem:
+        print(f"workbench: {problem}", file=sys.stderr)
+        raise SystemExit(1)
     raise SystemExit(run(str(Path(path)) if path else None))
 
 

@@ -119,7 +119,7 @@ def rich_case(tmp_path) -> Path:
                                          to_addrs="Agent Smith <agent@ofba.example>",
                                          subject="Re: Plate request",
                                          message_id="<two@cf>", in_reply_to="<one@ofba>"))
-        documents.add(case, data=b"attachment bytes", title="Attachment scan.txt",
+        documents.add(case, data=b"attachment bytes", title="Attachment: scan results",
                       kind="text", pages=["Scan results"], file_name="scan.txt",
                       parent_id=first)
         documents.add(case, data=b"secret mail", title="Tip from Robin", kind="email",
@@ -191,7 +191,7 @@ def test_rich_case_uses_the_fitting_schemata(rich_case, tmp_path):
     reply = by_title["Re: Plate request"]
     assert reply["schema"] == "Email"
     assert reply["properties"]["inReplyToEmail"] == [by_title["Plate request"]["id"]]
-    assert by_title["Attachment scan.txt"]["properties"]["parent"] == \
+    assert by_title["Attachment: scan results"]["properties"]["parent"] == \
         [by_title["Plate request"]["id"]]
     pages = [e for e in entities if e["schema"] == "Page"
              and e["properties"]["document"] == [by_title["Long report"]["id"]]]

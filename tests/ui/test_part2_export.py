@@ -37,8 +37,10 @@ def test_gate_turns_green_then_a_final_pdf_is_exported(qtbot, session, tmp_path)
     dialog.path_edit.setText(str(tmp_path / "final.pdf"))
     result = run(qtbot, session, dialog.start())
     assert result.refused and not (tmp_path / "final.pdf").exists()
-    assert "Refused" in dialog.status_label.text()
-    assert "still a draft" in dialog.problems_view.toPlainText()
+    assert "Not exported" in dialog.status_label.text()
+    rows = [dialog.problems_view.item(n).text() for n in range(dialog.problems_view.count())]
+    assert any("still a draft" in r for r in rows)
+    assert not any("workbench " in r for r in rows)  # window terms, not commands
 
     editor = FindingsEditor(session)
     qtbot.addWidget(editor)

@@ -206,3 +206,23 @@ def test_closing_while_a_case_opens_waits_for_it(window, sample_path, qtbot, mon
     qtbot.waitUntil(lambda: not window.isVisible(), timeout=10000)
     assert window.session is None, "the case was closed with the window"
     assert window.settings.last_case == str(sample_path.resolve())
+
+
+def test_launcher_on_a_dead_display_says_so_in_one_line(sample_path):
+    """DISPLAY names an X server that does not answer: one line and exit 1, not Qt's
+    abort (exit 134, "Reinstalling the application may fix this problem")."""
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    env["DISPLAY"] = ":99999"
+    run = subprocess.run([sys.executable, "-m", "workbench", "gui", str(sample_path)],
+                         env=env, capture_output=True, text=True, timeout=60)
+    assert run.returncode == 1, run.stderr
+    lines = run.stderr.strip().splitlines()
+    assert len(lines) == 1, lines
+    assert ":99999" in lines[0] and "does not answer" in lines[0]
+    assert "QT_QPA_PLATFORM=offscreen" in lines[0] and "workbench export" in lines[0]
+    assert "Reinstalling" not in run.stderr

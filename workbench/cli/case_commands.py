@@ -91,10 +91,13 @@ def info(case: str, as_json: bool, verify: bool) -> None:
               show_default=True, help="Most pages read from one file.")
 @click.option("--max-seconds", type=click.FloatRange(1, 86_400), default=300,
               show_default=True, help="Longest text extraction of one file, in seconds.")
+@click.option("--title", help="The document's title (one file only; else its own, or "
+              "its file name when that is generic).")
+@click.option("--date", help="The document's own date, YYYY[-MM[-DD]] (one file only).")
 @JSON
 def import_(case: str, paths: tuple[str, ...], origin: str | None, confidential: bool,
             ocr: str, ocr_lang: str, max_size: float, follow_links: bool, max_pages: int,
-            max_seconds: float, as_json: bool) -> None:
+            max_seconds: float, title: str | None, date: str | None, as_json: bool) -> None:
     """Import files, folders (recursively) and archives into a case."""
     missing, unreadable = [], []
     for p in paths:  # refused before anything is imported, like cp or tar
@@ -115,6 +118,11 @@ def import_(case: str, paths: tuple[str, ...], origin: str | None, confidential:
                             max_file_bytes=int(max_size * 1024 * 1024),
                             follow_links=follow_links, max_pages=max_pages,
                             max_seconds=max_seconds)
+    described = {k: v for k, v in (("title", title), ("date", date)) if v is not None}
+    if described and (len(paths) != 1 or not Path(paths[0]).is_file()):
+        raise click.UsageError("--title and --date describe one document: give one file")
+    if "date" in described:
+        documents.check_date(described["date"])  # refused before anything is imported
     with open_case(case) as c:
         if stderr_is_terminal() and not as_json:
             with click.progressbar(length=1000, label="Importing", file=None) as bar:
@@ -136,6 +144,10 @@ def import_(case: str, paths: tuple[str, ...], origin: str | None, confidential:
         marked = documents.mark_confidential(c, [
             i.document_id for i in result.items
             if i.outcome == "duplicate" and i.document_id is not None]) if confidential else []
+        first = next((i for i in result.items if i.document_id is not None
+                      and i.outcome == "imported"), None)
+        if described and first is not None:
+            documents.update(c, first.document_id, **described)
     if as_json:
         emit_json({**views.import_json(result), "marked_confidential": marked})
         return
@@ -201,6 +213,38 @@ def text(case: str, document_id: int, page: int | None, as_json: bool) -> None:
                 f"{p.ocr_confidence or 0:.0f}%)", "failed": " (OCR failed)"}.get(p.ocr, "")
         click.echo(click.style(f"--- page {p.page_no}{note} ---", bold=True))
         click.echo(p.text)
+
+
+@cli.group()
+def document() -> None:
+    """A document's description (its bytes and pages never change)."""
+
+
+@document.command("edit")
+@CASE
+@click.argument("document_id", type=int)
+@click.option("--title", help="A new title.")
+@click.option("--date", help="The document's own date, YYYY[-MM[-DD]] ('' clears it).")
+@click.option("--origin", help="Where it came from ('' clears it).")
+@JSON
+def document_edit(case: str, document_id: int, title: str | None, date: str | None,
+                  origin: str | None, as_json: bool) -> None:
+    """Set a document's title, date or origin (one undoable action)."""
+    values = {k: v for k, v in (("title", title), ("date", date), ("origin", origin))
+              if v is not None}
+    if not values:
+        raise click.UsageError("give --title, --date or --origin")
+    if "origin" in values:
+        values["origin"] = values["origin"] or None
+    with open_case(case) as c:
+        documents.update(c, document_id, **values)
+        doc = documents.get(c, document_id)
+        row = views.document_row(c, doc)
+    if as_json:
+        emit_json(row)
+    else:
+        click.echo(f"document {doc.id}: {doc.title}"
+                   + (f" · {doc.date}" if doc.date else ""))
 
 
 @cli.command()

@@ -34,6 +34,8 @@ class DocumentRow:
     parent_id: int | None
     import_id: int | None
     file_name: str | None
+    #: The document's date: set by the user, else an email's sent date, else received.
+    date: str | None = None
 
 
 def _ocr(states: str | None) -> str:
@@ -64,6 +66,8 @@ def document_rows(case: Case, ids: Sequence[int]) -> list[DocumentRow]:
         rows = case.rows(
             "SELECT d.id, d.title, d.kind, d.origin, d.received, d.imported_at, "
             "d.page_count, d.confidential, d.parent_id, d.import_id, d.file_name, "
+            "COALESCE(d.date, (SELECT substr(e.date, 1, 10) FROM emails e "
+            " WHERE e.document_id = d.id), d.received) AS shown_date, "
             "(SELECT group_concat(DISTINCT p.ocr) FROM pages p WHERE p.document_id = d.id)"
             " AS ocr_states, "
             "(SELECT group_concat(t.name, char(31)) FROM taggings g JOIN tags t "
@@ -78,7 +82,7 @@ def document_rows(case: Case, ids: Sequence[int]) -> list[DocumentRow]:
                 page_count=r["page_count"], ocr=_ocr(r["ocr_states"]),
                 tags=tuple(n for n in names if n), confidential=bool(r["confidential"]),
                 parent_id=r["parent_id"], import_id=r["import_id"],
-                file_name=r["file_name"]))
+                file_name=r["file_name"], date=r["shown_date"]))
     return out
 
 

@@ -122,9 +122,9 @@ class Chronology:
 def document_date(doc) -> str | None:
     """The date a document bears (not when it arrived), as stored text, or None.
 
-    ``doc`` is a row of ``documents``. A ``date`` column wins when the table has one;
-    otherwise the ``date`` key of the document's metadata (set by the user, or by the
-    sample case). The one place that decides, so a dedicated column can take over here.
+    ``doc`` is a row of ``documents``: its ``date`` column (set by the user, in the
+    window or with ``workbench document edit --date``); else the ``date`` key of its
+    metadata, where cases made before that column kept it.
     """
     keys = doc.keys()
     value = doc["date"] if "date" in keys else None

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -67,6 +68,8 @@ class Document:
     page_count: int
     confidential: bool
     metadata: dict = field(default_factory=dict, hash=False, compare=False)
+    #: The document's own date (written or sent), ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``.
+    date: str | None = None
 
     @property
     def short_hash(self) -> str:
@@ -102,6 +105,44 @@ def normalise_text(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+#: Titles that name the program that wrote a file, not the document ("Enscript Output",
+#: "Microsoft Word - memo.doc", "Untitled"): the file name says more.
+_GENERIC_TITLE = re.compile(
+    r"^\s*(?:untitled(?:\s+document)?|no title|title|document\d*|enscript output|"
+    r"microsoft (?:word|excel|powerpoint|outlook)\b.*|"
+    r"(?:word|excel|powerpoint) - .*|"
+    r"printed (?:by|from) .*|scan(?:ned)?(?:\s*\d+)?|image\d*|"
+    r"(?:print|pdf|report|output)\.?\w{0,4}|"
+    r".*\.(?:docx?|xlsx?|pptx?|rtf|txt|html?|pdf|tmp|wpd)|"
+    r"(?:adobe|acrobat|pdfcreator|ghostscript|crystal reports|reportlab).*)\s*$",
+    re.IGNORECASE)
+_DATE = re.compile(r"^\d{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?)?$")
+
+
+def is_generic_title(title: str | None) -> bool:
+    """True for a title that names a generator or a placeholder, not the document."""
+    return not (title or "").strip() or bool(_GENERIC_TITLE.match(title))
+
+
+def title_for(title: str | None, file_name: str | None) -> str:
+    """The title to show: the file's own, unless generic; then the file name's stem."""
+    if not is_generic_title(title) or not file_name:
+        return (title or "").strip() or (file_name or "")
+    stem = file_name.rsplit("/", 1)[-1]
+    stem = stem.rsplit(".", 1)[0] if "." in stem.strip(".") else stem
+    return stem.replace("_", " ").strip() or file_name
+
+
+def check_date(value: str | None) -> str | None:
+    """A document date as ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` (empty: none)."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    if not _DATE.match(value):
+        raise ValidationError(f"date {value!r}: write it as YYYY, YYYY-MM or YYYY-MM-DD")
+    return value
+
+
 def _document(row) -> Document:
     return Document(
         id=row["id"], sha256=row["sha256"], title=row["title"], kind=row["kind"],
@@ -109,7 +150,8 @@ def _document(row) -> Document:
         source_path=row["source_path"], received=row["received"],
         imported_at=row["imported_at"], import_id=row["import_id"],
         parent_id=row["parent_id"], page_count=row["page_count"],
-        confidential=bool(row["confidential"]), metadata=json.loads(row["metadata"] or "{}"))
+        confidential=bool(row["confidential"]), metadata=json.loads(row["metadata"] or "{}"),
+        date=row["date"] if "date" in row.keys() else None)
 
 
 def find_by_sha256(case: Case, sha256: str) -> int | None:
@@ -123,14 +165,15 @@ def add(case: Case, *, data: bytes, title: str, kind: str,
         received: str | None = None, media_type: str | None = None,
         confidential: bool = False, metadata: dict | None = None,
         parent_id: int | None = None, import_id: int | None = None,
-        email: EmailHeaders | None = None) -> Changes:
+        email: EmailHeaders | None = None, date: str | None = None) -> Changes:
     """Store one document, its bytes, pages and email headers in one transaction.
 
     Raises :class:`DuplicateDocument` when the same bytes are already in the case; the
     caller may then record the new name with :func:`add_name`.
     """
     validate.one_of(kind, KINDS, "kind")
-    title = validate.text(title, "title")
+    title = validate.text(title_for(title, file_name), "title")
+    date = check_date(date)
     digest = sha256_of(data)
     existing = find_by_sha256(case, digest)
     if existing is not None:
@@ -145,7 +188,7 @@ def add(case: Case, *, data: bytes, title: str, kind: str,
         doc_id = act.insert("documents", {
             "sha256": digest, "title": title, "kind": kind, "media_type": media_type,
             "origin": origin, "file_name": file_name, "source_path": source_path,
-            "received": received, "imported_at": now, "import_id": import_id,
+            "received": received, "date": date, "imported_at": now, "import_id": import_id,
             "parent_id": parent_id, "page_count": len(page_rows),
             "confidential": int(bool(confidential)),
             "metadata": json.dumps(metadata or {}, ensure_ascii=False, sort_keys=True,
@@ -271,13 +314,14 @@ def names(case: Case, document_id: int) -> list[DocumentName]:
                                "ORDER BY id", (document_id,))]
 
 
-_EDITABLE = {"title", "origin", "received", "confidential", "metadata"}
+_EDITABLE = {"title", "origin", "received", "date", "confidential", "metadata"}
 
 
 def update(case: Case, document_id: int, **values) -> Changes:
     """Edit a document's description (never its bytes or pages).
 
-    Accepts ``title``, ``origin``, ``received``, ``confidential`` and ``metadata``.
+    Accepts ``title``, ``origin``, ``received``, ``date`` (the document's own, as
+    ``YYYY[-MM[-DD]]``), ``confidential`` and ``metadata``.
     """
     unknown = set(values) - _EDITABLE
     if unknown:
@@ -290,6 +334,8 @@ def update(case: Case, document_id: int, **values) -> Changes:
         clean["origin"] = validate.optional_text(values["origin"])
     if "received" in values:
         clean["received"] = validate.optional_text(values["received"])
+    if "date" in values:
+        clean["date"] = check_date(values["date"])
     if "confidential" in values:
         clean["confidential"] = int(bool(values["confidential"]))
     if "metadata" in values:

@@ -47,10 +47,8 @@ def _fill(case: Case, spec: dict, folder: Path) -> None:
             documents.update(case, item.document_id, title=entry["title"],
                              received=entry.get("received"),
                              confidential=entry.get("confidential", False))
-            if entry.get("date"):  # the date the document bears (see chronology.document_date)
-                meta = documents.get(case, item.document_id).metadata
-                documents.update(case, item.document_id,
-                                 metadata={**meta, "date": entry["date"]})
+            if entry.get("date"):  # the date the document bears
+                documents.update(case, item.document_id, date=entry["date"])
 
     people: dict[str, int] = {}
     for entry in spec["actors"]:

@@ -336,9 +336,31 @@ def add_import_pending(conn: sqlite3.Connection) -> None:
                  "ON DELETE CASCADE, import_id INTEGER NOT NULL)")
 
 
+def _add_document_date(conn: sqlite3.Connection) -> None:
+    """A document's own date (when it was written or sent: ``2019``, ``2019-02`` or
+    ``2019-02-14``), set by the user; distinct from when it was received and when it was
+    imported, which the Date column and the year facet used to show instead."""
+    conn.execute("ALTER TABLE documents ADD COLUMN date TEXT")
+
+
+def _file_names_for_generic_titles(conn: sqlite3.Connection) -> None:
+    """Documents imported with a generator's title from their metadata ("Enscript Output",
+    "Microsoft Word - x.doc", "Untitled") are shown and printed by their file name, as new
+    imports are (``documents.title_for``)."""
+    from workbench.core.documents import is_generic_title, title_for
+
+    rows = conn.execute("SELECT id, title, file_name FROM documents "
+                        "WHERE file_name IS NOT NULL").fetchall()
+    for doc_id, title, file_name in rows:
+        if is_generic_title(title):
+            conn.execute("UPDATE documents SET title = ? WHERE id = ?",
+                         (title_for(title, file_name), doc_id))
+
+
 #: The ladder: MIGRATIONS[n] takes a file from version n to n + 1.
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
-    _to_v1, _to_v2, _add_events, _add_responses_not_needed, add_import_pending]
+    _to_v1, _to_v2, _add_events, _add_responses_not_needed, add_import_pending,
+    _add_document_date, _file_names_for_generic_titles]
 
 #: The schema version this program writes.
 SCHEMA_VERSION = len(MIGRATIONS)

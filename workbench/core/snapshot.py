@@ -279,7 +279,7 @@ class _Builder:
                 confidential=False, origin=self.scrub(doc.origin, _at(where, "origin")),
                 file_name=self.scrub(doc.file_name, _at(where, "file name")),
                 received=doc.received,
-                date=_email_date(mail.date) if mail else doc.received,
+                date=_email_date(mail.date) if mail else (doc.date or doc.received),
                 pages=doc.page_count, sha256=doc.sha256)
         self.sources[document_id] = src
         return src

@@ -22,7 +22,7 @@ from workbench.core import actors, reconcile
 from workbench.core.casefile import Case
 from workbench.core.changes import Changes
 from workbench.core.schema import ACTOR_TYPES
-from workbench.ui import refs
+from workbench.ui import dialogs, refs
 from workbench.ui.table_model import ListTableModel
 
 IdRole = Qt.ItemDataRole.UserRole + 1
@@ -177,6 +177,11 @@ class ActorDialog(QDialog):
     def _accept(self) -> None:
         if not self.name_edit.text().strip():
             self.existing_label.setText("An actor needs a name.")
+            return
+        if (self.actor is not None and self.actor.confidential
+                and not self.confidential_check.isChecked()
+                and not dialogs.confirm_publishable(self, "actor", self.actor.name)):
+            self.confidential_check.setChecked(True)
             return
         self.accept()
 
@@ -345,14 +350,14 @@ class ActorsPanel(QWidget):
         self.filter_edit.textChanged.connect(self.proxy.setFilterFixedString)
         self.add_button = QPushButton("&Add actor…", self)
         self.add_button.setToolTip("Add an agency, company or person")
-        self.add_button.clicked.connect(self.add_actor)
+        self.add_button.clicked.connect(lambda: self.add_actor())
         self.edit_button = QPushButton("&Edit…", self)
         self.edit_button.setToolTip("Edit the selected actor: name, aliases, parent (F2)")
-        self.edit_button.clicked.connect(self.edit_current)
+        self.edit_button.clicked.connect(lambda: self.edit_current())
         self.statement_button = QPushButton("Record &statement…", self)
         self.statement_button.setToolTip("Record what the selected actor said, or that it "
                                          "did not respond")
-        self.statement_button.clicked.connect(self._record_for_current)
+        self.statement_button.clicked.connect(lambda: self._record_for_current())
         self.view = QTableView(self)
         self.view.setObjectName("actorsView")
         self.view.setModel(self.proxy)
@@ -369,7 +374,7 @@ class ActorsPanel(QWidget):
         edit = QAction("Edit actor", self.view)
         edit.setShortcut(QKeySequence("F2"))
         edit.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
-        edit.triggered.connect(self.edit_current)
+        edit.triggered.connect(lambda: self.edit_current())
         self.view.addAction(edit)
         self.dossier = QTextBrowser(self)
         self.dossier.setObjectName("dossierView")

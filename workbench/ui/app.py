@@ -18,6 +18,56 @@ from workbench import __version__
 
 RECENT_MAX = 10
 
+WITHOUT_A_DISPLAY = ("QT_QPA_PLATFORM=offscreen runs the window without one, and the "
+                     "command line needs none (workbench export, workbench --help)")
+
+
+def display_problem(environ=None) -> str | None:
+    """Why the window cannot open here, in one line, or None.
+
+    Qt aborts the process (a core dump, exit 134) when it cannot reach the display, so
+    on Linux the display is tried first: unset, or an X server that does not answer.
+    """
+    env = os.environ if environ is None else environ
+    platform = env.get("QT_QPA_PLATFORM", "")
+    if not sys.platform.startswith("linux") or platform not in ("", "xcb"):
+        return None
+    display = env.get("DISPLAY", "")
+    if env.get("WAYLAND_DISPLAY") and platform != "xcb":
+        return None
+    if not display:
+        return ("no display to open the window on (DISPLAY and WAYLAND_DISPLAY are "
+                f"unset); {WITHOUT_A_DISPLAY}")
+    if not _x_server_answers(display):
+        return (f"the display {display} (DISPLAY) does not answer, so the window cannot "
+                f"open; {WITHOUT_A_DISPLAY}")
+    return None
+
+
+def _x_server_answers(display: str) -> bool:
+    """Connect to the X server as Qt would (libxcb, with its authorisation), then leave."""
+    import ctypes
+    import ctypes.util
+
+    name = ctypes.util.find_library("xcb")
+    if name is None:  # no libxcb: Qt's xcb platform cannot load either; let it say so
+        return True
+    try:
+        xcb = ctypes.CDLL(name)
+    except OSError:
+        return True
+    xcb.xcb_connect.restype = ctypes.c_void_p
+    xcb.xcb_connect.argtypes = [ctypes.c_char_p, ctypes.c_void_p]
+    xcb.xcb_connection_has_error.argtypes = [ctypes.c_void_p]
+    xcb.xcb_disconnect.argtypes = [ctypes.c_void_p]
+    conn = xcb.xcb_connect(display.encode(), None)
+    if not conn:
+        return False
+    try:
+        return xcb.xcb_connection_has_error(conn) == 0
+    finally:
+        xcb.xcb_disconnect(conn)
+
 
 class Settings:
     """Typed access to the few things Workbench remembers between runs."""

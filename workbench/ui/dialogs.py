@@ -24,6 +24,24 @@ def show_error(parent: QWidget | None, title: str, message: str) -> None:
     box.open()
 
 
+def confirm_publishable(parent: QWidget | None, kind: str, name: str) -> bool:
+    """Ask before a document or actor stops being confidential (one stray click on a check
+    box must not make a source publishable). True when the user confirms."""
+    if kind == "document":
+        what = ("its title, file name and text may then be quoted and named in a report "
+                "or a hand-off, and the gate no longer flags them")
+    else:
+        what = ("its name, aliases, email addresses and phone numbers may then appear in a "
+                "report or a hand-off, and the gate no longer flags them")
+    answer = QMessageBox.question(
+        parent, "Make publishable?",
+        f"Mark the {kind} “{name}” as not confidential?\n\nThen {what}. "
+        "(Edit > Undo reverts this.)",
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        QMessageBox.StandardButton.No)
+    return answer == QMessageBox.StandardButton.Yes
+
+
 class ExcerptDialog(QDialog):
     """Confirm a quote and add an optional note and actor."""
 
@@ -81,11 +99,11 @@ class ImportDialog(QDialog):
         self.paths_list.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.paths_list.setMinimumHeight(110)
         add_files = QPushButton("Add files…", self)
-        add_files.clicked.connect(self._add_files)
+        add_files.clicked.connect(lambda: self._add_files())
         add_folder = QPushButton("Add folder…", self)
-        add_folder.clicked.connect(self._add_folder)
+        add_folder.clicked.connect(lambda: self._add_folder())
         remove = QPushButton("Remove", self)
-        remove.clicked.connect(self._remove)
+        remove.clicked.connect(lambda: self._remove())
         row = QHBoxLayout()
         for b in (add_files, add_folder, remove):
             row.addWidget(b)

@@ -18,7 +18,8 @@ from PySide6.QtCore import QDate, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QImage, QPixmap
 from PySide6.QtWidgets import (QButtonGroup, QComboBox, QDateEdit, QDialog,
                                QDialogButtonBox, QFileDialog, QFormLayout, QFrame,
-                               QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QProgressBar,
+                               QHBoxLayout, QLabel, QLineEdit, QListWidget,
+                               QListWidgetItem, QPlainTextEdit, QProgressBar,
                                QPushButton, QRadioButton, QScrollArea, QVBoxLayout, QWidget)
 from PySide6.QtWidgets import QCheckBox  # the chronology option (issue 19)
 
@@ -105,6 +106,50 @@ def render_preview(path: Path, pages: int = PREVIEW_PAGES,
     return tuple(out)
 
 
+def in_window_terms(p: gate.Problem) -> tuple[str, str]:
+    """A refusal as a window user reads it (what is wrong, where to click), and the label
+    of the button that opens the record. The gate's own ``fix`` names commands."""
+    title = _quoted_title(p.message)
+    if p.kind == "no-citation":
+        return (f"Finding {p.subject_id}{title} cites nothing: open it and cite an excerpt "
+                "or a statement (Ctrl+K).", f"Open finding {p.subject_id}")
+    if p.kind == "draft":
+        return (f"Finding {p.subject_id}{title} is still a draft: open it and set its "
+                "status to checked.", f"Open finding {p.subject_id}")
+    if p.kind == "no-verdict":
+        what = "a verdict without a rationale" if "rationale" in p.message else "no verdict"
+        return (f"Claim {p.subject_id} has {what}, and finding {p.finding_id} relies on it: "
+                "open it on the board and set the verdict with its reasons.",
+                f"Open claim {p.subject_id}")
+    if p.kind == "no-response":
+        name = p.message.split(" (actor ")[0]
+        return (f"{name} is named in finding {p.finding_id} but has no response on "
+                "record: open the actor and record a statement, or that they did not "
+                "respond (Ctrl+Shift+T).", f"Open actor {p.subject_id}")
+    if p.kind == "quote-mismatch":
+        return (f"Excerpt {p.subject_id} no longer matches its page: open it, select the "
+                "passage again and make a new excerpt (Ctrl+E), then cite that one.",
+                f"Open excerpt {p.subject_id}")
+    if p.kind == "confidential":
+        if "not cleared for publication" in p.message:
+            return (f"{_capital(p.where)} quotes a confidential source that is not cleared "
+                    "for publication: open it and cite something else, or clear the "
+                    "excerpt for publication.", f"Open {p.where}")
+        target = f"{p.subject} {p.subject_id}" if p.subject_id is not None else p.subject
+        return (f"{_capital(p.message)}: open {target} and rewrite it without that.",
+                f"Open {target}")
+    return _capital(p.message) + ".", f"Open {p.subject}"
+
+
+def _quoted_title(message: str) -> str:
+    m = re.search(r'"(.*)"', message)
+    return f" “{m.group(1)}”" if m else ""
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def _slug(text: str) -> str:
     slug = re.sub(r"[^\w]+", "-", text.lower()).strip("-")
     return slug[:60] or "report"
@@ -115,6 +160,7 @@ class ExportDialog(QDialog):
 
     export_finished = Signal(object)  # ExportResult
     export_failed = Signal(str)
+    location_requested = Signal(str, int)  # a refusal's record: "finding", 2
 
     def __init__(self, session, parent: QWidget | None = None, *,
                  folder: str | Path | None = None) -> None:
@@ -149,7 +195,7 @@ class ExportDialog(QDialog):
                                      "JSON-LD for fact-check aggregators")
         self.path_edit = QLineEdit(str(folder / f"{_slug(title)}.pdf"), self)
         self.browse_button = QPushButton("&Browse…", self)
-        self.browse_button.clicked.connect(self._browse)
+        self.browse_button.clicked.connect(lambda: self._browse())
         self.format_combo.currentIndexChanged.connect(self._format_changed)
 
         self.progress = QProgressBar(self)
@@ -160,11 +206,19 @@ class ExportDialog(QDialog):
         self.status_label.setObjectName("exportStatus")
         self.status_label.setWordWrap(True)
         self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.problems_view = QPlainTextEdit(self)
+        # The refusals, one a row; Enter, a double-click or the button opens the record.
+        self.problems_view = QListWidget(self)
         self.problems_view.setObjectName("exportProblems")
-        self.problems_view.setReadOnly(True)
-        self.problems_view.setMaximumHeight(140)
+        self.problems_view.setWordWrap(True)
+        self.problems_view.setMaximumHeight(170)
+        self.problems_view.itemActivated.connect(lambda _item: self.open_problem())
+        self.problems_view.currentRowChanged.connect(self._problem_chosen)
         self.problems_view.hide()
+        self.open_problem_button = QPushButton("Open", self)
+        self.open_problem_button.setObjectName("openProblem")
+        self.open_problem_button.setToolTip("Show where this is fixed (Enter)")
+        self.open_problem_button.clicked.connect(lambda: self.open_problem())
+        self.open_problem_button.hide()
         self.preview_row = QHBoxLayout()
         self.preview_row.setSpacing(10)
         preview_host = QWidget(self)
@@ -190,9 +244,9 @@ class ExportDialog(QDialog):
         self.open_button.setToolTip("Open the exported file with the system's viewer")
         self.open_button.hide()
         self.close_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
-        self.export_button.clicked.connect(self.start)
-        self.open_button.clicked.connect(self.open_file)
-        self.close_button.clicked.connect(self._close)
+        self.export_button.clicked.connect(lambda: self.start())
+        self.open_button.clicked.connect(lambda: self.open_file())
+        self.close_button.clicked.connect(lambda: self._close())
 
         form = QFormLayout()
         form.addRow("&Title:", self.title_edit)
@@ -217,6 +271,7 @@ class ExportDialog(QDialog):
         layout.addWidget(self.progress)
         layout.addWidget(self.status_label)
         layout.addWidget(self.problems_view)
+        layout.addWidget(self.open_problem_button, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(self.preview_area, 1)
         layout.addWidget(self.text_preview, 1)
         layout.addWidget(self.buttons)
@@ -264,6 +319,7 @@ class ExportDialog(QDialog):
             return None
         self.result = None
         self.problems_view.hide()
+        self.open_problem_button.hide()
         self.open_button.hide()
         self._clear_preview()
         self.progress.setValue(0)
@@ -301,13 +357,20 @@ class ExportDialog(QDialog):
         self.result = result
         if result.refused:
             n = len(result.refused)
-            self._say(f"Refused: a final report needs every publication check to pass, and "
-                      f"{n} problem{'s remain' if n != 1 else ' remains'}. Fix "
-                      f"{'them' if n != 1 else 'it'} (see the Readiness panel), or export "
-                      "a draft.", problem=True)
-            self.problems_view.setPlainText("\n".join(f"• {p.message}\n    fix: {p.fix}"
-                                                      for p in result.refused))
+            self._say(f"Not exported: a final report needs every publication check to pass, "
+                      f"and {n} problem{'s remain' if n != 1 else ' remains'}. Open "
+                      f"{'each' if n != 1 else 'it'} below to fix it, or choose Draft.",
+                      problem=True)
+            self.problems_view.clear()
+            for p in result.refused:
+                text, _button = in_window_terms(p)
+                item = QListWidgetItem(text)
+                item.setToolTip(text)
+                self.problems_view.addItem(item)
             self.problems_view.show()
+            self.open_problem_button.show()
+            self.problems_view.setCurrentRow(0)
+            self.problems_view.setFocus()
         else:
             kind = "Draft report" if self.running.draft else "Final report"
             self._say(f"{kind} written to {result.path} ({result.findings} findings, "
@@ -317,6 +380,20 @@ class ExportDialog(QDialog):
             self.open_button.setFocus()
             self._show_preview(result)
         self.export_finished.emit(result)
+
+    def _problem_chosen(self, row: int) -> None:
+        refused = self.result.refused if self.result is not None else ()
+        if 0 <= row < len(refused):
+            self.open_problem_button.setText(in_window_terms(refused[row])[1])
+
+    def open_problem(self) -> None:
+        """Open the record of the chosen refusal (the window shows where to fix it)."""
+        refused = self.result.refused if self.result is not None else ()
+        row = self.problems_view.currentRow()
+        if 0 <= row < len(refused):
+            p = refused[row]
+            self.location_requested.emit(p.subject, p.subject_id
+                                         if p.subject_id is not None else 0)
 
     def _say(self, text: str, *, problem: bool = False) -> None:
         self.status_label.setText(text)

@@ -24,7 +24,8 @@ from workbench.core.schema import FINDING_STATUSES
 from workbench.ui import refs
 from workbench.ui.citables import Citable, CitablesFilter, CitablesModel, read_citables
 from workbench.ui.findings_models import (MARK, CitationsModel, FindingsModel, _py_to_qt,
-                                          _qt_to_py, insert_mark, marks, remove_mark)
+                                          _qt_to_py, insert_mark, mark_at, mark_place,
+                                          marks, remove_mark)
 
 __all__ = ["CitationPickerDialog", "CitationsModel", "FindingsEditor", "FindingsModel",
            "insert_mark", "marks", "remove_mark"]
@@ -217,7 +218,7 @@ class FindingsEditor(QWidget):
         self.list_view.addAction(delete)
         self.new_button = QPushButton("&New finding…", self)
         self.new_button.setToolTip("Add a finding at the end of the report")
-        self.new_button.clicked.connect(self.new_finding)
+        self.new_button.clicked.connect(lambda: self.new_finding())
 
         self.title_edit = QLineEdit(self)
         self.title_edit.setObjectName("findingTitle")
@@ -235,10 +236,10 @@ class FindingsEditor(QWidget):
         self.text_edit.textChanged.connect(self._show_unmarked)
         self.cite_button = QPushButton("Insert &citation…", self)
         self.cite_button.setToolTip("Cite an excerpt or a statement at the cursor (Ctrl+K)")
-        self.cite_button.clicked.connect(self.pick_citation)
+        self.cite_button.clicked.connect(lambda: self.pick_citation())
         self.save_button = QPushButton("&Save", self)
         self.save_button.setToolTip("Save the title, text and status (Ctrl+S)")
-        self.save_button.clicked.connect(self.save)
+        self.save_button.clicked.connect(lambda: self.save())
         self.citations_model = CitationsModel(self)
         self.citations_view = QListView(self)
         self.citations_view.setObjectName("citationsList")
@@ -254,15 +255,22 @@ class FindingsEditor(QWidget):
         remove = QAction("Remove citation", self.citations_view)
         remove.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
         remove.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
-        remove.triggered.connect(self._remove_current_citation)
+        remove.triggered.connect(lambda: self._remove_current_citation())
         self.citations_view.addAction(remove)
         self.unmarked_label = QLabel("", self)
         self.unmarked_label.setWordWrap(True)
+        # What the mark at the caret cites, typed or inserted: "[2] “…” — source".
+        self.mark_label = QLabel("", self)
+        self.mark_label.setObjectName("markMeaning")
+        self.mark_label.setWordWrap(True)
+        self.mark_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.text_edit.cursorPositionChanged.connect(self._show_mark_meaning)
+        self.text_edit.textChanged.connect(self._show_mark_meaning)
         for key, slot in (("Ctrl+K", self.pick_citation), ("Ctrl+S", self.save)):
             action = QAction(self)
             action.setShortcut(QKeySequence(key))
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            action.triggered.connect(slot)
+            action.triggered.connect(lambda _checked=False, s=slot: s())
             self.addAction(action)
 
         left = QWidget(self)
@@ -279,6 +287,7 @@ class FindingsEditor(QWidget):
         rlay.setContentsMargins(4, 0, 0, 0)
         rlay.addLayout(form)
         rlay.addWidget(self.text_edit, 1)
+        rlay.addWidget(self.mark_label)
         buttons = QHBoxLayout()
         buttons.addWidget(self.cite_button)
         buttons.addStretch(1)
@@ -373,6 +382,7 @@ class FindingsEditor(QWidget):
         self.citations_model.set_rows((c, self._citables.get((c.kind, c.target_id)))
                                       for c in f.citations)
         self._show_unmarked()
+        self._show_mark_meaning()
         self.finding_shown.emit(finding_id)
 
     def _show_unmarked(self) -> None:
@@ -390,6 +400,20 @@ class FindingsEditor(QWidget):
             parts.append("Marks citing nothing: " + ", ".join(
                 f"[{n}]" for n in sorted(in_text - cited)))
         self.unmarked_label.setText(". ".join(parts))
+
+    def _show_mark_meaning(self) -> None:
+        """Say what the mark at the caret cites, and pick it in the citations list."""
+        number = mark_at(self.text_edit.toPlainText(), self.text_edit.caret())
+        if number is None or self.loaded is None:
+            self.mark_label.setText("Ctrl+K cites an excerpt or statement at the end of "
+                                    "this word; a mark [n] cites the list's nth citation"
+                                    if self.loaded is not None else "")
+            return
+        self.mark_label.setText(" ".join((self.quote_for(number) or "").split()))
+        for row, (c, _what) in enumerate(self.citations_model.rows):
+            if c.position == number:
+                self.citations_view.setCurrentIndex(self.citations_model.index(row))
+                break
 
     def _set_editor_enabled(self, on: bool) -> None:
         for w in (self.title_edit, self.status_combo, self.text_edit, self.cite_button,
@@ -448,9 +472,25 @@ class FindingsEditor(QWidget):
             return None
         kind, target_id = ref
         text = self.text_edit.toPlainText()
-        at = self.text_edit.caret() if at is None else at
-        new_text, number, caret = insert_mark(text, at)
+        at = mark_place(text, self.text_edit.caret() if at is None else at)
         finding_id = self.finding_id
+        cited = next((c.position for c in (self.loaded.citations if self.loaded else ())
+                      if (c.kind, c.target_id) == (kind, target_id)), None)
+        if cited is not None:
+            # Already cited: its number again, no new citation and no renumbering.
+            mark = f"[{cited}]"
+            new_text = text[:at] + mark + text[at:]
+            edits = {**self._edits(), "text": new_text.strip()}
+            self.text_edit.setPlainText(new_text)
+            self.text_edit.set_caret(at + len(mark))
+
+            def write_again(case: Case):
+                with case.action("Cite again") as act:
+                    act.row_id = finding_id
+                    findings.update(case, finding_id, **edits)
+                return act.changes
+            return refs.write(self.session, "Cite again", write_again, reporter=self.reporter)
+        new_text, number, caret = insert_mark(text, at)
         edits = {**self._edits(), "text": new_text.strip()}
 
         def write(case: Case):

@@ -46,6 +46,37 @@ def insert_mark(text: str, at: int) -> tuple[str, int, int]:
     return before + mark + after, number, len(before) + len(mark)
 
 
+def _wordish(ch: str) -> bool:
+    return ch.isalnum() or ch in "_'’-"
+
+
+def mark_place(text: str, at: int) -> int:
+    """Where a citation mark asked for at ``at`` belongs: at the end of the word the caret
+    is in, before or after ("provided[1]", never "pro[1]vided"); back to the word before
+    when the caret follows spaces at the end of a line; after any marks already there
+    ("[1][2]")."""
+    at = max(0, min(at, len(text)))
+    if at < len(text) and _wordish(text[at]) or at > 0 and _wordish(text[at - 1]):
+        while at < len(text) and _wordish(text[at]):
+            at += 1
+    elif at > 0 and text[at - 1] in " \t":
+        while at > 0 and text[at - 1] in " \t":
+            at -= 1
+    while True:
+        m = MARK.match(text, at)
+        if m is None:
+            return at
+        at = m.end()
+
+
+def mark_at(text: str, at: int) -> int | None:
+    """The number of the mark the caret at ``at`` is in or just after."""
+    for m in MARK.finditer(text):
+        if m.start() < at <= m.end() or m.start() == at:
+            return int(m.group(1))
+    return None
+
+
 def remove_mark(text: str, number: int) -> str:
     """Remove every ``[number]`` mark and shift higher marks down by one."""
     def shift(m: re.Match) -> str:

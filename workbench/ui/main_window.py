@@ -9,7 +9,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QEventLoop, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QEvent, QEventLoop, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (QAbstractItemView, QFileDialog, QHeaderView, QInputDialog,
                                QLabel, QLineEdit, QMainWindow, QMessageBox, QProgressBar,
@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QFileDialog, QHeaderView, QInp
                                QVBoxLayout, QWidget)
 
 from workbench import __version__
-from workbench.core import overview
+from workbench.core import excerpts, overview
 from workbench.core.changes import Changes
 from workbench.core.errors import WorkbenchError
 from workbench.ui import dialogs
@@ -93,9 +93,12 @@ class MainWindow(WritesMixin, MenusMixin, QMainWindow):
         header = self.documents_view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for col, width in ((1, 52), (2, 130), (3, 82), (4, 46), (5, 48), (6, 80), (7, 40)):
             header.resizeSection(col, width)
+        # The title takes the room left, but never less than TITLE_MIN: when panels make
+        # the list narrow, it scrolls sideways instead of cutting titles to "acl…".
+        self.documents_view.viewport().installEventFilter(self)
+        header.sectionResized.connect(lambda col, _old, _new: col and self._fit_title_column())
         self.documents_view.selectionModel().currentRowChanged.connect(self._document_chosen)
         self.filter_edit = QLineEdit(self)
         self.filter_edit.setPlaceholderText("Filter by title, origin, file name or tag")
@@ -118,6 +121,7 @@ class MainWindow(WritesMixin, MenusMixin, QMainWindow):
         self.reader = ReaderWidget(self)
         self.reader.excerpt_requested.connect(self._excerpt_requested)
         self.reader.document_requested.connect(lambda d: self.open_document(d))
+        self.reader.excerpt_clicked.connect(self._page_excerpt_clicked)
         self.side_panel = SidePanel(self)
         self.side_panel.excerpt_chosen.connect(self._excerpt_chosen)
         self.side_panel.edit_requested.connect(self.edit_document)
@@ -126,13 +130,17 @@ class MainWindow(WritesMixin, MenusMixin, QMainWindow):
         self.centre_splitter.setObjectName("centreSplitter")
         self.centre_splitter.addWidget(self.tabs)
         self.centre_splitter.addWidget(self.reader)
-        self.centre_splitter.setSizes([290, 490])
+        self.centre_splitter.setSizes([230, 560])
+        self.centre_splitter.setStretchFactor(1, 1)  # the reader grows, the list keeps
         self.main_splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.main_splitter.setObjectName("mainSplitter")
         self.main_splitter.addWidget(self.navigator)
         self.main_splitter.addWidget(self.centre_splitter)
         self.main_splitter.addWidget(self.side_panel)
-        self.main_splitter.setSizes([210, 760, 310])
+        self.main_splitter.setSizes([190, 900, 280])
+        # Squeezed by docks, the navigator and the side panel keep readable widths too.
+        self.navigator.setMinimumWidth(150)
+        self.side_panel.setMinimumWidth(260)
         self.main_splitter.setStretchFactor(1, 1)
 
         self.welcome = WelcomePage(self)
@@ -140,6 +148,26 @@ class MainWindow(WritesMixin, MenusMixin, QMainWindow):
         self.stack.addWidget(self.welcome)
         self.stack.addWidget(self.main_splitter)
         self.setCentralWidget(self.stack)
+
+    TITLE_MIN = 240
+
+    def _fit_title_column(self) -> None:
+        view = self.documents_view
+        header = view.horizontalHeader()
+        others = sum(header.sectionSize(c) for c in range(1, header.count())
+                     if not header.isSectionHidden(c))
+        want = max(self.TITLE_MIN, view.viewport().width() - others)
+        if header.sectionSize(0) != want:
+            header.blockSignals(True)
+            header.resizeSection(0, want)
+            header.blockSignals(False)
+            view.updateGeometries()
+            view.viewport().update()
+
+    def eventFilter(self, obj, event) -> bool:
+        if obj is self.documents_view.viewport() and event.type() == QEvent.Type.Resize:
+            QTimer.singleShot(0, self._fit_title_column)
+        return super().eventFilter(obj, event)
 
     def _build_status_bar(self) -> None:
         self.counts_label = QLabel("")
@@ -156,7 +184,8 @@ class MainWindow(WritesMixin, MenusMixin, QMainWindow):
 
     def _set_case_actions(self, on: bool) -> None:
         for action in (self.save_copy_action, self.close_action, self.import_action,
-                       self.search_action, self.find_action, self.excerpt_action):
+                       self.search_action, self.find_action, self.excerpt_action,
+                       self.next_pane_action, self.previous_pane_action):
             action.setEnabled(on)
         self.search_box.setEnabled(on)
         self.stack.setCurrentWidget(self.main_splitter if on else self.welcome)
@@ -384,6 +413,25 @@ class MainWindow(WritesMixin, MenusMixin, QMainWindow):
     def _excerpt_chosen(self, excerpt) -> None:
         self.open_document(excerpt.document_id, excerpt.page_no,
                            focus=(excerpt.start, excerpt.end))
+
+    def _page_excerpt_clicked(self, excerpt_id: int) -> None:
+        """An excerpt's highlight clicked on the page: look at it, and choose it in the
+        excerpts list."""
+        if self.session is None:
+            return
+        try:
+            ex = excerpts.get(self.session.reader, excerpt_id)
+        except WorkbenchError:
+            return
+        self.reader.focus = (ex.start, ex.end)
+        self.reader.refresh_highlights()
+        self.reader.text_view.scroll_to(ex.start)
+        self.side_panel.setCurrentIndex(0)
+        model = self.side_panel.excerpts_model
+        row = next((n for n, e in enumerate(model.rows) if e.id == excerpt_id), -1)
+        if row >= 0:
+            self.side_panel.excerpts_view.selectRow(row)
+            self.side_panel.excerpts_view.scrollTo(model.index(row, 0))
 
     def _hit_opened(self, document_id: int, page: int, terms: tuple) -> None:
         self.open_document(document_id, page, terms=terms)

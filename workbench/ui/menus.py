@@ -28,12 +28,16 @@ class MenusMixin:
 
     def _action(self, text: str, slot, shortcut=None, *, tip: str = "") -> QAction:
         action = QAction(text, self)
-        if shortcut is not None:
+        if isinstance(shortcut, QKeySequence.StandardKey):
+            # Every binding of the platform (Close is Ctrl+W and Ctrl+F4), not only the first.
+            action.setShortcuts(shortcut)
+        elif shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
         if tip:
             action.setStatusTip(tip)
             action.setToolTip(tip)
-        action.triggered.connect(slot)
+        # Qt passes ``checked`` to a slot that takes an argument: never let it in.
+        action.triggered.connect(lambda _checked=False: slot())
         self.addAction(action)
         return action
 
@@ -45,7 +49,8 @@ class MenusMixin:
         self.save_copy_action = a("Save a &copy…", self.save_copy, "Ctrl+Shift+S",
                                   tip="Write a consistent copy of the case (safe while open)")
         self.close_action = a("&Close case", self.close_case, K.Close)
-        self.quit_action = a("&Quit", self.close, K.Quit)
+        # Not K.Quit: outside KDE and GNOME Qt binds no key to it.
+        self.quit_action = a("&Quit", self.close, "Ctrl+Q")
         self.import_action = a("&Import…", self.import_dialog, "Ctrl+I",
                                tip="Import files or folders (or drop them on the window)")
         self.search_action = a("&Search", self.focus_search, K.Find,

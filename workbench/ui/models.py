@@ -141,7 +141,7 @@ class DocumentsModel(QAbstractTableModel):
         if column == self.CONFIDENTIAL:
             return (0, int(row.confidential))
         if column == self.DATE:
-            return (0, row.received or row.imported_at or "")
+            return (0 if row.date else 1, row.date or "")
         return (0, str(self._display(row, column) or "").lower(), row.id)
 
     # -- Qt model interface ----------------------------------------------------------
@@ -165,7 +165,7 @@ class DocumentsModel(QAbstractTableModel):
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
         flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        if index.column() in (self.TITLE, self.ORIGIN, self.TAGS):
+        if index.column() in (self.TITLE, self.ORIGIN, self.DATE, self.TAGS):
             flags |= Qt.ItemFlag.ItemIsEditable
         if index.column() == self.CONFIDENTIAL:
             flags |= Qt.ItemFlag.ItemIsUserCheckable
@@ -188,7 +188,7 @@ class DocumentsModel(QAbstractTableModel):
             if col == self.CONFIDENTIAL:
                 return int(row.confidential)
             if col == self.DATE:
-                return row.received or row.imported_at or ""
+                return row.date or ""
             return (self._display(row, col) or "").lower()
         if role == FilterRole:
             return " ".join(filter(None, (row.title, row.origin, row.file_name, row.kind,
@@ -214,7 +214,7 @@ class DocumentsModel(QAbstractTableModel):
         if col == self.ORIGIN:
             return row.origin or ""
         if col == self.DATE:
-            return (row.received or row.imported_at or "")[:10]
+            return (row.date or "")[:10]
         if col == self.PAGES:
             return row.page_count
         if col == self.OCR:
@@ -239,6 +239,9 @@ class DocumentsModel(QAbstractTableModel):
             return False
         if col == self.TITLE and str(value).strip() and value != row.title:
             self.edit_requested.emit(row.id, {"title": str(value)})
+            return True
+        if col == self.DATE and str(value).strip() != (row.date or ""):
+            self.edit_requested.emit(row.id, {"date": str(value).strip() or None})
             return True
         if col == self.ORIGIN and value != (row.origin or ""):
             self.edit_requested.emit(row.id, {"origin": str(value) or None})

@@ -11,14 +11,15 @@ import bisect
 import re
 from collections.abc import Iterable
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QColor, QTextCharFormat, QTextCursor
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QAction, QColor, QKeySequence, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit
 
 EXCERPT_COLOUR = QColor("#fde68a")   # soft yellow: excerpts already made
 FOCUS_COLOUR = QColor("#f59e0b")     # amber: the excerpt or hit being looked at
 FIND_COLOUR = QColor("#fdba74")      # orange: find in document
 TERM_COLOUR = QColor("#bbf7d0")      # green: search terms
+HIGHLIGHT_TEXT = QColor("#111827")   # the text on any of them
 
 
 class PageTextView(QPlainTextEdit):
@@ -40,6 +41,19 @@ class PageTextView(QPlainTextEdit):
         self.excerpt_action = QAction("Excerpt…\tCtrl+E", self)
         self.excerpt_action.triggered.connect(self.excerpt_requested)
         self._layers: dict[str, list[QTextEdit.ExtraSelection]] = {}
+
+    #: The reader's keys, which a text edit would otherwise take for itself (Ctrl+PgDown
+    #: moves its caret): pressed while reading the text, they turn the page or zoom.
+    READER_KEYS = frozenset(("Ctrl+PgDown", "Ctrl+PgUp", "Ctrl++", "Ctrl+=", "Ctrl+-",
+                             "Ctrl+0", "F3", "Shift+F3"))
+
+    def event(self, event) -> bool:
+        if event.type() == QEvent.Type.ShortcutOverride:
+            keys = QKeySequence(event.keyCombination()).toString()
+            if keys in self.READER_KEYS:
+                event.ignore()
+                return False
+        return super().event(event)
 
     # -- text and positions ------------------------------------------------------------
     def set_page_text(self, text: str) -> None:
@@ -97,6 +111,9 @@ class PageTextView(QPlainTextEdit):
             sel = QTextEdit.ExtraSelection()
             fmt = QTextCharFormat()
             fmt.setBackground(colour)
+            # Dark text on the light highlight in any palette (light text on yellow, as a
+            # dark palette would draw it, cannot be read).
+            fmt.setForeground(HIGHLIGHT_TEXT)
             if bold:
                 fmt.setFontUnderline(True)
             sel.format = fmt

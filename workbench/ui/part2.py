@@ -123,7 +123,7 @@ class Part2(QObject):
             action.setShortcut(QKeySequence(shortcut))
         action.setToolTip(f"{tip} ({shortcut})" if shortcut else tip)
         action.setStatusTip(tip)
-        action.triggered.connect(slot)
+        action.triggered.connect(lambda _checked=False: slot())  # never ``checked``
         self.window.addAction(action)
         return action
 
@@ -223,8 +223,8 @@ class Part2(QObject):
         dock.show()
         dock.raise_()
         if not dock.isFloating() and attr != "readiness":
-            # A bottom dock opens at about half the window's height, room for two columns.
-            want = int(self.window.height() * 0.5)
+            # A bottom dock opens at about 40 % of the window's height: the reader keeps the rest.
+            want = int(self.window.height() * 0.4)
             if dock.height() < want:
                 self.window.resizeDocks([dock], [want], Qt.Orientation.Vertical)
         widget = getattr(self, attr)
@@ -314,6 +314,7 @@ class Part2(QObject):
             self.export_dialog.raise_()
             return self.export_dialog
         self.export_dialog = ExportDialog(self.session, self.window)
+        self.export_dialog.location_requested.connect(self.go_to)
         self.export_dialog.show()
         return self.export_dialog
 

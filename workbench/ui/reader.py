@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QImage, QKeySequence, QPixmap
+from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QColor, QImage, QKeySequence, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import (QHBoxLayout, QLabel, QLineEdit, QScrollArea, QSizePolicy,
                                QSpinBox, QSplitter, QToolButton, QVBoxLayout, QWidget)
 
@@ -22,12 +22,15 @@ from workbench.ui.page_text import (EXCERPT_COLOUR, FIND_COLOUR, FOCUS_COLOUR, T
                                     PageTextView, occurrences, term_ranges)
 
 BASE_SCALE = 1.4  # pixels per PDF point at 100 %
+PAGE_EXCERPT_COLOUR = QColor("#fde047")  # multiplied into the page: a highlighter's yellow
+PAGE_FOCUS_COLOUR = QColor("#d97706")
 
 
 class ReaderWidget(QWidget):
     """Shows a document. Signals name what the user asked for; the window acts on them."""
 
     excerpt_requested = Signal(int, int, int, int)  # document, page, start, end
+    excerpt_clicked = Signal(int)  # an excerpt's highlight clicked on the page image
     document_requested = Signal(int)
     page_shown = Signal(int, int)  # document, page
 
@@ -60,7 +63,7 @@ class ReaderWidget(QWidget):
             b.setText(text)
             b.setToolTip(tip)
             b.setAutoRaise(True)
-            b.clicked.connect(slot)
+            b.clicked.connect(lambda _checked=False: slot())
             return b
 
         self.prev_button = button("◀", "Previous page (Ctrl+PgUp)", self.previous_page)
@@ -104,12 +107,17 @@ class ReaderWidget(QWidget):
         self.header.setContentsMargins(8, 2, 8, 4)
 
         self.image_label = QLabel(self)
+        self.image_label.setObjectName("pageImage")
+        self.image_label.installEventFilter(self)
+        self.image_label.setMouseTracking(True)
+        self._page_boxes: list[tuple[int, QRectF]] = []  # excerpt id, where on the image
         self.image_label.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
         self.image_label.setStyleSheet("background: #e5e7eb;")
         self.image_area = QScrollArea(self)
         self.image_area.setWidget(self.image_label)
         self.image_area.setWidgetResizable(True)
         self.image_area.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
+        self.image_area.viewport().installEventFilter(self)
         self.text_view = PageTextView(self)
         self.text_view.excerpt_requested.connect(self._excerpt)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
@@ -117,7 +125,16 @@ class ReaderWidget(QWidget):
         self.splitter.addWidget(self.image_area)
         self.splitter.addWidget(self.text_view)
         self.splitter.setChildrenCollapsible(False)
-        self.splitter.setSizes([500, 420])
+        # The page image takes most of the width (at Fit it fills it); the text beside it
+        # keeps enough to select a passage.
+        self.image_area.setMinimumWidth(300)
+        self.text_view.setMinimumWidth(220)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setSizes([600, 380])
+        # Panels opening around it (docks, the side panel) never squeeze it below this.
+        self.setMinimumWidth(540)
+        self.setMinimumHeight(260)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -137,7 +154,7 @@ class ReaderWidget(QWidget):
             action = QAction(self)
             action.setShortcut(QKeySequence(keys))
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            action.triggered.connect(slot)
+            action.triggered.connect(lambda _checked=False, s=slot: s())
             self.addAction(action)
         self.show_nothing()
 
@@ -223,6 +240,8 @@ class ReaderWidget(QWidget):
     def _open_page(self, page: int, *, focus: tuple[int, int] | None = None) -> None:
         doc = self.document
         assert doc is not None and self.case is not None
+        if page != self.page_no:
+            self._page_boxes = []  # the old page's highlights are not on this one
         self.page_no = page
         self.focus = focus
         self.page_spin.blockSignals(True)
@@ -249,6 +268,8 @@ class ReaderWidget(QWidget):
         view.set_layer("terms", term_ranges(view.text, self.terms), TERM_COLOUR)
         view.set_layer("find", occurrences(view.text, self.find_edit.text()), FIND_COLOUR)
         view.set_layer("focus", [self.focus] if self.focus else [], FOCUS_COLOUR, bold=True)
+        if self.image_area.isVisible() and self.document.kind == "pdf":
+            self._request_image()  # the page image carries the excerpts too
 
     # -- header --------------------------------------------------------------------------
     def _header_html(self, doc: documents.Document) -> str:
@@ -268,7 +289,8 @@ class ReaderWidget(QWidget):
                 parts.append(f"<span {grey}>Thread:</span> " + " · ".join(
                     f'<a href="doc:{d}">{esc(t)}</a>' for d, t in thread))
         else:
-            bits = [doc.kind, f"{doc.page_count} page{'s' if doc.page_count != 1 else ''}",
+            bits = [doc.date, doc.kind,
+                    f"{doc.page_count} page{'s' if doc.page_count != 1 else ''}",
                     doc.origin, doc.file_name, doc.received, f"SHA-256 {doc.short_hash}…"]
             parts.append(f"<span {grey}>" + " · ".join(esc(b) for b in bits if b) + "</span>")
         attached = browse.attachments(self.case, doc.id)
@@ -299,23 +321,93 @@ class ReaderWidget(QWidget):
         if self.renderer is None:
             return
         self._request_no += 1
-        self.image_label.setText("Rendering page…")
+        pixmap = self.image_label.pixmap()
+        if pixmap is None or pixmap.isNull():
+            # Otherwise the page stays until its new rendering arrives (no flicker when
+            # only the highlights or the zoom change).
+            self.image_label.setText("Rendering page…")
         # A negative scale asks the renderer to fit that many pixels of width.
         scale = (-max(200, self.image_area.viewport().width() - 16) if self.fit_width
                  else BASE_SCALE * self.zoom)
-        self.renderer.request(self._request_no, doc.id, self.page_no, scale)
+        marks = [(e.id, e.start, e.end) for e in excerpts.list_all(
+            self.case, document_id=doc.id, page=self.page_no)]
+        if self.focus is not None:
+            marks.append((0, *self.focus))  # key 0: the range being looked at
+        self.renderer.request(self._request_no, doc.id, self.page_no, scale, marks,
+                              self.text_view.text)
 
-    def _rendered(self, request_no: int, image: QImage) -> None:
+    def _rendered(self, request_no: int, image: QImage, boxes=()) -> None:
         if request_no != self._request_no:
             return
         if image.isNull():
             self.image_label.setText("This page cannot be shown.")
             return
+        self._page_boxes = []
+        if boxes:
+            image = self._paint_highlights(image, boxes)
         if self.document is not None and self.document.kind == "image" and self.fit_width:
             width = max(200, self.image_area.viewport().width() - 16)
             if image.width() > width:
                 image = image.scaledToWidth(width, Qt.TransformationMode.SmoothTransformation)
         self.image_label.setPixmap(QPixmap.fromImage(image))
+
+    def _paint_highlights(self, image: QImage, boxes) -> QImage:
+        """Excerpts as a highlighter would mark paper: yellow multiplied into the page, so
+        the print stays black and readable whatever the window's palette; the range being
+        looked at is outlined."""
+        image = image.convertToFormat(QImage.Format.Format_RGB32)
+        painter = QPainter(image)
+        try:
+            painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_Multiply)
+            for key, rects in boxes:
+                if key == 0:
+                    continue
+                for x, y, w, h in rects:
+                    rect = QRectF(x - 1, y - 1, w + 2, h + 2)
+                    painter.fillRect(rect, PAGE_EXCERPT_COLOUR)
+                    self._page_boxes.append((key, rect))
+            painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_SourceOver)
+            pen = QPen(PAGE_FOCUS_COLOUR)
+            pen.setWidthF(2.0)
+            painter.setPen(pen)
+            for key, rects in boxes:
+                if key == 0:
+                    for x, y, w, h in rects:
+                        painter.drawRect(QRectF(x - 2, y - 2, w + 4, h + 4))
+        finally:
+            painter.end()
+        return image
+
+    def excerpt_at(self, pos) -> int | None:
+        """The excerpt whose highlight is under ``pos`` (image label coordinates)."""
+        pixmap = self.image_label.pixmap()
+        if pixmap is None or pixmap.isNull():
+            return None
+        left = (self.image_label.width() - pixmap.width()) / 2
+        point = QPointF(pos.x() - left, pos.y())
+        for key, rect in self._page_boxes:
+            if rect.contains(point):
+                return key
+        return None
+
+    def eventFilter(self, obj, event) -> bool:
+        area = getattr(self, "image_area", None)  # events come while it is being built
+        if (area is not None and obj is area.viewport()
+                and event.type() == QEvent.Type.Resize
+                and event.size().width() != event.oldSize().width()
+                and self.fit_width and self.document is not None):
+            # The splitter or a panel changed the page's room: fit it again.
+            QTimer.singleShot(0, self._request_image)
+        if obj is self.image_label and event.type() == QEvent.Type.MouseButtonPress:
+            key = self.excerpt_at(event.position())
+            if key is not None:
+                self.excerpt_clicked.emit(key)
+                return True
+        if obj is self.image_label and event.type() == QEvent.Type.MouseMove:
+            over = self.excerpt_at(event.position()) is not None
+            self.image_label.setCursor(Qt.CursorShape.PointingHandCursor if over
+                                       else Qt.CursorShape.ArrowCursor)
+        return super().eventFilter(obj, event)
 
     def _render_failed(self, request_no: int, message: str) -> None:
         if request_no == self._request_no:

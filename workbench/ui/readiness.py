@@ -77,7 +77,7 @@ class ReadinessPanel(QWidget):
         self.status_label.setWordWrap(True)
         self.recheck_button = QPushButton("Check a&gain", self)
         self.recheck_button.setToolTip("Run the publication checks now")
-        self.recheck_button.clicked.connect(self.recheck)
+        self.recheck_button.clicked.connect(lambda: self.recheck())
         self.view = QListView(self)
         self.view.setObjectName("problemsView")
         self.view.setModel(self.model)

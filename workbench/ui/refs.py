@@ -354,15 +354,22 @@ def icon(name: str, widget: QWidget | None = None):
     if not path.exists():
         return QIcon()
     palette = widget.palette() if widget is not None else QApplication.palette()
-    out = QIcon()  # the style greys it out itself when its action is disabled
-    svg = path.read_text(encoding="utf-8").replace(
-        "currentColor", palette.color(QPalette.ColorRole.WindowText).name())
-    renderer = QSvgRenderer(QByteArray(svg.encode("utf-8")))
-    for size in (16, 24, 32, 48):
-        pixmap = QPixmap(size, size)
-        pixmap.fill(Qt.GlobalColor.transparent)
-        painter = QPainter(pixmap)
-        renderer.render(painter)
-        painter.end()
-        out.addPixmap(pixmap)
+    out = QIcon()
+    source = path.read_text(encoding="utf-8")
+    # A disabled action's icon is drawn in the palette's disabled text colour: the style's
+    # own greying left a dark icon looking enabled on the welcome page.
+    disabled = palette.color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.WindowText)
+    if disabled == palette.color(QPalette.ColorRole.WindowText):
+        disabled = palette.color(QPalette.ColorRole.Mid)
+    for mode, colour in ((QIcon.Mode.Normal, palette.color(QPalette.ColorRole.WindowText)),
+                         (QIcon.Mode.Disabled, disabled)):
+        svg = source.replace("currentColor", colour.name())
+        renderer = QSvgRenderer(QByteArray(svg.encode("utf-8")))
+        for size in (16, 24, 32, 48):
+            pixmap = QPixmap(size, size)
+            pixmap.fill(Qt.GlobalColor.transparent)
+            painter = QPainter(pixmap)
+            renderer.render(painter)
+            painter.end()
+            out.addPixmap(pixmap, mode)
     return out

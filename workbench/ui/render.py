@@ -19,9 +19,11 @@ from workbench.core.casefile import Case
 class PageRenderer(QObject):
     """Lives in its own thread; ``request(...)`` is thread-safe (a queued signal)."""
 
-    page_rendered = Signal(int, QImage)  # request number, image
+    #: request number, image, and where each asked-for character range lies on it:
+    #: ``[(key, [(x, y, width, height), ...]), ...]`` in the image's pixels.
+    page_rendered = Signal(int, QImage, object)
     render_failed = Signal(int, str)
-    _requested = Signal(int, int, int, float)
+    _requested = Signal(int, int, int, float, object)
 
     def __init__(self, case: Case) -> None:
         super().__init__()
@@ -31,12 +33,16 @@ class PageRenderer(QObject):
         self._latest = 0
         self._requested.connect(self._render)
 
-    def request(self, request_no: int, document_id: int, page_no: int, scale: float) -> None:
+    def request(self, request_no: int, document_id: int, page_no: int, scale: float,
+                marks: tuple = (), text: str = "") -> None:
+        """Render a page; ``marks`` are ``(key, start, end)`` ranges of the stored page
+        ``text`` whose boxes on the image come back with it."""
         self._latest = request_no
-        self._requested.emit(request_no, document_id, page_no, scale)
+        self._requested.emit(request_no, document_id, page_no, scale, (tuple(marks), text))
 
-    @Slot(int, int, int, float)
-    def _render(self, request_no: int, document_id: int, page_no: int, scale: float) -> None:
+    @Slot(int, int, int, float, object)
+    def _render(self, request_no: int, document_id: int, page_no: int, scale: float,
+                wanted=((), "")) -> None:
         if request_no != self._latest:  # the user already moved on
             return
         try:
@@ -57,18 +63,68 @@ class PageRenderer(QObject):
                    else QImage.Format.Format_RGBX8888)
             image = QImage(bitmap.buffer, bitmap.width, bitmap.height, bitmap.stride,
                            fmt).copy()
+            marks, text = wanted
+            boxes = char_boxes(page, text, marks, scale) if marks else []
             page.close()
         except Exception as exc:  # a damaged PDF: say so where the page would be
             self._doc_id = None
             self._pdf = None
             self.render_failed.emit(request_no, f"This page cannot be shown ({exc}).")
             return
-        self.page_rendered.emit(request_no, image)
+        self.page_rendered.emit(request_no, image, boxes)
 
     def close(self) -> None:
         if self._pdf is not None:
             self._pdf.close()
             self._pdf = None
+
+
+def _stored_to_pdfium(raw: str, stored: str) -> list[int] | None:
+    """For each character of the stored page text, its index in PDFium's text of the page
+    (the stored text is PDFium's with ``\r\n`` made ``\n`` and NULs dropped); None when
+    the two differ otherwise (an OCR'd page, a page whose text was replaced)."""
+    out: list[int] = []
+    j = 0
+    while j < len(raw):
+        ch = raw[j]
+        if ch == "\x00":
+            j += 1
+            continue
+        if ch == "\r":
+            out.append(j)
+            j += 2 if raw[j + 1:j + 2] == "\n" else 1
+            continue
+        out.append(j)
+        j += 1
+    if len(out) != len(stored):
+        return None
+    return out
+
+
+def char_boxes(page, text: str, marks, scale: float) -> list:
+    """Where each ``(key, start, end)`` range of the stored text lies on the rendered page,
+    as pixel rectangles (one per line the range spans)."""
+    textpage = page.get_textpage()
+    try:
+        index = _stored_to_pdfium(textpage.get_text_range(), text)
+        if index is None:
+            return []
+        height = page.get_height()
+        out = []
+        for key, start, end in marks:
+            if not 0 <= start < end <= len(index):
+                continue
+            first, last = index[start], index[end - 1]
+            rects = []
+            for n in range(textpage.count_rects(first, last - first + 1)):
+                left, bottom, right, top = textpage.get_rect(n)
+                rects.append((left * scale, (height - top) * scale,
+                              (right - left) * scale, (top - bottom) * scale))
+            if rects:
+                out.append((key, rects))
+        return out
+    finally:
+        textpage.close()
 
 
 class RenderThread:

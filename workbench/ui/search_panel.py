@@ -148,8 +148,9 @@ class SearchHitsModel(ListTableModel):
             return hit.snippet.marked("", "")
         if role == Qt.ItemDataRole.UserRole and col == 3:
             marked = html.escape(hit.snippet.marked("\x01", "\x02"))
-            return marked.replace("\x01", '<b style="background:#bbf7d0">').replace(
-                "\x02", "</b>")
+            # Dark text on the light mark in either palette.
+            return marked.replace("\x01", '<b style="background:#bbf7d0; color:#111827">'
+                                  ).replace("\x02", "</b>")
         if role == Qt.ItemDataRole.ToolTipRole:
             return hit.snippet.marked("«", "»")
         return None

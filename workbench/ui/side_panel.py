@@ -26,6 +26,11 @@ class DocumentDetails(QWidget):
         self.document_id: int | None = None
         self.title_edit = QLineEdit(self)
         self.origin_edit = QLineEdit(self)
+        self.date_edit = QLineEdit(self)
+        self.date_edit.setObjectName("documentDate")
+        self.date_edit.setPlaceholderText("when written or sent: YYYY, YYYY-MM or YYYY-MM-DD")
+        self.date_edit.setToolTip("The document's own date: the Date column, the year in "
+                                  "search and the report show it (imported is kept apart)")
         self.tags_edit = QLineEdit(self)
         self.tags_edit.setPlaceholderText("comma-separated")
         self.confidential_check = QCheckBox("Confidential", self)
@@ -33,9 +38,10 @@ class DocumentDetails(QWidget):
         self.info.setWordWrap(True)
         self.info.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.save_button = QPushButton("Save changes", self)
-        self.save_button.clicked.connect(self._save)
+        self.save_button.clicked.connect(lambda: self._save())
         form = QFormLayout(self)
         form.addRow("Title:", self.title_edit)
+        form.addRow("Date:", self.date_edit)
         form.addRow("Origin:", self.origin_edit)
         form.addRow("Tags:", self.tags_edit)
         form.addRow("", self.confidential_check)
@@ -46,11 +52,12 @@ class DocumentDetails(QWidget):
     def load(self, case: Case, document_id: int) -> None:
         doc = documents.get(case, document_id)
         self.document_id = doc.id
-        self._loaded = {"title": doc.title, "origin": doc.origin or "",
+        self._loaded = {"title": doc.title, "origin": doc.origin or "", "date": doc.date or "",
                         "tags": tuple(tags.of(case, "document", doc.id)),
                         "confidential": doc.confidential}
         self.title_edit.setText(doc.title)
         self.origin_edit.setText(doc.origin or "")
+        self.date_edit.setText(doc.date or "")
         self.tags_edit.setText(", ".join(self._loaded["tags"]))
         self.confidential_check.setChecked(doc.confidential)
         names = documents.names(case, doc.id)
@@ -70,12 +77,14 @@ class DocumentDetails(QWidget):
             return
         wanted = {"title": self.title_edit.text().strip(),
                   "origin": self.origin_edit.text().strip(),
+                  "date": self.date_edit.text().strip(),
                   "tags": tuple(t.strip() for t in self.tags_edit.text().split(",")
                                 if t.strip()),
                   "confidential": self.confidential_check.isChecked()}
         changed = {k: v for k, v in wanted.items() if v != self._loaded.get(k)}
-        if "origin" in changed:
-            changed["origin"] = changed["origin"] or None
+        for key in ("origin", "date"):
+            if key in changed:
+                changed[key] = changed[key] or None
         if changed:
             self.edit_requested.emit(self.document_id, changed)
 

@@ -16,8 +16,38 @@ from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QWidget
 
-from workbench.core.undo import UndoStack
+from workbench.core import undo as undo_core
+from workbench.core.undo import CannotUndo, UndoStack
 from workbench.ui import refs
+
+
+class CaseHistoryStack(UndoStack):
+    """The window's stack, reaching into the case's history: once this session's actions
+    are all undone (or right after the case opens), Undo offers what ``workbench undo``
+    would revert, the newest action of the case's audit log not yet undone."""
+
+    def _history(self):
+        try:
+            return undo_core.last_undoable(self.case)
+        except CannotUndo:
+            return None
+
+    @property
+    def undo_label(self) -> str | None:
+        if self._done:
+            return self._done[-1][1]
+        older = self._history()
+        return older.label if older is not None else None
+
+    def undo(self):
+        if self._done:
+            return super().undo()
+        older = self._history()
+        if older is None:
+            raise CannotUndo("nothing to undo")
+        changes = self._revert(older.id, f"Undo {older.label}")
+        self._undone.append((changes.action_id, older.label))
+        return changes
 
 
 class UndoController(QObject):
@@ -42,7 +72,7 @@ class UndoController(QObject):
 
     def _install(self, case, _progress) -> None:
         # Writer thread: build the stack on the writer's Case and listen there.
-        stack = UndoStack(case)
+        stack = CaseHistoryStack(case)
 
         def heard(changes) -> None:
             stack.record(changes)
@@ -50,6 +80,7 @@ class UndoController(QObject):
                 self._publish(stack)
         case.add_listener(heard)
         self._stack = stack
+        self._publish(stack)  # what the case's history offers before any new action
 
     def _publish(self, stack: UndoStack) -> None:
         try:
@@ -121,8 +152,8 @@ class UndoActions(QObject):
         self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
         self.undo_action.setObjectName("undoAction")
         self.redo_action.setObjectName("redoAction")
-        self.undo_action.triggered.connect(self.undo)
-        self.redo_action.triggered.connect(self.redo)
+        self.undo_action.triggered.connect(lambda: self.undo())
+        self.redo_action.triggered.connect(lambda: self.redo())
         self.reporter = refs.WriteReporter(parent if isinstance(parent, QWidget) else None)
         self.set_session(session)
 

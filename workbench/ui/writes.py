@@ -9,6 +9,7 @@ from __future__ import annotations
 from contextlib import nullcontext
 
 from workbench.core import actors, browse, documents, excerpts, importing, tags
+from workbench.core.changes import Changes, Ref
 from workbench.core.importing import ImportOptions
 from workbench.ui import dialogs
 from workbench.ui.jobs import Job
@@ -22,10 +23,26 @@ class WritesMixin:
         if self.session is None:
             return None
         values = dict(values)
+        label = "Edit document"
+        if "confidential" in values:
+            current = documents.get(self.session.reader, document_id)
+            if current.confidential and not values["confidential"]:
+                if not dialogs.confirm_publishable(self, "document", current.title):
+                    # Nothing written: the table's check box and the details show the
+                    # stored flag again.
+                    self.documents_model.apply_changes(Changes(
+                        action="", updated=frozenset({Ref("documents", document_id)})))
+                    details = self.side_panel.document_details
+                    if details.document_id == document_id:
+                        details.load(self.session.reader, document_id)
+                    return None
+                label = "Mark document not confidential"
+            elif not current.confidential and values["confidential"]:
+                label = "Mark document confidential"
         wanted_tags = values.pop("tags", None)
 
         def edit(case, _progress):
-            with case.action("Edit document"):
+            with case.action(label):
                 if values:
                     documents.update(case, document_id, **values)
                 if wanted_tags is not None:

@@ -114,6 +114,7 @@ def _chunks(ids: Iterable[int], size: int = 500) -> Iterator[list[int]]:
 
 _PAGE_SQL = (
     "SELECT p.id, p.document_id, p.page_no, CAST(p.text AS BLOB) AS text, d.title, d.origin, d.received, "
+    "d.date AS doc_date, "
     "d.confidential, e.from_addr, e.to_addrs, e.cc_addrs, e.subject, e.date AS sent "
     "FROM pages p JOIN documents d ON d.id = p.document_id "
     "LEFT JOIN emails e ON e.document_id = d.id")
@@ -147,7 +148,8 @@ def page_entry(ctx: Context, r) -> Entry:
     to = "\n".join(x for x in (r["to_addrs"], r["cc_addrs"]) if x)
     return _entry(uid=f"page:{r['id']}", kind="page", doc=str(doc), page=r["page_no"],
                   title=r["title"], body=text,
-                  date=iso_date(r["sent"]) or iso_date(r["received"]),
+                  date=(iso_date(r["doc_date"]) or iso_date(r["sent"])
+                        or iso_date(r["received"])),
                   **ctx.actor_fields(ctx.matcher.actors_in(text)),
                   **{"from": r["from_addr"], "to": to}, subject=r["subject"],
                   tag=",".join(ctx.tags.get(("document", doc), ())), origin=r["origin"],
@@ -159,11 +161,13 @@ def _documents(case: Case, ids: Iterable[int]) -> dict[int, dict]:
     for chunk in _chunks(i for i in ids if i is not None):
         marks, params = _in(chunk)
         for r in case.rows("SELECT d.id, d.title, d.origin, d.received, d.confidential, "
+                           "d.date AS doc_date, "
                            "e.date AS sent FROM documents d LEFT JOIN emails e "
                            f"ON e.document_id = d.id WHERE d.id IN {marks}", params):
             out[r["id"]] = {"title": r["title"], "origin": r["origin"],
                             "confidential": bool(r["confidential"]),
-                            "date": iso_date(r["sent"]) or iso_date(r["received"])}
+                            "date": (iso_date(r["doc_date"]) or iso_date(r["sent"])
+                                     or iso_date(r["received"]))}
     return out
 
 
