@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QLineEdit
@@ -62,6 +64,7 @@ def test_window_edits_and_terminal_commands_all_land(sample_window, qtbot, tmp_p
     # The window notices without being told, and shows the new rows.
     qtbot.waitUntil(lambda: window.documents_model.rowCount() == before_docs + 2,
                     timeout=15000)
+    qtbot.waitUntil(lambda: "another program" in window.statusBar().currentMessage())
     wait_idle(qtbot, window)  # the search index catches up on the writer thread
 
     _rename_in_table(window, qtbot, 1, "Renamed in the window after")
@@ -85,3 +88,26 @@ def test_window_edits_and_terminal_commands_all_land(sample_window, qtbot, tmp_p
     # The window's search index took in the terminal's import.
     hits = json.loads(_workbench("search", case_path, "quokka", "--json").stdout)
     assert hits["total"] >= 2
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="mounting a read-only disk needs root")
+def test_a_case_on_a_read_only_disk_opens_in_the_window_for_reading(window, qtbot, tmp_path):
+    mount = tmp_path / "stick"
+    mount.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", str(mount)],
+                      capture_output=True).returncode != 0:
+        pytest.skip("this machine does not allow mounting")
+    try:
+        path = mount / "case.wbcase"
+        _workbench("demo", path)
+        subprocess.run(["mount", "-o", "remount,ro", str(mount)], check=True)
+        assert window.open_case(path)
+        wait_idle(qtbot, window)
+        assert "(read-only)" in window.windowTitle()
+        assert "Read-only" in window.statusBar().currentMessage()
+        assert window.documents_model.rowCount() > 0
+        window.close_case()
+        assert sorted(p.name for p in mount.iterdir()) == ["case.wbcase"]
+    finally:
+        window.close_case()
+        subprocess.run(["umount", str(mount)], capture_output=True)

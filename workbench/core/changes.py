@@ -42,6 +42,18 @@ class Changes:
     def empty(self) -> bool:
         return not (self.created or self.updated or self.deleted)
 
+    def summary_line(self) -> str:
+        """What changed in a few words, e.g. ``3 documents, 1 claim``."""
+        counts: dict[str, int] = {}
+        for r in self.created | self.updated | self.deleted:
+            counts[r.table] = counts.get(r.table, 0) + 1
+        if not counts:
+            return "nothing"
+        parts = [f"{n} {table.replace('_', ' ')}" if n != 1 else
+                 f"1 {table.replace('_', ' ').removesuffix('s')}"
+                 for table, n in sorted(counts.items(), key=lambda kv: -kv[1])[:3]]
+        return ", ".join(parts) + (", …" if len(counts) > 3 else "")
+
     def summary(self) -> dict[str, dict[str, int]]:
         """Counts per table, e.g. ``{"excerpts": {"deleted": 2}}``."""
         out: dict[str, dict[str, int]] = {}

@@ -278,8 +278,16 @@ class MainWindow(WritesMixin, MenusMixin, QMainWindow):
         session.start_indexing()
         self.settings.add_recent(session.path)
         self.settings.last_case = session.path
-        self.setWindowTitle(f"{session.title} — Workbench")
+        read_only = session.reader.read_only
+        self.setWindowTitle(f"{session.title}{' (read-only)' if read_only else ''}"
+                            " — Workbench")
         self._set_case_actions(True)
+        if read_only:
+            self.statusBar().showMessage(
+                f"Read-only: {session.reader.read_only_why}. You can read and search; "
+                "to edit, copy the case to a writable folder.")
+        session.changed_elsewhere.connect(lambda changes: self.statusBar().showMessage(
+            f"Updated with changes another program made ({changes.summary_line()})", 8000))
         self._refresh_counts()
         if self.documents_proxy.rowCount():  # something to read straight away
             self.documents_view.selectRow(0)
