@@ -42,6 +42,9 @@ def test_chronology_section_cites_each_entry_in_time_order(publishable_path, run
                      "2026-11-28")
     assert result.exit_code == 0, result.output
     assert "Chronology" in outline(pdf)
+    contents = squash(pypdf.PdfReader(pdf).pages[0].extract_text()).split("Contents", 1)[1]
+    assert contents.index("Responses") < contents.index("Chronology") < contents.index(
+        "Sources")
     text = section_text(pdf)
     # The vendor's record for claim 1, then Brookfield's denial months later.
     record = text.index("\u201cBrookfield Police Department NV Sharing\u201d")

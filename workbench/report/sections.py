@@ -70,9 +70,9 @@ def title_page(snap: ReportSnapshot, s: Styles) -> list[Flowable]:
     out.append(table)
     out.append(Spacer(1, 8 * mm))
     out.append(Paragraph("Contents", s.h2))
-    for key, name in (("findings", "Findings"),
-                      ("claims", CLAIMS_TITLE),
-                      ("responses", "Responses"), ("sources", "Sources")):
+    chronology = (("chronology", "Chronology"),) if snap.chronology else ()
+    for key, name in (("findings", "Findings"), ("claims", CLAIMS_TITLE),
+                      ("responses", "Responses"), *chronology, ("sources", "Sources")):
         out.append(Paragraph(_link(key, name, s), s.toc))
     out.append(Spacer(1, 8 * mm))
     out.append(Paragraph(
