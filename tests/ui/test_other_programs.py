@@ -108,6 +108,22 @@ def test_a_case_on_a_read_only_disk_opens_in_the_window_for_reading(window, qtbo
         assert window.documents_model.rowCount() > 0
         window.close_case()
         assert sorted(p.name for p in mount.iterdir()) == ["case.wbcase"]
+        # Closing the case lets go of every file on the disk (it can be unmounted).
+        qtbot.waitUntil(lambda: not _open_under(mount), timeout=10000)
     finally:
         window.close_case()
-        subprocess.run(["umount", str(mount)], capture_output=True)
+        if subprocess.run(["umount", str(mount)], capture_output=True).returncode != 0:
+            subprocess.run(["umount", "-l", str(mount)], capture_output=True)
+
+
+def _open_under(folder: Path) -> list[str]:
+    """Files under ``folder`` that this process has open."""
+    out = []
+    for fd in os.listdir("/proc/self/fd"):
+        try:
+            target = os.readlink(f"/proc/self/fd/{fd}")
+        except OSError:
+            continue
+        if target.startswith(str(folder)):
+            out.append(target)
+    return out

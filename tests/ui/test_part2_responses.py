@@ -116,3 +116,41 @@ def test_delete_a_statement_asks_when_it_is_used_and_undo_brings_all_back(qtbot,
     assert statements.get(session.reader, 2).stance == "denies"
     assert findings.get(session.reader, 1).citations == before
     assert any(e.statement_id == 2 for e in claims.evidence(session.reader, 1))
+
+
+def test_no_response_needed_from_the_button_satisfies_the_gate_and_undoes(
+        qtbot, session, monkeypatch):
+    """The button asks why (the question answered here as a person would type it),
+    records it in one undoable action, and the gate stops asking for a response."""
+    from PySide6.QtWidgets import QInputDialog
+
+    from workbench.core import actors, findings, gate
+
+    def add_subject(case, _progress):
+        harbor = int(actors.add(case, name="Harbor Authority", type="agency").id)
+        findings.add(case, title="The Harbor Authority runs the cameras",
+                     text="The Harbor Authority owns the three cameras on the pier.")
+        return harbor
+    vendor = run(qtbot, session, session.jobs.run("Add a subject", add_subject))
+    assert [p for p in gate.check(session.reader)
+            if p.kind == "no-response" and p.subject_id == vendor]
+    panel = ResponsesPanel(session)
+    qtbot.addWidget(panel)
+    quiet(panel)
+    panel.show_actor(vendor)
+    asked = []
+
+    def answer(parent, title, label, text=""):
+        asked.append((title, label, text))
+        return "Its own records are the evidence; it is a source, not a subject.", True
+    monkeypatch.setattr(QInputDialog, "getText", staticmethod(answer))
+    qtbot.mouseClick(panel.not_needed_button, Qt.MouseButton.LeftButton)
+    settle(qtbot, session)
+    assert asked and "Harbor Authority" in asked[0][1]
+    assert statements.not_needed(session.reader) == {
+        vendor: "Its own records are the evidence; it is a source, not a subject."}
+    assert not [p for p in gate.check(session.reader)
+                if p.kind == "no-response" and p.subject_id == vendor]
+    undo = UndoActions(session, panel)
+    run(qtbot, session, undo.undo())
+    assert statements.not_needed(session.reader) == {}

@@ -15,7 +15,7 @@ from PySide6.QtCore import (QModelIndex, QPersistentModelIndex, Qt,
 from PySide6.QtGui import QAction, QKeySequence, QRegularExpressionValidator
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog,
                                QDialogButtonBox, QFormLayout, QHBoxLayout, QHeaderView,
-                               QLabel, QLineEdit, QMenu, QMessageBox, QPlainTextEdit,
+                               QInputDialog, QLabel, QLineEdit, QMenu, QMessageBox, QPlainTextEdit,
                                QPushButton,
                                QTableView, QVBoxLayout, QWidget)
 
@@ -373,6 +373,12 @@ class ResponsesPanel(QWidget):
         self.edit_button = QPushButton("&Edit…", self)
         self.edit_button.setToolTip("Edit the selected statement (F2)")
         self.edit_button.clicked.connect(lambda: self.edit_current())
+        self.not_needed_button = QPushButton("&No response needed…", self)
+        self.not_needed_button.setToolTip(
+            "Record that the chosen actor (or the selected statement's) is a source, not a "
+            "subject: the publication gate then asks no response of it, and the report "
+            "says why")
+        self.not_needed_button.clicked.connect(lambda: self.mark_not_needed())
         self.view = QTableView(self)
         self.view.setObjectName("responsesView")
         self.view.setModel(self.model)
@@ -410,6 +416,7 @@ class ResponsesPanel(QWidget):
         top.addWidget(self.actor_filter, 1)
         top.addWidget(self.record_button)
         top.addWidget(self.edit_button)
+        top.addWidget(self.not_needed_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(top)
@@ -486,6 +493,35 @@ class ResponsesPanel(QWidget):
         return refs.write(self.session, "Delete statement",
                           lambda case: deletion.delete(case, "statement", st.id,
                                                        cascade=bool(used_by)),
+                          reporter=self.reporter)
+
+    def mark_not_needed(self):
+        """Ask why the chosen actor needs no response and record it (an empty reason
+        withdraws an earlier one); undoable. Returns the write's Job, or None."""
+        if self.session is None:
+            return None
+        st = self.current_statement()
+        actor_id = self.model.actor_id or (st.actor_id if st is not None else None)
+        if actor_id is None:
+            QMessageBox.information(
+                self, "No response needed",
+                "Choose the actor under \u201cResponses of\u201d (or select one of its "
+                "statements) first.")
+            return None
+        reader = self.session.reader
+        name = actors.get(reader, actor_id).name
+        current = statements.not_needed(reader).get(actor_id, "")
+        reason, ok = QInputDialog.getText(
+            self, "No response needed",
+            f"Why does {name} need no response (a source, not a subject)?\n"
+            "Leave empty to ask for its response again.", text=current)
+        if not ok:
+            return None
+        reason = reason.strip() or None
+        if reason is None and not current:
+            return None
+        return refs.write(self.session, "No response needed",
+                          lambda case: statements.set_not_needed(case, actor_id, reason),
                           reporter=self.reporter)
 
     def edit_current(self) -> StatementDialog | None:
