@@ -58,7 +58,7 @@ def actor_list(case, type_, as_json) -> None:
     """List actors."""
     with open_case(case) as c:
         rows = actors.list_all(c, type=type_)
-        parents = {a.id: a.name for a in rows}
+        parents: dict[int | None, str] = {a.id: a.name for a in rows}
     if as_json:
         emit_json(rows)
         return
@@ -114,6 +114,7 @@ def excerpt_add(case, document_id, page, quote, note, actor_id, as_json) -> None
     with open_case(case) as c:
         changes = excerpts.add(c, document_id=document_id, page=page, quote=quote, note=note,
                                actor_id=actor_id)
+        assert changes.id is not None  # an add names the row it made
         ex = excerpts.get(c, changes.id)
     if as_json:
         emit_json({"id": ex.id, "kind": "excerpt", "start": ex.start, "end": ex.end,
