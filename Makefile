@@ -33,9 +33,15 @@ run: $(STAMP)
 		$(BIN)/workbench gui $(SAMPLE); \
 	fi
 
-test: $(STAMP)
-	$(BIN)/lint-imports
+test: lint
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
+
+# The checks that read the code (pyproject.toml says what each one checks): import
+# contracts, ruff, mypy. `make test` runs them before the tests.
+lint: $(STAMP)
+	$(BIN)/lint-imports
+	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 venv: $(STAMP)
 

@@ -22,7 +22,8 @@
    For each: pages per second of our import (extraction + storage in a new case file;
    as shipped, with PDFs extracted in one worker process per core, and all in-process)
    next to ``pdftotext`` on the same files, and the ratio; pypdfium2's extraction alone
-   for scale (one process, as our importer calls it: allocator tuned, see pdf.py); and the import followed by building the search index. Each is run
+   for scale (one process, as our importer calls it: allocator tuned, see pdf.py); and the
+   import followed by building the search index. Each is run
    ``--rounds`` times, interleaved across corpora, and the best round counts (the
    machine is shared; the best round is the least disturbed one). Our import runs in
    a child process so its peak memory (``ru_maxrss``, of the importing process and,

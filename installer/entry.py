@@ -7,8 +7,9 @@ hence this file; it also calls ``multiprocessing.freeze_support()`` (see ``main`
 
 One addition, for ``make installer-test`` only: with ``WORKBENCH_QUIT_AFTER_MS=N`` set, the
 window is closed (as if by the user, so it saves its settings) N ms after the event loop
-starts; see ``_close_window_later``. It lives here rather than in ``workbench/ui`` because only the bundle's smoke test
-needs it; unset, this file is a plain call of the launcher.
+starts; see ``_close_window_later``. It lives here rather than in ``workbench/ui``
+because only the bundle's smoke test needs it; unset, this file is a plain call of the
+launcher.
 """
 
 from __future__ import annotations

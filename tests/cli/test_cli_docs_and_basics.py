@@ -60,8 +60,8 @@ def test_readme_lists_every_command_and_option():
         "README.md's command list is out of date: run `make docs`")
     lines = reference.block(cli).splitlines()
     for path, command in reference.commands(cli):
-        line = next(l for l in lines if l.startswith(f"workbench {' '.join(path)} ")
-                    or l == f"workbench {' '.join(path)}")
+        line = next(ln for ln in lines if ln.startswith(f"workbench {' '.join(path)} ")
+                    or ln == f"workbench {' '.join(path)}")
         for option in (p for p in command.params if isinstance(p, click.Option)):
             assert max(option.opts, key=len) in line, (path, option.opts)
 
@@ -79,7 +79,8 @@ def test_the_reference_rewrites_only_between_its_markers(tmp_path):
 
 def test_gui_help_and_usage():
     shown = run("gui", "--help")
-    assert shown.returncode == 0 and shown.stdout.startswith("Usage: workbench gui [OPTIONS] [CASE]")
+    assert shown.returncode == 0
+    assert shown.stdout.startswith("Usage: workbench gui [OPTIONS] [CASE]")
     bad = run("gui", "a.wbcase", "b.wbcase")
     assert bad.returncode == 2 and "Usage: workbench gui [CASE]" in bad.stderr
 

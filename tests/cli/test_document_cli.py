@@ -9,7 +9,7 @@ import sys
 
 from reportlab.pdfgen import canvas
 
-from workbench.core import browse, documents
+from workbench.core import browse, documents, titles
 from workbench.core.casefile import Case
 
 
@@ -47,10 +47,10 @@ def test_generic_metadata_titles_give_way_to_the_file_name(tmp_path, case_path):
 def test_is_generic_title():
     for generic in ("Untitled", "Microsoft Word - x.doc", "Enscript Output", "", "  ",
                     "Document1", "report.docx", "Acrobat PDFMaker 11 for Word"):
-        assert documents.is_generic_title(generic), generic
+        assert titles.is_generic_title(generic), generic
     for real in ("Briefing on plate readers", "Microsoft's reply to the council",
                  "Letter of 3 March"):
-        assert not documents.is_generic_title(real), real
+        assert not titles.is_generic_title(real), real
 
 
 def test_import_one_file_with_title_and_date(tmp_path, case_path):

@@ -230,7 +230,7 @@ def test_schema_step_adds_events_to_an_old_file(tmp_path):
     conn = sqlite3.connect(path)
     schema.migrate(conn, target=2)
     conn.close()
-    with pytest.raises(Exception):
+    with pytest.raises(sqlite3.OperationalError, match="no such table"):
         sqlite3.connect(path).execute("SELECT * FROM events").fetchall()
     conn = sqlite3.connect(path)
     conn.execute("INSERT INTO case_info VALUES ('title', 'Old')")

@@ -73,7 +73,8 @@ CLEAN = [
     "The demirep", "okay for now", "Rosalindale Road", "Whitlocks Inc",
     "the rose garden", "call 555-999-1212",
     "The Ledger was public", "write to desk@news.example",
-    "Ventura PD and the RO office", "AT&T",  # two bare capitals are not initials  # generic word; open address
+    # two bare capitals are not initials; a generic word; an open address
+    "Ventura PD and the RO office", "AT&T",
 ]
 
 
@@ -105,7 +106,7 @@ def test_the_gate_blocks_a_surname_in_a_finding_title(case, secrets):
                  status="checked")
     problems = [p for p in gate.check(case) if p.kind == "confidential"]
     found = {p.message.split('("')[-1].rstrip('")') for p in problems}
-    assert {"Whitlock", "Whitlock"} <= found
+    assert "Whitlock" in found
     assert any("finding 1, title" in p.message for p in problems)
     assert any("finding 1, text" in p.message for p in problems)
 

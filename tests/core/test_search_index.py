@@ -65,7 +65,8 @@ def test_index_lives_outside_the_case_file_keyed_by_case(sample_case, index_root
 def test_default_location_is_the_user_cache_folder(sample_case, monkeypatch):
     monkeypatch.delenv("WORKBENCH_INDEX_DIR")
     import platformdirs
-    assert store.index_root() == platformdirs.user_cache_path("workbench", appauthor=False) / "index"
+    cache = platformdirs.user_cache_path("workbench", appauthor=False)
+    assert store.index_root() == cache / "index"
 
 
 def test_two_cases_never_share_an_index(case, sample_case):

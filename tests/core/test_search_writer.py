@@ -47,7 +47,7 @@ def add_pages(case, n_docs: int, pages: int) -> None:
 
 def write(directory, docs, factory, deletions=(), batches=1):
     directory.mkdir()
-    ix = whoosh_index.create_in(str(directory), schema())
+    whoosh_index.create_in(str(directory), schema())
     size = -(-len(docs) // batches)
     for b in range(batches):
         writer = factory(whoosh_index.open_dir(str(directory)))

@@ -73,7 +73,7 @@ def test_sections_furniture_and_metadata(sample_pdf):
     for n, text in enumerate(texts, start=1):
         assert re.search(rf"Page {n} of\s*{total}\b", text), text[:200]
         assert "DRAFT" not in text
-    for n, text in enumerate(texts[1:], start=2):
+    for text in texts[1:]:
         assert text.startswith(snap.title)  # the running header
     joined = " ".join(texts)
     for heading in ("Findings", "Claims checked and verdicts", "Responses",

@@ -8,20 +8,18 @@ from pathlib import Path
 
 import click
 
-from workbench.cli.main import cli
-from workbench.cli.output import emit_json, fields, open_case, printable, stderr_is_terminal, table
+from workbench.cli.output import emit_json, fields, open_case, printable, progress_bar, table
 from workbench.cli import views
 from workbench.core import audit, deletion, documents, importing
 from workbench.core.casefile import SUFFIX, Case
 from workbench.core.importing import ImportOptions
-from workbench.core.progress import Progress
 
 CASE = click.argument("case", type=click.Path(dir_okay=False))
 JSON = click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 KINDS = click.Choice(["document", "excerpt", "actor", "statement", "claim", "finding"])
 
 
-@cli.command()
+@click.command()
 @CASE
 @click.option("--title", required=True, help="The investigation's title.")
 @JSON
@@ -37,7 +35,7 @@ def new(case: str, title: str, as_json: bool) -> None:
         click.echo(f"Created {info.path} ({info.title})")
 
 
-@cli.command()
+@click.command()
 @click.argument("case", required=False, type=click.Path(dir_okay=False))
 def gui(case: str | None) -> None:
     """Open the window on CASE, or else on the last case open (also: workbench CASE)."""
@@ -48,7 +46,7 @@ def gui(case: str | None) -> None:
                            "workbench gui [CASE]")
 
 
-@cli.command()
+@click.command()
 @CASE
 @JSON
 @click.option("--verify", is_flag=True,
@@ -75,7 +73,7 @@ def info(case: str, as_json: bool, verify: bool) -> None:
         sys.exit(1)
 
 
-@cli.command("import")
+@click.command("import")
 @CASE
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("--origin", help='Where the files came from, e.g. "Records release, 2019-03".')
@@ -124,21 +122,10 @@ def import_(case: str, paths: tuple[str, ...], origin: str | None, confidential:
     if "date" in described:
         documents.check_date(described["date"])  # refused before anything is imported
     with open_case(case) as c:
-        if stderr_is_terminal() and not as_json:
-            with click.progressbar(length=1000, label="Importing", file=None) as bar:
-                done = [0]
-
-                def report(fraction: float, status: str) -> None:
-                    step = int(fraction * 1000)
-                    bar.update(step - done[0])
-                    done[0] = step
-
-                result = importing.import_paths(c, paths, origin=origin,
-                                                confidential=confidential, options=options,
-                                                progress=Progress(report))
-        else:
+        with progress_bar("Importing", quiet=as_json) as progress:
             result = importing.import_paths(c, paths, origin=origin,
-                                            confidential=confidential, options=options)
+                                            confidential=confidential, options=options,
+                                            progress=progress)
         # --confidential on files the case already holds: the document itself (and what
         # it contains) becomes confidential, and the report says so
         marked = documents.mark_confidential(c, [
@@ -146,7 +133,7 @@ def import_(case: str, paths: tuple[str, ...], origin: str | None, confidential:
             if i.outcome == "duplicate" and i.document_id is not None]) if confidential else []
         first = next((i for i in result.items if i.document_id is not None
                       and i.outcome == "imported"), None)
-        if described and first is not None:
+        if described and first is not None and first.document_id is not None:
             documents.update(c, first.document_id, **described)
     if as_json:
         emit_json({**views.import_json(result), "marked_confidential": marked})
@@ -156,7 +143,7 @@ def import_(case: str, paths: tuple[str, ...], origin: str | None, confidential:
         click.echo(f"document {doc_id} was already in the case: now marked confidential")
 
 
-@cli.command()
+@click.command()
 @CASE
 @JSON
 def imports(case: str, as_json: bool) -> None:
@@ -175,7 +162,7 @@ def imports(case: str, as_json: bool) -> None:
             click.echo(f"  import {r.import_id}: {printable(item.path)}: {printable(item.reason)}")
 
 
-@cli.command("documents")
+@click.command("documents")
 @CASE
 @click.option("--kind", help="Only documents of this kind (pdf, email, text, ...).")
 @click.option("--origin", help="Only documents with this origin label.")
@@ -195,7 +182,7 @@ def documents_(case: str, kind: str | None, origin: str | None, as_json: bool) -
            for r in rows], widths={1: 44, 3: 34})
 
 
-@cli.command()
+@click.command()
 @CASE
 @click.argument("document_id", type=int)
 @click.option("--page", type=int, help="Only this page.")
@@ -215,7 +202,7 @@ def text(case: str, document_id: int, page: int | None, as_json: bool) -> None:
         click.echo(p.text)
 
 
-@cli.group()
+@click.group()
 def document() -> None:
     """A document's description (its bytes and pages never change)."""
 
@@ -230,8 +217,9 @@ def document() -> None:
 def document_edit(case: str, document_id: int, title: str | None, date: str | None,
                   origin: str | None, as_json: bool) -> None:
     """Set a document's title, date or origin (one undoable action)."""
-    values = {k: v for k, v in (("title", title), ("date", date), ("origin", origin))
-              if v is not None}
+    values: dict[str, str | None] = {
+        k: v for k, v in (("title", title), ("date", date), ("origin", origin))
+        if v is not None}
     if not values:
         raise click.UsageError("give --title, --date or --origin")
     if "origin" in values:
@@ -247,7 +235,7 @@ def document_edit(case: str, document_id: int, title: str | None, date: str | No
                    + (f" · {doc.date}" if doc.date else ""))
 
 
-@cli.command()
+@click.command()
 @CASE
 @click.argument("kind", type=KINDS)
 @click.argument("row_id", type=int)
@@ -262,7 +250,7 @@ def show(case: str, kind: str, row_id: int, as_json: bool) -> None:
         views.print_detail(kind, data)
 
 
-@cli.command()
+@click.command()
 @CASE
 @click.argument("kind", type=click.Choice(list(deletion.KINDS)))
 @click.argument("row_id", type=int)
@@ -283,7 +271,7 @@ def delete(case: str, kind: str, row_id: int, cascade: bool, as_json: bool) -> N
             click.echo(f"  {table_name}: {n} {verb}")
 
 
-@cli.command("audit")
+@click.command("audit")
 @CASE
 @click.option("--limit", type=int, default=50, show_default=True, help="Newest entries to show.")
 @click.option("--table", "table_name", help="Only changes to this table.")
@@ -300,7 +288,7 @@ def audit_(case: str, limit: int, table_name: str | None, as_json: bool) -> None
             views.audit_change(e)] for e in entries], widths={2: 28, 6: 70})
 
 
-@cli.command()
+@click.command()
 @click.argument("path", type=click.Path(dir_okay=False))
 @click.option("--force", is_flag=True, help="Replace the file if it exists.")
 @JSON
@@ -324,7 +312,7 @@ def demo(path: str, force: bool, as_json: bool) -> None:
     click.echo(", ".join(f"{v} {k}" for k, v in counts.items()))
 
 
-@cli.command()
+@click.command()
 @CASE
 @click.option("--limit", type=int, default=20, show_default=True)
 @JSON
@@ -340,7 +328,7 @@ def history(case: str, limit: int, as_json: bool) -> None:
     table(["action", "at", "what", "reverts"], [[a.id, a.at, a.label, a.reverts] for a in rows])
 
 
-@cli.command()
+@click.command()
 @CASE
 @click.option("--action", "action_id", type=int,
               help="Revert this action (see `workbench history`); an undo reverted is a redo.")

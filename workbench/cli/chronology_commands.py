@@ -7,7 +7,6 @@ from pathlib import Path
 
 import click
 
-from workbench.cli.main import cli
 from workbench.cli.output import emit_json, open_case, table, to_plain
 from workbench.core import chronology, events
 from workbench.core.changes import Changes
@@ -33,7 +32,7 @@ def _report(verb: str, event_id: int | None, changes: Changes, as_json: bool) ->
         click.echo(f"{verb} event {event_id}.")
 
 
-@cli.group()
+@click.group()
 def event() -> None:
     """Events: what happened when, established by sources."""
 
@@ -147,7 +146,7 @@ def _relation(e: chronology.Entry, claim_id: int | None) -> str:
     return ", ".join(f"{how} {cid}" for cid, how in e.claims)
 
 
-@cli.command("timeline")
+@click.command("timeline")
 @CASE
 @click.option("--actor", "actor_id", type=int, help="Only what involves this actor.")
 @click.option("--claim", "claim_id", type=int,

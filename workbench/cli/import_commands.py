@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import click
 
-from workbench.cli.main import cli
-from workbench.cli.output import emit_json, open_case, stderr_is_terminal, table
+from workbench.cli.output import emit_json, open_case, progress_bar, table
 from workbench.core.importing import recognise, threads
-from workbench.core.progress import Progress
 
 CASE = click.argument("case", type=click.Path(dir_okay=False))
 JSON = click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 
 
-@cli.command()
+@click.command()
 @CASE
 @click.option("--doc", "document_id", type=int, help="Only this document.")
 @click.option("--ocr-lang", "lang", default="eng", show_default=True,
@@ -23,22 +21,9 @@ JSON = click.option("--json", "as_json", is_flag=True, help="Machine-readable ou
 def ocr(case: str, document_id: int | None, lang: str, retry_failed: bool,
         as_json: bool) -> None:
     """OCR the pages that still need it (imported without Tesseract, or with --ocr off)."""
-    with open_case(case) as c:
-        if stderr_is_terminal() and not as_json:
-            with click.progressbar(length=1000, label="OCR", file=None) as bar:
-                done = [0]
-
-                def report(fraction: float, status: str) -> None:
-                    step = int(fraction * 1000)
-                    bar.update(step - done[0])
-                    done[0] = step
-
-                summary = recognise.ocr_documents(c, document_id=document_id, lang=lang,
-                                                  retry_failed=retry_failed,
-                                                  progress=Progress(report))
-        else:
-            summary = recognise.ocr_documents(c, document_id=document_id, lang=lang,
-                                              retry_failed=retry_failed)
+    with open_case(case) as c, progress_bar("OCR", quiet=as_json) as progress:
+        summary = recognise.ocr_documents(c, document_id=document_id, lang=lang,
+                                          retry_failed=retry_failed, progress=progress)
     if as_json:
         emit_json(summary)
         return
@@ -52,7 +37,7 @@ def ocr(case: str, document_id: int | None, lang: str, retry_failed: bool,
         click.echo(f"skipped: {line}")
 
 
-@cli.command()
+@click.command()
 @CASE
 @click.argument("document_id", type=int)
 @JSON

@@ -3,6 +3,9 @@
 Every command exits 0 on success. Bad input of any kind (a missing file, a refused case
 file, an unknown id, a quote not in its source) prints one line on stderr and exits 1;
 click's own usage errors exit 2. A bug prints one line too, unless WORKBENCH_DEBUG=1.
+
+The commands themselves are listed in :mod:`workbench.cli.commands`; none of them imports
+this module.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import sys
 import click
 
 from workbench import __version__
+from workbench.cli.commands import register
 from workbench.core.errors import WorkbenchError
 
 
@@ -68,6 +72,9 @@ def cli() -> None:
     A case file (CASE, ending .wbcase) holds one investigation: documents and their
     pages, excerpts, actors, statements, claims, evidence, verdicts and findings.
     """
+
+
+register(cli)  # every command, from the one list in workbench.cli.commands
 
 
 def _one_line(text: str, limit: int = 400) -> str:
@@ -148,9 +155,3 @@ def _silence_stdout() -> None:
 
 def main(argv: list[str] | None = None) -> None:
     cli.main(args=argv, prog_name="workbench")
-
-
-# Command modules register themselves on ``cli`` when imported.
-from workbench.cli import case_commands, import_commands, publish_commands, record_commands, search_commands  # noqa: E402,F401,I001
-from workbench.cli import chronology_commands  # noqa: E402,F401
-from workbench.cli import handoff_commands  # noqa: E402,F401,I001

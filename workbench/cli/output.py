@@ -7,13 +7,15 @@ import dataclasses
 import json
 import sys
 from collections.abc import Iterator, Sequence
+from typing import Any
 
 import click
 
 from workbench.core.casefile import Case
+from workbench.core.progress import NO_PROGRESS, Progress
 
 
-def to_plain(value: object) -> object:
+def to_plain(value: object) -> Any:
     """Dataclasses, tuples and sets as JSON-ready values."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {f.name: to_plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
@@ -87,7 +89,7 @@ def fields(pairs: Sequence[tuple[str, object]]) -> None:
 @contextlib.contextmanager
 def open_case(path: str) -> Iterator[Case]:
     case = Case.open(path)
-    told = []
+    told: list[float] = []
 
     def waiting(seconds: float) -> None:
         if not told:
@@ -103,3 +105,22 @@ def open_case(path: str) -> Iterator[Case]:
 
 def stderr_is_terminal() -> bool:
     return sys.stderr.isatty()
+
+
+@contextlib.contextmanager
+def progress_bar(label: str, *, quiet: bool = False) -> Iterator[Progress]:
+    """A click progress bar on stderr when it is a terminal (and not ``quiet``, e.g. with
+    --json); otherwise no progress at all."""
+    if quiet or not stderr_is_terminal():
+        yield NO_PROGRESS
+        return
+    with click.progressbar(length=1000, label=label, file=None) as bar:
+        done = 0
+
+        def report(fraction: float, status: str) -> None:
+            nonlocal done
+            step = int(fraction * 1000)
+            bar.update(step - done)
+            done = step
+
+        yield Progress(report)

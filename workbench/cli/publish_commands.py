@@ -7,16 +7,20 @@ from pathlib import Path
 
 import click
 
-from workbench.cli import handoff_commands
-from workbench.cli.main import cli
-from workbench.cli.output import emit_json, fields, open_case, table, to_plain
-from workbench.cli.record_commands import actor, statement
-from workbench.core import gate, reconcile, snapshot, statements, validate
-from workbench.core.errors import WorkbenchError
+from workbench.cli.output import emit_json, fields, open_case, progress_bar, table, to_plain
+from workbench.core import gate, handoff, reconcile, snapshot, statements, validate
+from workbench.core.errors import ValidationError, WorkbenchError
 from workbench.report import export
 
 CASE = click.argument("case", type=click.Path(dir_okay=False))
 JSON = click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+INCLUDE_CONFIDENTIAL = click.option(
+    "--include-confidential", is_flag=True,
+    help="(--format ftm) Also export documents and people marked confidential; needs "
+         "--i-understand.")
+I_UNDERSTAND = click.option(
+    "--i-understand", is_flag=True,
+    help="(--format ftm) Confirm that confidential material may leave this machine.")
 
 
 def _quote(text: str | None, width: int = 100) -> str:
@@ -49,7 +53,7 @@ def _print_reconciliation(r: reconcile.Reconciliation) -> None:
     click.echo("")
 
 
-@cli.command("contradictions")
+@click.command("contradictions")
 @CASE
 @click.option("--all", "show_all", is_flag=True,
               help="Every claim laid out, not only those with evidence on both sides.")
@@ -68,7 +72,7 @@ def contradictions_cmd(case: str, show_all: bool, as_json: bool) -> None:
         _print_reconciliation(r)
 
 
-@actor.command("dossier")
+@click.command("dossier")
 @CASE
 @click.argument("actor_id", type=int)
 @JSON
@@ -107,7 +111,7 @@ def _print_problems(problems: list[gate.Problem], *, err: bool = False) -> None:
         click.echo(f"    fix: {p.fix}", err=err)
 
 
-@cli.command("check")
+@click.command("check")
 @CASE
 @click.option("--title", help="The report's title, if not the case title (checked too).")
 @click.option("--byline", help="The report's byline (checked too).")
@@ -127,7 +131,7 @@ def check_cmd(case: str, title: str | None, byline: str | None, as_json: bool) -
         sys.exit(1)
 
 
-@cli.command("export")
+@click.command("export")
 @CASE
 @click.option("-o", "--output", type=click.Path(dir_okay=False),
               help="Where to write the report (Markdown and JSON-LD: standard output "
@@ -149,8 +153,8 @@ def check_cmd(case: str, title: str | None, byline: str | None, as_json: bool) -
 @click.option("--chronology", "with_chronology", is_flag=True,
               help="Add the Chronology section: what the findings rely on, in time order "
                    "(PDF and Markdown).")
-@handoff_commands.INCLUDE_CONFIDENTIAL
-@handoff_commands.I_UNDERSTAND
+@INCLUDE_CONFIDENTIAL
+@I_UNDERSTAND
 def export_cmd(case: str, output: str | None, fmt: str, draft: bool, report_date: str | None,
                title: str | None, byline: str | None, publisher: str | None,
                url: str | None, with_chronology: bool = False,
@@ -167,8 +171,8 @@ def export_cmd(case: str, output: str | None, fmt: str, draft: bool, report_date
     if fmt == "pdf" and not output:
         raise click.UsageError("a PDF needs an output file: -o report.pdf")
     if fmt == "ftm":
-        return handoff_commands.export_ftm(case, output, i_understand=i_understand,
-                                           include_confidential=include_confidential)
+        return export_ftm(case, output, i_understand=i_understand,
+                          include_confidential=include_confidential)
     if include_confidential or i_understand:
         raise click.UsageError("--include-confidential goes with --format ftm; a report "
                                "never names a confidential source")
@@ -198,7 +202,28 @@ def export_cmd(case: str, output: str | None, fmt: str, draft: bool, report_date
                f"{len(snap.notes)} citations, {len(snap.sources)} sources).")
 
 
-@cli.command("publisher")
+def export_ftm(case: str, output: str | None, *, include_confidential: bool,
+               i_understand: bool) -> None:
+    """``workbench export CASE --format ftm -o FILE``."""
+    handoff.require()
+    if not output:
+        raise click.UsageError("a FollowTheMoney export needs an output file: "
+                               "-o case.ftm.jsonl")
+    if include_confidential and not i_understand:
+        raise ValidationError("refused: --include-confidential writes confidential "
+                              "documents and people into the file; add --i-understand "
+                              "to confirm")
+    if i_understand and not include_confidential:
+        raise click.UsageError("--i-understand goes with --include-confidential")
+    from workbench.core.handoff.export import export_case
+    with open_case(case) as c, progress_bar("Exporting") as progress:
+        summary = export_case(c, output, include_confidential=include_confidential,
+                              progress=progress)
+    for line in summary.lines():
+        click.echo(line)
+
+
+@click.command("publisher")
 @CASE
 @click.argument("name")
 @click.option("--url", help="The address the case's report is published at.")
@@ -209,7 +234,7 @@ def publisher_cmd(case: str, name: str, url: str | None) -> None:
     click.echo(f"Publisher set to {name}" + (f" ({url})." if url else "."))
 
 
-@actor.command("no-response-needed")
+@click.command("no-response-needed")
 @CASE
 @click.argument("actor_id", type=int)
 @click.option("--reason", help="Why: e.g. the actor is a source of the records, not a "
@@ -226,7 +251,7 @@ def actor_no_response_needed(case: str, actor_id: int, reason: str | None,
                                         else f"no response needed ({reason})."))
 
 
-@statement.command("edit")
+@click.command("edit")
 @CASE
 @click.argument("statement_id", type=int)
 @click.option("--text", help="The verbatim words.")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import click
 
-from workbench.cli.main import cli
 from workbench.cli.output import emit_json, open_case, table, to_plain
 from workbench.core import actors, claims, excerpts, findings, schema, statements, tags
 from workbench.core.changes import Changes
@@ -29,7 +28,7 @@ def _changed(kind: str, row_id: int, changes: Changes, as_json: bool) -> None:
 
 # -- actors ---------------------------------------------------------------------------
 
-@cli.group()
+@click.group()
 def actor() -> None:
     """Agencies, companies and people."""
 
@@ -59,7 +58,7 @@ def actor_list(case, type_, as_json) -> None:
     """List actors."""
     with open_case(case) as c:
         rows = actors.list_all(c, type=type_)
-        parents = {a.id: a.name for a in rows}
+        parents: dict[int | None, str] = {a.id: a.name for a in rows}
     if as_json:
         emit_json(rows)
         return
@@ -97,7 +96,7 @@ def actor_edit(case, actor_id, name, type_, parent, confidential, add_alias, rem
 
 # -- excerpts -------------------------------------------------------------------------
 
-@cli.group()
+@click.group()
 def excerpt() -> None:
     """Exact quotations anchored to a document page."""
 
@@ -115,6 +114,7 @@ def excerpt_add(case, document_id, page, quote, note, actor_id, as_json) -> None
     with open_case(case) as c:
         changes = excerpts.add(c, document_id=document_id, page=page, quote=quote, note=note,
                                actor_id=actor_id)
+        assert changes.id is not None  # an add names the row it made
         ex = excerpts.get(c, changes.id)
     if as_json:
         emit_json({"id": ex.id, "kind": "excerpt", "start": ex.start, "end": ex.end,
@@ -158,7 +158,7 @@ def excerpt_edit(case, excerpt_id, note, actor_id, cleared, as_json) -> None:
 
 # -- statements -----------------------------------------------------------------------
 
-@cli.group()
+@click.group()
 def statement() -> None:
     """What actors said on the record (and who did not respond)."""
 
@@ -207,7 +207,7 @@ def statement_list(case, actor_id, stance, as_json) -> None:
 
 # -- claims, evidence, verdicts -------------------------------------------------------
 
-@cli.group()
+@click.group()
 def claim() -> None:
     """Propositions under verification."""
 
@@ -251,7 +251,7 @@ def claim_list(case, actor_id, as_json) -> None:
            for r in rows], widths={1: 70})
 
 
-@cli.group()
+@click.group()
 def evidence() -> None:
     """Links from claims to the excerpts and statements that bear on them."""
 
@@ -290,7 +290,7 @@ def evidence_list(case, claim_id, as_json) -> None:
            for e in rows])
 
 
-@cli.group()
+@click.group()
 def verdict() -> None:
     """The fact-checker's resolution of each claim."""
 
@@ -328,7 +328,7 @@ def verdict_list(case, claim_id, as_json) -> None:
 
 # -- findings -------------------------------------------------------------------------
 
-@cli.group()
+@click.group()
 def finding() -> None:
     """Publishable conclusions with their citations."""
 
@@ -392,7 +392,7 @@ def finding_edit(case, finding_id, title, text, status, cite, position, as_json)
 
 # -- tags -----------------------------------------------------------------------------
 
-@cli.group()
+@click.group()
 def tag() -> None:
     """Tags on documents, excerpts, actors, statements, claims and findings."""
 

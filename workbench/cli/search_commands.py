@@ -9,7 +9,6 @@ from collections.abc import Iterator
 
 import click
 
-from workbench.cli.main import cli
 from workbench.cli.output import emit_json, open_case, table
 from workbench.core import actors, search
 from workbench.core.casefile import Case
@@ -116,7 +115,7 @@ def _print_results(results: search.SearchResults) -> None:
             click.echo("By year: " + ", ".join(f"{y} {n}" for y, n in f.years))
 
 
-@cli.command("search")
+@click.command("search")
 @CASE
 @click.argument("query", required=False)
 @click.option("--limit", type=click.IntRange(0, MAX_LIMIT), default=20,
@@ -165,7 +164,7 @@ def search_(case: str, query: str | None, limit: int, offset: int, queries_file:
         _print_results(results)
 
 
-@cli.command()
+@click.command()
 @CASE
 @click.argument("actor_id", type=int)
 @JSON
@@ -191,7 +190,7 @@ def mentions(case: str, actor_id: int, as_json: bool) -> None:
         click.echo(f"   {_emph(m.snippet)}")
 
 
-@cli.command()
+@click.command()
 @CASE
 @JSON
 def reindex(case: str, as_json: bool) -> None:

@@ -26,7 +26,8 @@ class AuditEntry:
 def entries(case: Case, *, table: str | None = None, row_id: int | str | None = None,
             action_id: int | None = None, limit: int | None = None) -> list[AuditEntry]:
     """Audit rows, newest last, filtered by table, row or action."""
-    where, params = [], []
+    where: list[str] = []
+    params: list[object] = []
     if table is not None:
         where.append("a.table_name = ?")
         params.append(table)

@@ -43,6 +43,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any, overload
 from urllib.parse import quote as urlquote
 
 import sqlite_utils
@@ -89,7 +90,7 @@ class CaseInfo:
     program_version: str
 
 
-def _audit_value(table: str, column: str, value: object) -> object:
+def _audit_value(table: str, column: str, value: Any) -> object:
     if (table, column) in _AUDIT_BY_SIZE or isinstance(value, (bytes, bytearray, memoryview)):
         return {"bytes": len(value) if value is not None else 0}
     return value
@@ -143,8 +144,14 @@ class Action:
              _audit_json(table, after, inserted=operation == "insert")))
 
     # -- writes ------------------------------------------------------------------
+    @overload
+    def insert(self, table: str, values: dict) -> int: ...
+    @overload
+    def insert(self, table: str, values: dict, *, pk: str) -> int | str: ...
+
     def insert(self, table: str, values: dict, *, pk: str = "id") -> int | str:
-        """Insert one row, audit it, and return its primary key."""
+        """Insert one row, audit it, and return its primary key (the new rowid, unless
+        ``values`` holds it)."""
         cols = list(values)
         sql = (f"INSERT INTO [{table}] ({', '.join(f'[{c}]' for c in cols)}) "
                f"VALUES ({', '.join('?' for _ in cols)})")

@@ -277,45 +277,46 @@ def _collect(case: Case, r: _Reader) -> list[Entry]:
                          ("document", doc_ids[0]),
                          tuple(r.ref("document", d) for d in doc_ids),
                          confidential=all(r.docs[d]["confidential"] for d in doc_ids)))
-    for (kind, target_id), bears in relations.items():
+    for (kind, target_id), bearing in relations.items():
         if kind != "excerpt":
             continue
         ex = r.excerpts[target_id]
         doc = r.docs[ex["document_id"]]
-        actor_ids = list(dict.fromkeys(
+        ex_actors = list(dict.fromkeys(
             ([ex["actor_id"]] if ex["actor_id"] is not None else [])
-            + [a for cid, _ in bears for a in r.claim_actors.get(cid, [])]))
+            + [a for cid, _ in bearing for a in r.claim_actors.get(cid, [])]))
         out.append(Entry("record", r.doc_date(ex["document_id"]), doc["title"], ex["quote"],
                          ("excerpt", target_id), (r.ref("excerpt", target_id),),
-                         tuple(actor_ids), r.names(actor_ids), tuple(bears),
+                         tuple(ex_actors), r.names(ex_actors), tuple(bearing),
                          confidential=bool(doc["confidential"])))
     for st in r.statements.values():
-        bears = tuple(relations.get(("statement", st["id"]), ()))
+        st_bears = tuple(relations.get(("statement", st["id"]), ()))
         ref = (r.ref("statement", st["id"]),)
         who = r.actor_names.get(st["actor_id"], "?")
-        actor_ids = (st["actor_id"],)
+        actor_ids: tuple[int, ...] = (st["actor_id"],)
         secret = r.secret(ref, actor_ids)
         if st["asked_on"]:
             out.append(Entry("asked", st["asked_on"], f"{who} asked for comment",
                              f"by {st['channel']}" if st["channel"] else None,
-                             ("statement", st["id"]), ref, actor_ids, (who,), bears,
+                             ("statement", st["id"]), ref, actor_ids, (who,), st_bears,
                              confidential=secret))
         if st["stance"] != "no-response" or not st["asked_on"]:
             speaker = f" ({st['speaker']})" if st["speaker"] else ""
             out.append(Entry("statement", st["date"],
                              f"{who}{speaker} {_STANCE_WORDS.get(st['stance'], st['stance'])}",
                              st["text"], ("statement", st["id"]), ref, actor_ids, (who,),
-                             bears, confidential=secret))
+                             st_bears, confidential=secret))
     for claim_id, c in r.claim_rows.items():
         v = claims.verdict(case, claim_id)
         if v.decided_at is None:
             continue
         actor_ids = tuple(r.claim_actors.get(claim_id, ()))
-        origin = (r.ref("excerpt", c["origin_excerpt_id"]),) \
+        origin_refs = (r.ref("excerpt", c["origin_excerpt_id"]),) \
             if c["origin_excerpt_id"] is not None else ()
-        out.append(Entry("verdict", v.decided_at[:10], f"{v.status}: claim {claim_id}, {c['text']}", v.rationale, ("claim", claim_id),
-                         origin, actor_ids, r.names(actor_ids), ((claim_id, "verdict"),),
-                         confidential=r.secret(origin)))
+        out.append(Entry("verdict", v.decided_at[:10], f"{v.status}: claim {claim_id}, {c['text']}",
+                         v.rationale, ("claim", claim_id), origin_refs, actor_ids,
+                         r.names(actor_ids), ((claim_id, "verdict"),),
+                         confidential=r.secret(origin_refs)))
     return out
 
 

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from workbench.core import validate
+from workbench.core.titles import title_for
 from workbench.core.casefile import Case, utcnow
 from workbench.core.changes import Changes
 from workbench.core.errors import NotFound, ValidationError
@@ -105,32 +106,7 @@ def normalise_text(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
-#: Titles that name the program that wrote a file, not the document ("Enscript Output",
-#: "Microsoft Word - memo.doc", "Untitled"): the file name says more.
-_GENERIC_TITLE = re.compile(
-    r"^\s*(?:untitled(?:\s+document)?|no title|title|document\d*|enscript output|"
-    r"microsoft (?:word|excel|powerpoint|outlook)\b.*|"
-    r"(?:word|excel|powerpoint) - .*|"
-    r"printed (?:by|from) .*|scan(?:ned)?(?:\s*\d+)?|image\d*|"
-    r"(?:print|pdf|report|output)\.?\w{0,4}|"
-    r".*\.(?:docx?|xlsx?|pptx?|rtf|txt|html?|pdf|tmp|wpd)|"
-    r"(?:adobe|acrobat|pdfcreator|ghostscript|crystal reports|reportlab).*)\s*$",
-    re.IGNORECASE)
 _DATE = re.compile(r"^\d{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?)?$")
-
-
-def is_generic_title(title: str | None) -> bool:
-    """True for a title that names a generator or a placeholder, not the document."""
-    return not (title or "").strip() or bool(_GENERIC_TITLE.match(title))
-
-
-def title_for(title: str | None, file_name: str | None) -> str:
-    """The title to show: the file's own, unless generic; then the file name's stem."""
-    if not is_generic_title(title) or not file_name:
-        return (title or "").strip() or (file_name or "")
-    stem = file_name.rsplit("/", 1)[-1]
-    stem = stem.rsplit(".", 1)[0] if "." in stem.strip(".") else stem
-    return stem.replace("_", " ").strip() or file_name
 
 
 def check_date(value: str | None) -> str | None:

@@ -116,16 +116,16 @@ def add(case: Case, *, date: str, text: str, circa: bool = False,
     when = dates.parse(date, circa=circa)
     text = validate.text(text, "the event's description")
     actor_ids = list(dict.fromkeys(actor_ids))
-    sources = list(dict.fromkeys(_as_source(s) for s in sources))
+    links = list(dict.fromkeys(_as_source(s) for s in sources))
     claim_ids = list(dict.fromkeys(claim_ids))
-    _check(case, actor_ids=actor_ids, sources=sources, claim_ids=claim_ids)
+    _check(case, actor_ids=actor_ids, sources=links, claim_ids=claim_ids)
     with case.action("Add event") as act:
         act.row_id = act.insert("events", {
             "date": when.value, "circa": int(when.circa), "text": text,
             "note": validate.optional_text(note), "created_at": utcnow()})
         for actor_id in actor_ids:
             act.insert("event_actors", {"event_id": act.row_id, "actor_id": actor_id})
-        for src in sources:
+        for src in links:
             _link_source(act, act.row_id, src)
         for claim_id in claim_ids:
             act.insert("event_claims", {"event_id": act.row_id, "claim_id": claim_id})
@@ -178,11 +178,11 @@ def update(case: Case, event_id: int, *, date: str | None = None, circa: bool | 
     if note is not None:
         clean["note"] = validate.optional_text(note)
     add_actors = [a for a in dict.fromkeys(add_actors) if a not in current.actor_ids]
-    add_sources = [s for s in dict.fromkeys(_as_source(s) for s in add_sources)
-                   if s not in current.sources]
+    adding = [s for s in dict.fromkeys(_as_source(s) for s in add_sources)
+              if s not in current.sources]
     add_claims = [c for c in dict.fromkeys(add_claims) if c not in current.claim_ids]
-    remove_sources = [_as_source(s) for s in remove_sources]
-    for src in remove_sources:
+    removing = [_as_source(s) for s in remove_sources]
+    for src in removing:
         if src not in current.sources:
             raise ValidationError(f"event {event_id} has no source {src}")
     for actor_id in remove_actors:
@@ -191,7 +191,7 @@ def update(case: Case, event_id: int, *, date: str | None = None, circa: bool | 
     for claim_id in remove_claims:
         if claim_id not in current.claim_ids:
             raise ValidationError(f"event {event_id} does not bear on claim {claim_id}")
-    _check(case, actor_ids=add_actors, sources=add_sources, claim_ids=add_claims)
+    _check(case, actor_ids=add_actors, sources=adding, claim_ids=add_claims)
     with case.action("Edit event") as act:
         act.row_id = event_id
         touched = act.update("events", event_id, clean, kind="event") if clean else False
@@ -199,7 +199,7 @@ def update(case: Case, event_id: int, *, date: str | None = None, circa: bool | 
             row = case.row("SELECT id FROM event_actors WHERE event_id = ? AND actor_id = ?",
                            (event_id, actor_id))
             act.delete("event_actors", row[0])
-        for src in remove_sources:
+        for src in removing:
             row = case.row(f"SELECT id FROM event_sources WHERE event_id = ? AND "
                            f"{src.kind}_id = ?", (event_id, src.target_id))
             act.delete("event_sources", row[0])
@@ -209,12 +209,12 @@ def update(case: Case, event_id: int, *, date: str | None = None, circa: bool | 
             act.delete("event_claims", row[0])
         for actor_id in add_actors:
             act.insert("event_actors", {"event_id": event_id, "actor_id": actor_id})
-        for src in add_sources:
+        for src in adding:
             _link_source(act, event_id, src)
         for claim_id in add_claims:
             act.insert("event_claims", {"event_id": event_id, "claim_id": claim_id})
-        if not touched and (remove_actors or remove_sources or remove_claims or add_actors
-                            or add_sources or add_claims):
+        if not touched and (remove_actors or removing or remove_claims or add_actors
+                            or adding or add_claims):
             act.touch("events", event_id)
     return act.changes
 

@@ -58,7 +58,8 @@ def add(case: Case, *, document_id: int, page: int, quote: str, note: str | None
     with case.action("Add excerpt") as act:
         act.row_id = act.insert("excerpts", {
             "document_id": document_id, "page_no": page, "start": span[0], "end": span[1],
-            "quote": anchors.collapse(source.text[span[0]:span[1]]), "note": validate.optional_text(note),
+            "quote": anchors.collapse(source.text[span[0]:span[1]]),
+            "note": validate.optional_text(note),
             "actor_id": actor_id, "cleared": int(bool(cleared)), "created_at": utcnow()})
     return act.changes
 

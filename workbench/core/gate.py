@@ -28,7 +28,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from workbench.core import actors, anchors, claims, excerpts, findings, reconcile, snapshot, statements
+from workbench.core import (actors, anchors, claims, excerpts, findings, reconcile, snapshot,
+                            statements)
 from workbench.core.casefile import Case
 
 KINDS = ("no-citation", "quote-mismatch", "no-verdict", "no-response", "confidential",

@@ -10,7 +10,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from workbench.core import actors, claims, documents, events, excerpts, findings, importing, statements, tags
+from workbench.core import (actors, claims, documents, events, excerpts, findings, importing,
+                            statements, tags)
 from workbench.core.casefile import Case
 from workbench.core.errors import WorkbenchError
 from workbench.core.resources import resource

@@ -346,8 +346,8 @@ def _add_document_date(conn: sqlite3.Connection) -> None:
 def _file_names_for_generic_titles(conn: sqlite3.Connection) -> None:
     """Documents imported with a generator's title from their metadata ("Enscript Output",
     "Microsoft Word - x.doc", "Untitled") are shown and printed by their file name, as new
-    imports are (``documents.title_for``)."""
-    from workbench.core.documents import is_generic_title, title_for
+    imports are (``titles.title_for``)."""
+    from workbench.core.titles import is_generic_title, title_for
 
     rows = conn.execute("SELECT id, title, file_name FROM documents "
                         "WHERE file_name IS NOT NULL").fetchall()

@@ -465,7 +465,7 @@ class _Builder:
             by_actor.setdefault(st.actor_id, []).append(st)
         waived = statements.not_needed(self.case)
         merged: dict[str, dict] = {}
-        for actor_id, actor in self._actors.items():
+        for actor_id in self._actors:
             secret = self.redactor.actor_is_confidential(actor_id)
             said = by_actor.get(actor_id, [])
             if secret or not (said or actor_id in named):
@@ -494,7 +494,7 @@ class _Builder:
         for key in sorted(merged, key=silent_first):
             e = merged[key]
             # one entry per speaker: a speaker's statements together, in date order
-            first_seen = {}
+            first_seen: dict[str, int] = {}
             for r in e["rows"]:
                 first_seen.setdefault((r.speaker or "").casefold(), len(first_seen))
             rows = sorted(e["rows"], key=lambda r: first_seen[(r.speaker or "").casefold()])

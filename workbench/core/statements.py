@@ -102,7 +102,8 @@ def get(case: Case, statement_id: int) -> Statement:
 
 def list_all(case: Case, *, actor_id: int | None = None,
              stance: str | None = None) -> list[Statement]:
-    where, params = [], []
+    where: list[str] = []
+    params: list[object] = []
     if actor_id is not None:
         where.append("actor_id = ?")
         params.append(actor_id)
@@ -170,7 +171,7 @@ _SPEECH = r"(?:said|says|told|tells|wrote|writes|stated|states|added|adds|explai
           r"responded|replied|claimed|insisted)"
 
 
-def narration(st: statements.Statement, actor_names: tuple[str, ...]) -> str | None:
+def narration(st: Statement, actor_names: tuple[str, ...]) -> str | None:
     """The part of a statement's text that narrates who said it ("Ventura PD spokesman
     Cmdr. Tom Higgins said that"), if any: the speaker's name (or the party's name with
     "spokesman"/"spokeswoman"/"spokesperson") followed by a verb of saying, or

@@ -62,14 +62,14 @@ def import_paths(case: Case, paths: Iterable[str | Path], *, origin: str | None 
         raise ValidationError(f"OCR mode must be one of {', '.join(_OCR_MODES)}")
     if options.ocr != "off":
         ocr.check_languages(options.ocr_lang)
-    paths = [str(p) for p in paths]
+    names = [str(p) for p in paths]
     started = time.monotonic()
     interrupted = {r["id"] for r in case.rows(
         "SELECT id FROM imports WHERE status = 'running' AND finished_at IS NULL")
         if (str(case.path), r["id"]) not in _ACTIVE}
     with case.action("Start import") as act:
         import_id = act.insert("imports", {"started_at": utcnow(), "origin": origin,
-                                           "paths": json.dumps([shown(p) for p in paths],
+                                           "paths": json.dumps([shown(p) for p in names],
                                                                ensure_ascii=False)})
     report = ImportReport(import_id=import_id, origin=origin, started_at=utcnow())
     _ACTIVE.add((str(case.path), import_id))
@@ -80,7 +80,7 @@ def import_paths(case: Case, paths: Iterable[str | Path], *, origin: str | None 
                             confidential=confidential, options=options, pool=pool,
                             progress=progress)
         importer.interrupted = interrupted
-        _run(importer, report, paths, progress)
+        _run(importer, report, names, progress)
         report.completes = sorted(importer.completes)
     finally:
         if pool is not None:

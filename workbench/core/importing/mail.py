@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import email
 import email.policy
-from email.message import EmailMessage
+from email.message import EmailMessage, Message
+from typing import cast
 from email.utils import parsedate_to_datetime
 
 from workbench.core.documents import EmailHeaders, PageText
@@ -79,7 +80,8 @@ def body_text(msg: EmailMessage) -> str:
     try:
         content = part.get_content()
     except (LookupError, UnicodeError):
-        payload = part.get_payload(decode=True) or b""
+        # typeshed cannot tell that decode=True on a part that is not multipart gives bytes
+        payload = cast("bytes | None", part.get_payload(decode=True)) or b""
         content = payload.decode("utf-8", errors="replace")
     if part.get_content_subtype() == "html":
         from workbench.core.importing.markup import html_to_text
@@ -91,9 +93,10 @@ def attachments_of(msg: EmailMessage) -> list[tuple[str, bytes]]:
     out = []
     for n, part in enumerate(msg.iter_attachments(), start=1):
         name = unescape(part.get_filename() or "") or f"attachment-{n}"
-        payload = part.get_payload(decode=True)
+        # (casts: typeshed types get_payload() for every kind of part at once)
+        payload = cast("bytes | None", part.get_payload(decode=True))
         if payload is None and part.get_content_type() == "message/rfc822":
-            payload = part.get_payload(0).as_bytes()
+            payload = cast(Message, part.get_payload(0)).as_bytes()
             name = name if name.endswith(".eml") else f"{name}.eml"
         if payload:
             out.append((name, payload))

@@ -86,7 +86,7 @@ def _messages(source: Source, data: bytes,
                 "empty message in mailbox (a separator line with nothing after it)"))
             continue
         yield Source(label=label, file_name=f"{stem}-{n}.eml", size=end - start,
-                     opener=lambda start=start, end=end: data[start:end],
+                     opener=lambda start=start, end=end: data[start:end],  # type: ignore[misc]
                      depth=source.depth)
 
 

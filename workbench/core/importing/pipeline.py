@@ -258,7 +258,8 @@ class Importer:
         for index in extracted.ocr_pages:
             fallback = extracted.pages[index].text
             ready.futures[index] = self.pool.submit(
-                lambda index=index: draw(data, index), fallback_text=fallback)
+                lambda index=index: draw(data, index),  # type: ignore[misc]
+                fallback_text=fallback)
 
     def _finish(self, ready: Ready) -> list[ImportItem]:
         assert ready.extracted is not None

@@ -58,7 +58,9 @@ def _jobs(case: Case, pages: list[tuple[int, int]],
             summary.skipped.append(f"document {doc_id} page {page_no}: not a PDF or image")
             continue
         fallback = documents.page(case, doc_id, page_no).text
-        yield doc_id, page_no, (lambda draw=draw, i=page_no - 1: draw(i)), fallback
+        yield (doc_id, page_no,
+               lambda draw=draw, i=page_no - 1: draw(i),  # type: ignore[misc]
+               fallback)
 
 
 def ocr_documents(case: Case, *, document_id: int | None = None, lang: str = "eng",

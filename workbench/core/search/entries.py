@@ -15,13 +15,14 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from workbench.core.casefile import Case
 from workbench.core.search.analysis import GAP
 from workbench.core.search.mentions_match import ActorMatcher
 from workbench.core.search.query import day_number
 
-Entry = dict[str, object]
+Entry = dict[str, Any]
 
 #: Tables whose free-text ``note`` column is indexed as a note entry.
 NOTE_TABLES = ("excerpts", "evidence", "claims", "actors")
@@ -39,7 +40,8 @@ def iso_date(value: str | None) -> str | None:
 
 
 def parse_uid(uid: str) -> tuple[str, str, int]:
-    """``"page:12"`` -> ``("page", "pages", 12)``; ``"note:evidence:2"`` -> ``("note", "evidence", 2)``."""
+    """``"page:12"`` -> ``("page", "pages", 12)``;
+    ``"note:evidence:2"`` -> ``("note", "evidence", 2)``."""
     parts = uid.split(":")
     if parts[0] == "note":
         return "note", parts[1], int(parts[2])
@@ -113,8 +115,8 @@ def _chunks(ids: Iterable[int], size: int = 500) -> Iterator[list[int]]:
 
 
 _PAGE_SQL = (
-    "SELECT p.id, p.document_id, p.page_no, CAST(p.text AS BLOB) AS text, d.title, d.origin, d.received, "
-    "d.date AS doc_date, "
+    "SELECT p.id, p.document_id, p.page_no, CAST(p.text AS BLOB) AS text, d.title, d.origin, "
+    "d.received, d.date AS doc_date, "
     "d.confidential, e.from_addr, e.to_addrs, e.cc_addrs, e.subject, e.date AS sent "
     "FROM pages p JOIN documents d ON d.id = p.document_id "
     "LEFT JOIN emails e ON e.document_id = d.id")

@@ -17,6 +17,7 @@ are evaluated through whoosh's matcher for that node only.
 from __future__ import annotations
 
 import heapq
+from collections.abc import Set
 from itertools import repeat
 from operator import sub
 
@@ -210,7 +211,7 @@ def _evaluate(seg: _Segment, q: wq.Query) -> Scores:
                 return {}
             parts.append(scores)
         parts.sort(key=len)
-        docs = parts[0].keys()
+        docs: Set[int] = parts[0].keys()
         for p in parts[1:]:
             docs = docs & p.keys()
         for sub in negative:
@@ -249,8 +250,8 @@ def evaluate(searcher: Searcher, q: wq.Query) -> Scores:
     if type(searcher.weighting) is not BM25F or compat.problem(searcher):
         return _by_whoosh(searcher, q)
     out: Scores = {}
-    for sub, offset in searcher.leaf_searchers():
-        scores = _evaluate(_Segment(searcher, sub, offset), q)
+    for leaf, offset in searcher.leaf_searchers():
+        scores = _evaluate(_Segment(searcher, leaf, offset), q)
         if offset:
             out.update({d + offset: s for d, s in scores.items()})
         else:

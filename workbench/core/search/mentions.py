@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from whoosh import query as wq
 
 from workbench.core import actors
-from workbench.core.casefile import Case
 from workbench.core.search.entries import parse_uid
 from workbench.core.search.mentions_match import ActorMatcher
 from workbench.core.search.snippets import Snippet, around

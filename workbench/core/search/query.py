@@ -237,7 +237,7 @@ def highlights(q: wq.Query, reader=None, *, fields: tuple[str, ...] = ("body",))
             return
         if isinstance(node, (wq.FuzzyTerm, wq.Wildcard)):
             if node.fieldname in fields and reader is not None:
-                for fname, btext in node.existing_terms(reader, expand=True):
+                for _field, btext in node.existing_terms(reader, expand=True):
                     word = btext.decode("utf-8") if isinstance(btext, bytes) else btext
                     out.words.add(word)
             return

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import cast
 
 from workbench.core.search.analysis import spans
 from workbench.core.search.query import Highlight
@@ -47,7 +48,7 @@ def _pattern(hl: Highlight) -> re.Pattern | None:
     """One regular expression for everything in ``hl`` (ASCII only), built once."""
     cached = getattr(hl, "_pattern", False)
     if cached is not False:
-        return cached
+        return cast("re.Pattern | None", cached)
     parts = [*hl.words, *(" ".join(p) for p in hl.phrases), *hl.prefixes]
     pattern = None
     if all(p.isascii() for p in parts):

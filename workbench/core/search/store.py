@@ -362,7 +362,8 @@ class CaseIndex:
                 raise
             except Exception as exc:
                 if not building.is_dir():  # removed while it was being built
-                    raise IndexFolderError("the folder was removed while it was being built") from exc
+                    raise IndexFolderError(
+                        "the folder was removed while it was being built") from exc
                 raise
         except BaseException:
             shutil.rmtree(building, ignore_errors=True)

@@ -186,7 +186,7 @@ class TermOrderWriter(SegmentWriter):
     def add_postings_to_pool(self, reader, startdoc, docmap) -> None:
         """Postings of a segment being merged into this one (``add_reader``)."""
         schema = self.schema
-        by_words = {}
+        by_words: dict = {}
         for name, btext, docnum, weight, vbytes in reader.iter_postings():
             if name not in schema:
                 continue
@@ -291,6 +291,7 @@ class TermOrderWriter(SegmentWriter):
                 block_weight = sum(farray)
                 block_max = float(max(bweights))
                 wmini = farray[0] if farray.count(farray[0]) == n else tuple(farray)
+            vmini: tuple | bytes | None
             if fixed is None or fixed < 0:
                 vmini = tuple(values[start:end])
             elif fixed == 0:
