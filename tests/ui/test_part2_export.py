@@ -117,3 +117,33 @@ def test_an_unwritable_path_is_explained(qtbot, session, tmp_path):
     job = dialog.start()
     settle(qtbot, session)
     assert job.error and job.error.startswith("cannot write") and "internal" not in job.error
+
+
+def test_a_final_claimreview_takes_its_publisher_and_url_from_the_dialog(
+        qtbot, session, tmp_path):
+    import json
+
+    from workbench.core import findings
+
+    run(qtbot, session, session.jobs.run(
+        "Check", lambda case, _p: findings.update(case, 3, status="checked")))
+    dialog = ExportDialog(session, folder=tmp_path)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.publisher_edit.isHidden()  # PDF: no ClaimReview fields
+    dialog.format_combo.setCurrentIndex(dialog.format_combo.findData("claimreview"))
+    assert not dialog.publisher_edit.isHidden() and not dialog.url_edit.isHidden()
+    dialog.final_radio.setChecked(True)
+    job = dialog.start()
+    settle(qtbot, session)
+    assert job.error and "fill in Publisher and Published at (URL)" in job.error
+    assert "fill in Publisher" in dialog.status_label.text()
+    assert not list(tmp_path.glob("*.jsonld"))
+    qtbot.keyClicks(dialog.publisher_edit, "The Tri-County Ledger")
+    qtbot.keyClicks(dialog.url_edit, "https://ledger.example.org/fact-checks/plates")
+    result = run(qtbot, session, dialog.start(), timeout=60000)
+    reviews = json.loads(result.path.read_text(encoding="utf-8"))
+    reviews = reviews if isinstance(reviews, list) else reviews.get("@graph", [reviews])
+    assert reviews and all(r["author"]["name"] == "The Tri-County Ledger" for r in reviews)
+    assert all(r["url"].startswith("https://ledger.example.org/fact-checks/plates")
+               for r in reviews)

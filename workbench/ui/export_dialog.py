@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (QButtonGroup, QComboBox, QDateEdit, QDialog,
                                QPushButton, QRadioButton, QScrollArea, QVBoxLayout, QWidget)
 from PySide6.QtWidgets import QCheckBox  # the chronology option (issue 19)
 
-from workbench.core import gate
+from workbench.core import gate, snapshot
 from workbench.core.casefile import Case
 from workbench.core.errors import ValidationError
 from workbench.core.progress import Progress
@@ -43,6 +43,8 @@ class ExportRequest:
     date: str | None
     draft: bool
     chronology: bool = False  # the optional Chronology section (issue 19)
+    publisher: str | None = None  # ClaimReview's author (default: the case's setting)
+    url: str | None = None  # where the fact-check is published (ClaimReview's url)
 
 
 @dataclass(frozen=True)
@@ -62,11 +64,16 @@ def export(case: Case, request: ExportRequest, progress: Progress) -> ExportResu
     thread."""
     from workbench.report import export as report_export
 
+    if request.fmt == "claimreview" and not request.draft and not (
+            request.publisher and request.url):
+        raise ValidationError("a final ClaimReview names who publishes the fact-check and "
+                              "where: fill in Publisher and Published at (URL)")
+
     try:
         done = report_export.export(case, report_export.ExportRequest(
             fmt=request.fmt, output=request.path, title=request.title,
             byline=request.byline, date=request.date, draft=request.draft,
-            chronology=request.chronology),
+            chronology=request.chronology, publisher=request.publisher, url=request.url),
             progress=progress.child(0.0, 0.9))
     except OSError as exc:  # a folder, no permission, a full disk: say so in one line
         raise ValidationError(f"cannot write {request.path}: "
@@ -193,6 +200,15 @@ class ExportDialog(QDialog):
             self.format_combo.addItem(text, key)
         self.format_combo.setToolTip("PDF to publish; Markdown to edit; ClaimReview "
                                      "JSON-LD for fact-check aggregators")
+        publisher, url = snapshot.publication(session.reader)
+        self.publisher_edit = QLineEdit(publisher or "", self)
+        self.publisher_edit.setPlaceholderText("The organisation publishing the fact-check")
+        self.publisher_edit.setToolTip("ClaimReview's author: the publishing organisation, "
+                                       "not the byline (needed for a final ClaimReview)")
+        self.url_edit = QLineEdit(url or "", self)
+        self.url_edit.setPlaceholderText("https://…")
+        self.url_edit.setToolTip("Where the fact-check is published (needed for a final "
+                                 "ClaimReview)")
         self.path_edit = QLineEdit(str(folder / f"{_slug(title)}.pdf"), self)
         self.browse_button = QPushButton("&Browse…", self)
         self.browse_button.clicked.connect(lambda: self._browse())
@@ -257,6 +273,9 @@ class ExportDialog(QDialog):
         kind.addWidget(self.final_radio)
         form.addRow(QLabel("Kind:", self), kind)
         form.addRow("&Format:", self.format_combo)
+        form.addRow("&Publisher:", self.publisher_edit)
+        form.addRow("Published at (&URL):", self.url_edit)
+        self.form = form
         self.chronology_check = QCheckBox("Add a &chronology of what the findings rely on",
                                           self)
         form.addRow("", self.chronology_check)
@@ -280,6 +299,7 @@ class ExportDialog(QDialog):
         for a, b in zip(order, order[1:]):
             self.setTabOrder(a, b)
         self.resize(780, 360)
+        self._format_changed()
 
     # -- fields --------------------------------------------------------------------------
     @property
@@ -290,6 +310,8 @@ class ExportDialog(QDialog):
         ext = next(e for k, _t, e in FORMATS if k == self.fmt)
         path = Path(self.path_edit.text() or "report")
         self.path_edit.setText(str(path.with_suffix(ext)))
+        for field in (self.publisher_edit, self.url_edit):  # ClaimReview's own fields
+            self.form.setRowVisible(field, self.fmt == "claimreview")
 
     def _browse(self) -> None:
         ext = next(e for k, _t, e in FORMATS if k == self.fmt)
@@ -305,7 +327,9 @@ class ExportDialog(QDialog):
             byline=self.byline_edit.text().strip() or None,
             date=self.date_edit.date().toString("yyyy-MM-dd"),
             draft=self.draft_radio.isChecked(),
-            chronology=self.chronology_check.isChecked())
+            chronology=self.chronology_check.isChecked(),
+            publisher=self.publisher_edit.text().strip() or None,
+            url=self.url_edit.text().strip() or None)
 
     # -- running ---------------------------------------------------------------------------
     def start(self):
