@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -78,3 +79,41 @@ def run_cli():
         return runner.invoke(cli, [str(a) for a in args], input=input,
                              catch_exceptions=False)
     return run
+
+
+class Disks:
+    """Small tmpfs disks mounted for one test (see the ``tmpfs`` fixture)."""
+
+    def __init__(self, base: Path) -> None:
+        self.base = base
+        self.mounted: list[Path] = []
+
+    def mount(self, name: str, size: str) -> Path:
+        path = self.base / name
+        path.mkdir()
+        if subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(path)],
+                          capture_output=True).returncode != 0:
+            pytest.skip("this machine does not allow mounting")
+        self.mounted.append(path)
+        return path
+
+    @staticmethod
+    def read_only(path: Path) -> None:
+        subprocess.run(["mount", "-o", "remount,ro", str(path)], check=True)
+
+    def unmount_all(self) -> None:
+        for path in reversed(self.mounted):
+            if subprocess.run(["umount", str(path)], capture_output=True).returncode != 0:
+                subprocess.run(["umount", "-l", str(path)], capture_output=True)
+
+
+@pytest.fixture
+def tmpfs(tmp_path):
+    """Mount small disks (a full disk, a read-only one) for a test; root only, skipped
+    otherwise. Every disk is unmounted afterwards (lazily if something still holds it),
+    so none is left behind in pytest's folders."""
+    if os.geteuid() != 0:
+        pytest.skip("mounting a disk needs root")
+    disks = Disks(tmp_path)
+    yield disks
+    disks.unmount_all()

@@ -346,61 +346,45 @@ def test_read_only_file_or_folder_opens_for_reading(tmp_path, what):
     assert actor_names(path) == {"Visible", "Writable again"}
 
 
-@pytest.mark.skipif(os.geteuid() != 0, reason="mounting a read-only disk needs root")
-def test_a_case_on_a_read_only_mount_opens_for_reading(tmp_path):
-    mount = tmp_path / "mnt"
-    mount.mkdir()
-    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", str(mount)],
-                      capture_output=True).returncode != 0:
-        pytest.skip("this machine does not allow mounting")
-    try:
-        path = mount / "case.wbcase"
-        with Case.create(path, title="On a stick") as case:
-            actors.add(case, name="Mounted", type="agency")
-        subprocess.run(["mount", "-o", "remount,ro", str(mount)], check=True)
-        with Case.open(path) as case:
-            assert case.read_only and "read-only disk" in case.read_only_why
-            assert {a.name for a in actors.list_all(case)} == {"Mounted"}
-        run = workbench("info", path)
-        assert "damaged" not in run.stdout + run.stderr
-        refused = workbench("actor", "add", path, "X", "--type", "agency", check=False)
-        assert refused.returncode != 0 and "read-only" in refused.stderr
-        assert sorted(p.name for p in mount.iterdir()) == ["case.wbcase"]
-    finally:
-        subprocess.run(["umount", str(mount)], capture_output=True)
+def test_a_case_on_a_read_only_mount_opens_for_reading(tmpfs):
+    mount = tmpfs.mount("mnt", "8m")
+    path = mount / "case.wbcase"
+    with Case.create(path, title="On a stick") as case:
+        actors.add(case, name="Mounted", type="agency")
+    tmpfs.read_only(mount)
+    with Case.open(path) as case:
+        assert case.read_only and "read-only disk" in case.read_only_why
+        assert {a.name for a in actors.list_all(case)} == {"Mounted"}
+    run = workbench("info", path)
+    assert "damaged" not in run.stdout + run.stderr
+    refused = workbench("actor", "add", path, "X", "--type", "agency", check=False)
+    assert refused.returncode != 0 and "read-only" in refused.stderr
+    assert sorted(p.name for p in mount.iterdir()) == ["case.wbcase"]
 
 
-@pytest.mark.skipif(os.geteuid() != 0, reason="a small disk to fill needs root (tmpfs)")
-def test_a_full_disk_refuses_the_write_and_keeps_the_case(tmp_path):
+def test_a_full_disk_refuses_the_write_and_keeps_the_case(tmpfs):
     """Fill a small disk: the write that does not fit fails with a clear message, no
     earlier commit is lost, and once there is room again the case opens and writes."""
-    mount = tmp_path / "small"
-    mount.mkdir()
-    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", str(mount)],
-                      capture_output=True).returncode != 0:
-        pytest.skip("this machine does not allow mounting")
-    try:
-        path = mount / "case.wbcase"
-        Case.create(path, title="Small disk").close()
-        filler = mount / "filler"
-        filler.write_bytes(b"\0" * (2 * 1024 * 1024))  # leaves about 1 MB
-        added = 0
-        with Case.open(path) as case:
-            with pytest.raises(sqlite3.OperationalError, match="full"):
-                for i in range(10_000):
-                    actors.add(case, name=f"Agency {i} " + "z" * 400, type="agency")
-                    added += 1
-        assert added > 10
-        # Still full: the case opens and reads, with every committed write.
-        with Case.open(path) as case:
-            assert len(actors.list_all(case)) == added
-        filler.unlink()  # room again
-        with Case.open(path) as case:
-            assert case.row("PRAGMA integrity_check")[0] == "ok"
-            actors.add(case, name="After the disk was freed", type="agency")
-        assert len(actor_names(path)) == added + 1
-    finally:
-        subprocess.run(["umount", str(mount)], capture_output=True)
+    mount = tmpfs.mount("small", "3m")
+    path = mount / "case.wbcase"
+    Case.create(path, title="Small disk").close()
+    filler = mount / "filler"
+    filler.write_bytes(b"\0" * (2 * 1024 * 1024))  # leaves about 1 MB
+    added = 0
+    with Case.open(path) as case:
+        with pytest.raises(sqlite3.OperationalError, match="full"):
+            for i in range(10_000):
+                actors.add(case, name=f"Agency {i} " + "z" * 400, type="agency")
+                added += 1
+    assert added > 10
+    # Still full: the case opens and reads, with every committed write.
+    with Case.open(path) as case:
+        assert len(actors.list_all(case)) == added
+    filler.unlink()  # room again
+    with Case.open(path) as case:
+        assert case.row("PRAGMA integrity_check")[0] == "ok"
+        actors.add(case, name="After the disk was freed", type="agency")
+    assert len(actor_names(path)) == added + 1
 
 
 def test_sidecars_are_named_for_the_case(case_path):

@@ -16,7 +16,7 @@ from typing import Any
 
 from PySide6.QtCore import QMimeData, QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QMainWindow, QMenu, QMessageBox, QWidget
 
 from workbench.core.casefile import Case
 from workbench.core.changes import Changes
@@ -373,3 +373,21 @@ def icon(name: str, widget: QWidget | None = None):
             painter.end()
             out.addPixmap(pixmap, mode)
     return out
+
+
+def menu_named(window: QMainWindow, title: str) -> QMenu:
+    """The window's menu called ``title`` (mnemonics aside), added before Help if the
+    menu bar has none yet."""
+    bar = window.menuBar()
+    plain = title.replace("&", "")
+    for action in bar.actions():
+        if action.menu() is not None and action.text().replace("&", "") == plain:
+            return action.menu()
+    help_action = next((a for a in bar.actions()
+                        if a.text().replace("&", "") == "Help"), None)
+    menu = QMenu(title, window)
+    if help_action is not None:
+        bar.insertMenu(help_action, menu)
+    else:
+        bar.addMenu(menu)
+    return menu

@@ -478,19 +478,7 @@ class TimelineHook(QObject):
         return action
 
     def _menu(self, title: str) -> QMenu:
-        bar = self.window.menuBar()
-        plain = title.replace("&", "")
-        for action in bar.actions():
-            if action.menu() is not None and action.text().replace("&", "") == plain:
-                return action.menu()
-        help_action = next((a for a in bar.actions()
-                            if a.text().replace("&", "") == "Help"), None)
-        menu = QMenu(title, self.window)
-        if help_action is not None:
-            bar.insertMenu(help_action, menu)
-        else:
-            bar.addMenu(menu)
-        return menu
+        return refs.menu_named(self.window, title)
 
     def _case_changed(self) -> None:
         self._follow_readiness()
