@@ -216,3 +216,23 @@ def test_email_thread_and_attachment_links(window, case_path, tmp_path, qtbot):
     header = window.reader.header.text()
     attached = [d for d in documents.list_all(case) if d.parent_id == first.id]
     assert attached and "Attachments:" in header and f'href="doc:{attached[0].id}"' in header
+
+
+def test_f8_hides_the_page_text_and_the_page_fills_the_reader(window, case_path, tmp_path,
+                                                              qtbot):
+    from PySide6.QtTest import QTest
+
+    doc = _open_with_pdf(window, case_path, tmp_path, qtbot)
+    window.open_document(doc.id, 1)
+    reader = window.reader
+    qtbot.waitUntil(lambda: reader.image_label.pixmap() is not None
+                    and not reader.image_label.pixmap().isNull(), timeout=10000)
+    beside = reader.image_label.pixmap().width()
+    reader.image_area.setFocus()
+    QTest.keyClick(reader.image_area, Qt.Key.Key_F8)
+    assert not reader.text_view.isVisible() and not reader.text_button.isChecked()
+    # At Fit the page takes the width the text had: much wider than before.
+    qtbot.waitUntil(lambda: reader.image_label.pixmap().width() > beside * 1.3,
+                    timeout=10000)
+    qtbot.mouseClick(reader.text_button, Qt.MouseButton.LeftButton)  # the ¶ button
+    assert reader.text_view.isVisible() and reader.text_button.isChecked()

@@ -97,6 +97,11 @@ class ReaderWidget(QWidget):
                   button("↓", "Next hit (F3)", self.find_next), self.find_label):
             bar.addWidget(w)
         bar.insertStretch(8, 1)  # page and zoom controls left, find right
+        self.text_button = button("¶", "Show or hide the page's text beside the image (F8): "
+                                  "hidden, the page fills the reader", self.toggle_text)
+        self.text_button.setCheckable(True)
+        self.text_button.setChecked(True)
+        bar.addWidget(self.text_button)
 
         self.header = QLabel(self)
         self.header.setObjectName("readerHeader")
@@ -150,7 +155,8 @@ class ReaderWidget(QWidget):
                            (QKeySequence.StandardKey.ZoomOut, self.zoom_out),
                            ("Ctrl+0", self.zoom_fit),
                            (QKeySequence.StandardKey.FindNext, self.find_next),
-                           (QKeySequence.StandardKey.FindPrevious, self.find_previous)):
+                           (QKeySequence.StandardKey.FindPrevious, self.find_previous),
+                           ("F8", self.toggle_text)):
             action = QAction(self)
             action.setShortcut(QKeySequence(keys))
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -418,6 +424,15 @@ class ReaderWidget(QWidget):
 
     def zoom_out(self) -> None:
         self._set_zoom(self.zoom / 1.25)
+
+    def toggle_text(self) -> None:
+        """Hide the page text so the page image has the reader's whole width, or show it
+        again; at Fit the page is fitted to the new width."""
+        shown = not self.text_view.isVisible()
+        self.text_view.setVisible(shown)
+        self.text_button.setChecked(shown)
+        if self.fit_width:
+            self._request_image()
 
     def zoom_fit(self) -> None:
         self.fit_width = True
