@@ -297,7 +297,7 @@ def test_a_batched_import_is_indexed_in_few_commits(case, tmp_path, monkeypatch)
     commits = []
     real_update = CaseIndex.update
     monkeypatch.setattr(CaseIndex, "update",
-                        lambda self, refs: commits.append(len(refs)) or real_update(self, refs))
+                        lambda self, refs, *rest: commits.append(len(refs)) or real_update(self, refs, *rest))
     from workbench.core import importing
     with index.batched():
         importing.import_paths(case, [folder])

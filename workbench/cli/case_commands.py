@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import click
@@ -10,10 +12,11 @@ import click
 from workbench.cli.main import cli
 from workbench.cli.output import emit_json, fields, open_case, printable, stderr_is_terminal, table
 from workbench.cli import views
-from workbench.core import audit, deletion, documents, importing
+from workbench.core import audit, deletion, documents, importing, search
+from workbench.core.errors import WorkbenchError
 from workbench.core.casefile import SUFFIX, Case
 from workbench.core.importing import ImportOptions
-from workbench.core.progress import Progress
+from workbench.core.progress import NO_PROGRESS, Progress
 
 CASE = click.argument("case", type=click.Path(dir_okay=False))
 JSON = click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
@@ -64,6 +67,29 @@ def info(case: str, as_json: bool) -> None:
     table(["what", "count"], [[k, v] for k, v in summary["counts"].items()])
 
 
+@contextlib.contextmanager
+def _indexing(c: Case, *, quiet: bool) -> Iterator[None]:
+    """Keep the case's search index in step while the block imports, so that the first
+    search afterwards need not catch up: the index takes the import in a few commits
+    (:meth:`CaseIndex.batched`), and the last of them shows its progress."""
+    from workbench.cli.search_commands import _progress
+
+    try:
+        with (contextlib.nullcontext(NO_PROGRESS) if quiet
+              else _progress("Updating the search index", always=False)) as progress:
+            index = search.open_index(c, progress)
+    except WorkbenchError as exc:  # no folder takes an index: import all the same
+        click.echo(f"Warning: {exc}", err=True)
+        yield
+        return
+    if index.warning and not quiet:
+        click.echo(f"Warning: {index.warning}", err=True)
+    with (contextlib.nullcontext(NO_PROGRESS) if quiet
+          else _progress("Updating the search index", always=False)) as progress:
+        with index.batched(progress):
+            yield
+
+
 @cli.command("import")
 @CASE
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
@@ -104,7 +130,7 @@ def import_(case: str, paths: tuple[str, ...], origin: str | None, confidential:
                             max_file_bytes=int(max_size * 1024 * 1024),
                             follow_links=follow_links, max_pages=max_pages,
                             max_seconds=max_seconds)
-    with open_case(case) as c:
+    with open_case(case) as c, _indexing(c, quiet=as_json or not stderr_is_terminal()):
         if stderr_is_terminal() and not as_json:
             with click.progressbar(length=1000, label="Importing", file=None) as bar:
                 done = [0]

@@ -442,7 +442,7 @@ class CaseIndex:
             self._release()
 
     @contextlib.contextmanager
-    def batched(self):
+    def batched(self, progress: Progress = NO_PROGRESS):
         """Index the changes of many actions together, when the block ends (an import).
 
         Each whoosh commit writes a segment, so indexing file by file made an import of
@@ -450,7 +450,8 @@ class CaseIndex:
         :meth:`apply` collects what changed and indexes it in one commit every
         :data:`BATCH_FLUSH_REFS` rows (so a long import becomes searchable as it goes)
         and at the end. Should the process die first, the stale index catches up from
-        the audit log when next opened.
+        the audit log when next opened. ``progress`` hears how the last update goes
+        (the one left when the block ends).
         """
         if self._pending is not None:  # already batching: the outer block flushes
             yield self
@@ -462,13 +463,13 @@ class CaseIndex:
             refs, self._pending = self._pending, None
             if refs:
                 try:
-                    self.update(refs)
+                    self.update(refs, progress)
                 except Exception:
                     log.exception("search index update failed; it will be rebuilt")
                     self._forget_meta()
                     self._release()
 
-    def update(self, refs) -> int:
+    def update(self, refs, progress: Progress = NO_PROGRESS) -> int:
         """Refresh the entries that the changed rows ``refs`` affect; returns how many.
 
         Other processes (a command in a terminal, the window) may write the case and
@@ -483,9 +484,9 @@ class CaseIndex:
             if not locked:
                 log.info("search index busy in another program; updating it later")
                 return 0
-            return self._update(refs)
+            return self._update(refs, progress)
 
-    def _update(self, refs) -> int:
+    def _update(self, refs, progress: Progress = NO_PROGRESS) -> int:
         ix = self._open()
 
         def new_writer():
@@ -522,9 +523,14 @@ class CaseIndex:
             ctx = entries_.Context.load(self.case) if uids else None
             for uid in uids:
                 writer.delete_by_term("uid", uid)
-            held = 0
+            held = done = 0
+            progress.update(0.0, f"Updating the search index ({len(uids):,} entries)")
             for entry in (entries_.build(ctx, uids) if uids else ()):
                 writer.add_document(**entry)
+                done += 1
+                if done % 250 == 0:
+                    progress.update(0.95 * done / len(uids),
+                                    f"Updating the search index ({done:,} of {len(uids):,})")
                 held += len(entry.get("body") or "")
                 if held > COMMIT_EVERY_CHARS:  # a huge document: bounded memory
                     writer.commit(merge=False)
