@@ -329,3 +329,22 @@ def test_small_segments_are_merged_only_when_there_are_many(case, monkeypatch):
         assert hits(case, f"number{n}") and len(hits(case, '"left at dawn"')) == n + 1
     assert max(counts) <= 4 + 1  # merged once there were four
     assert counts != sorted(counts)  # ... which happened at least once
+
+
+def test_merges_of_small_segments_stay_within_their_bound(case, monkeypatch):
+    """An update merges only small segments, never into one above MERGE_MAX_DOCS
+    entries (a merge holds what it merges in memory), and finds the same as before."""
+    index = search.open_index(case)
+    monkeypatch.setattr(store, "MERGE_AT_SEGMENTS", 3)
+    monkeypatch.setattr(store, "MERGE_MAX_DOCS", 6)
+    start = max(r.doc_count_all() for r, _ in index.searcher().reader().leaf_readers())
+    for n in range(14):
+        add_doc(case, f"Memo {n}", f"the van number{n} left at dawn")
+        sizes = [r.doc_count_all() for r, _ in index.searcher().reader().leaf_readers()]
+        assert all(size <= max(6, start) + 2 for size in sizes), sizes  # + the new entries
+        assert len(hits(case, '"left at dawn"')) == n + 1
+    assert len(sizes) < 14  # merged along the way
+    assert all(len(hits(case, f"number{n}")) == 1 for n in range(14))
+    other = CaseIndex(case)
+    assert other.check().fresh
+    other.close()

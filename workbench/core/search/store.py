@@ -35,6 +35,7 @@ import platformdirs
 from whoosh import index as whoosh_index
 from whoosh import query as wq
 from whoosh.searching import Searcher
+from whoosh.writing import NO_MERGE
 
 from workbench.core.casefile import Case
 from workbench.core.changes import Changes
@@ -61,6 +62,12 @@ BATCH_FLUSH_REFS = 5_000
 COMMIT_EVERY_CHARS = 32_000_000
 #: Segments an index may have before an update merges the small ones.
 MERGE_AT_SEGMENTS = 12
+#: Most documents one merge of small segments may put together. A merge holds every
+#: posting of what it merges in memory (about 40 KB a page); whoosh's own policy merged
+#: everything up to tens of thousands of pages at once (the import of a 20,000-page
+#: case peaked at 717 MB, most of it one merge), so this bounds an update's memory
+#: whatever the size of the case.
+MERGE_MAX_DOCS = 6_000
 # Writers use ``compound=False``: opening a segment packed in a compound file copies
 # each part (the term index: tens of MB) into memory, which made opening the index
 # and every incremental update take hundreds of milliseconds on a large case.
@@ -145,6 +152,29 @@ def _exclusive(lock_path: Path, *, timeout: float | None,
             fcntl.flock(fd, fcntl.LOCK_UN)
     finally:
         os.close(fd)
+
+
+def merge_bounded(writer, segments: list) -> list:
+    """whoosh merge policy: merge the smallest segments into the writer's new segment,
+    as many as fit in :data:`MERGE_MAX_DOCS` documents (two at least); larger segments
+    stay as they are. Returns the segments kept."""
+    from whoosh.reading import SegmentReader
+
+    chosen, total = [], 0
+    for segment in sorted(segments, key=lambda s: s.doc_count_all()):
+        count = segment.doc_count_all()
+        if total + count > MERGE_MAX_DOCS:
+            break
+        chosen.append(segment)
+        total += count
+    if len(chosen) < 2:
+        return segments
+    for segment in chosen:
+        reader = SegmentReader(writer.storage, writer.schema, segment)
+        writer.add_reader(reader)
+        reader.close()
+    merged = {id(segment) for segment in chosen}
+    return [segment for segment in segments if id(segment) not in merged]
 
 
 @dataclass(frozen=True)
@@ -545,7 +575,8 @@ class CaseIndex:
             # default on every commit) rewrote them all and was most of an update's
             # time, so they are left to accumulate and merged only when there are many.
             segments = len(searcher.reader().leaf_readers())
-            writer.commit(merge=segments >= MERGE_AT_SEGMENTS)
+            writer.commit(mergetype=merge_bounded if segments >= MERGE_AT_SEGMENTS
+                          else NO_MERGE)
         if in_step:
             self._write_meta(revision=upto)
         else:
