@@ -187,7 +187,7 @@ def documents_(case: str, kind: str | None, origin: str | None, as_json: bool) -
     """List the documents of a case."""
     with open_case(case) as c:
         docs = documents.list_all(c, kind=kind, origin=origin)
-        rows = [views.document_row(c, d) for d in docs]
+        rows = views.document_rows(c, docs)
     if as_json:
         emit_json(rows)
         return

@@ -13,10 +13,20 @@ import click
 from workbench.core.casefile import Case
 
 
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
 def to_plain(value: object) -> object:
     """Dataclasses, tuples and sets as JSON-ready values."""
+    if type(value) in _SCALARS:
+        return value
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: to_plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        names = _FIELD_NAMES.get(type(value))
+        if names is None:
+            names = _FIELD_NAMES[type(value)] = tuple(
+                f.name for f in dataclasses.fields(value))
+        return {name: to_plain(getattr(value, name)) for name in names}
     if isinstance(value, dict):
         return {str(k): to_plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple, set, frozenset)):
@@ -56,8 +66,9 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[object]], *,
             sizes[i] = max(sizes[i], len(c))
     line = "  ".join(h.ljust(sizes[i]) for i, h in enumerate(headers)).rstrip()
     click.echo(click.style(line, bold=True))
-    for r in cells:
-        click.echo("  ".join(c.ljust(sizes[i]) for i, c in enumerate(r)).rstrip())
+    for start in range(0, len(cells), 1000):  # a long list: a thousand lines a write
+        click.echo("\n".join("  ".join(c.ljust(sizes[i]) for i, c in enumerate(r)).rstrip()
+                             for r in cells[start:start + 1000]))
     if not rows:
         click.echo("(none)")
 
