@@ -215,3 +215,13 @@ def test_every_page_of_an_added_document_has_its_own_audit_row(tmp_path):
         assert after == {"id": pages[1]["id"], "document_id": changes.id, "page_no": 2,
                          "text": {"bytes": len("two é".encode())}, "ocr": "none",
                          "ocr_confidence": None}
+
+
+def test_reading_an_actions_audit_rows_uses_an_index(tmp_path):
+    """Every action's audit rows are read back by action id as it commits (the search
+    index follows the case): an index, not a scan of the whole log."""
+    with Case.create(tmp_path / "plan.wbcase", title="Plan") as case:
+        plan = " ".join(str(r[-1]) for r in case.rows(
+            "EXPLAIN QUERY PLAN SELECT table_name, row_id, before, after FROM audit "
+            "WHERE action_id = ?", (1,)))
+    assert "USING INDEX audit_action" in plan, plan
