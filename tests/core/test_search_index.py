@@ -348,3 +348,32 @@ def test_merges_of_small_segments_stay_within_their_bound(case, monkeypatch):
     other = CaseIndex(case)
     assert other.check().fresh
     other.close()
+
+
+def test_a_small_segment_is_not_merged_into_a_much_larger_one(tmp_path):
+    """The merge policy leaves a large segment alone when only a small one is new."""
+    from whoosh import index as whoosh_index
+
+    from workbench.core.search.fields import schema
+
+    ix = whoosh_index.create_in(str(tmp_path), schema())
+    for size in (8, 1):
+        writer = ix.writer()
+        for n in range(size):
+            writer.add_document(uid=f"note:{size}:{n}", kind="note", body=f"word{n}")
+        writer.commit(merge=False)
+    segments = ix._segments()
+    assert sorted(s.doc_count_all() for s in segments) == [1, 8]
+    writer = ix.writer()
+    assert store.merge_bounded(writer, segments) == segments  # nothing merged
+    writer.cancel()
+    writer = ix.writer()
+    writer.add_document(uid="note:x", kind="note", body="wordx")
+    writer.commit(merge=False)
+    segments = ix._segments()
+    writer = ix.writer()
+    kept = store.merge_bounded(writer, segments)  # the two small ones merge
+    assert sorted(s.doc_count_all() for s in kept) == [8]
+    writer.commit(mergetype=lambda w, s: kept)
+    assert sorted(s.doc_count_all() for s in ix._segments()) == [2, 8]
+    ix.close()

@@ -156,14 +156,16 @@ def _exclusive(lock_path: Path, *, timeout: float | None,
 
 def merge_bounded(writer, segments: list) -> list:
     """whoosh merge policy: merge the smallest segments into the writer's new segment,
-    as many as fit in :data:`MERGE_MAX_DOCS` documents (two at least); larger segments
-    stay as they are. Returns the segments kept."""
+    as many as fit in :data:`MERGE_MAX_DOCS` documents (two at least), and none more
+    than twice the size of those smaller than it together (so an update's small segment
+    is not merged into a large one, rewriting the large one every time: each entry is
+    merged a few times at most, as in a binary counter). Returns the segments kept."""
     from whoosh.reading import SegmentReader
 
     chosen, total = [], 0
     for segment in sorted(segments, key=lambda s: s.doc_count_all()):
         count = segment.doc_count_all()
-        if total + count > MERGE_MAX_DOCS:
+        if total + count > MERGE_MAX_DOCS or (chosen and count > 2 * total):
             break
         chosen.append(segment)
         total += count
