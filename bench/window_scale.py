@@ -93,7 +93,7 @@ def main() -> None:
 
     panel = window.search_panel
     step(f"search {args.query!r} (all hits counted, facets)",
-         lambda: (panel.search(args.query), panel._send()),
+         lambda: panel.search(args.query),
          lambda: panel.results is not None and "result" in panel.status.text())
     print(f"  {panel.status.text()}")
     part2 = getattr(window, "part2", None)
