@@ -108,3 +108,34 @@ def test_batch_search_writes_csv(run_cli, sample_path, tmp_path):
     listed = as_json(run_cli("search", sample_path, "--queries", queries, "--json"))
     assert len(listed) == len(rows)
     assert {r["query"] for r in listed} == {r["query"] for r in rows}
+
+
+def test_import_from_the_command_line_leaves_the_index_in_step(tmp_path):
+    """`workbench import` indexes what it imports, so the first search afterwards (from
+    any program) opens an index already in step instead of catching up first."""
+    import os
+    import subprocess
+    import sys
+
+    from workbench.core import search
+    from workbench.core.search.store import CaseIndex
+
+    case_path, folder = tmp_path / "leak.wbcase", tmp_path / "share"
+    folder.mkdir()
+    for n in range(30):
+        (folder / f"note-{n:02}.txt").write_text(
+            f"Note {n}: the vendor queried plate 4QRS-{n:03} for the task force.",
+            encoding="utf-8")
+    env = {**os.environ, "WORKBENCH_INDEX_DIR": str(tmp_path / "indexes")}
+    for args in (["new", case_path, "--title", "Leak"], ["import", case_path, folder]):
+        done = subprocess.run([sys.executable, "-m", "workbench", *map(str, args)], env=env,
+                              capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+    with Case.open(case_path) as case:
+        state = CaseIndex(case).check()
+        assert state.fresh, state.reason
+        index = search.open_index(case)
+        assert index.last_repair == "none"
+        assert search.search(case, "4QRS-029").total == 1
+        assert search.search(case, '"task force"').total == 30
+        search.close_index(case)

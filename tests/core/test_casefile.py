@@ -253,3 +253,11 @@ def test_info_verify_reports_damage_and_exits_1(sample_path, run_cli, monkeypatc
     assert damaged.exit_code == 1
     line = [x for x in damaged.output.splitlines() if x.startswith("Integrity")][0]
     assert "ok" not in line.split(None, 1)[1][:3]
+def test_reading_an_actions_audit_rows_uses_an_index(tmp_path):
+    """Every action's audit rows are read back by action id as it commits (the search
+    index follows the case): an index, not a scan of the whole log."""
+    with Case.create(tmp_path / "plan.wbcase", title="Plan") as case:
+        plan = " ".join(str(r[-1]) for r in case.rows(
+            "EXPLAIN QUERY PLAN SELECT table_name, row_id, before, after FROM audit "
+            "WHERE action_id = ?", (1,)))
+    assert "USING INDEX audit_action" in plan, plan

@@ -297,8 +297,9 @@ def test_a_batched_import_is_indexed_in_few_commits(case, tmp_path, monkeypatch)
                                                  encoding="utf-8")
     commits = []
     real_update = CaseIndex.update
-    monkeypatch.setattr(CaseIndex, "update",
-                        lambda self, refs: commits.append(len(refs)) or real_update(self, refs))
+    monkeypatch.setattr(
+        CaseIndex, "update",
+        lambda self, refs, *rest: commits.append(len(refs)) or real_update(self, refs, *rest))
     from workbench.core import importing
     with index.batched():
         importing.import_paths(case, [folder])
@@ -330,3 +331,51 @@ def test_small_segments_are_merged_only_when_there_are_many(case, monkeypatch):
         assert hits(case, f"number{n}") and len(hits(case, '"left at dawn"')) == n + 1
     assert max(counts) <= 4 + 1  # merged once there were four
     assert counts != sorted(counts)  # ... which happened at least once
+
+
+def test_merges_of_small_segments_stay_within_their_bound(case, monkeypatch):
+    """An update merges only small segments, never into one above MERGE_MAX_DOCS
+    entries (a merge holds what it merges in memory), and finds the same as before."""
+    index = search.open_index(case)
+    monkeypatch.setattr(store, "MERGE_AT_SEGMENTS", 3)
+    monkeypatch.setattr(store, "MERGE_MAX_DOCS", 6)
+    start = max(r.doc_count_all() for r, _ in index.searcher().reader().leaf_readers())
+    for n in range(14):
+        add_doc(case, f"Memo {n}", f"the van number{n} left at dawn")
+        sizes = [r.doc_count_all() for r, _ in index.searcher().reader().leaf_readers()]
+        assert all(size <= max(6, start) + 2 for size in sizes), sizes  # + the new entries
+        assert len(hits(case, '"left at dawn"')) == n + 1
+    assert len(sizes) < 14  # merged along the way
+    assert all(len(hits(case, f"number{n}")) == 1 for n in range(14))
+    other = CaseIndex(case)
+    assert other.check().fresh
+    other.close()
+
+
+def test_a_small_segment_is_not_merged_into_a_much_larger_one(tmp_path):
+    """The merge policy leaves a large segment alone when only a small one is new."""
+    from whoosh import index as whoosh_index
+
+    from workbench.core.search.fields import schema
+
+    ix = whoosh_index.create_in(str(tmp_path), schema())
+    for size in (8, 1):
+        writer = ix.writer()
+        for n in range(size):
+            writer.add_document(uid=f"note:{size}:{n}", kind="note", body=f"word{n}")
+        writer.commit(merge=False)
+    segments = ix._segments()
+    assert sorted(s.doc_count_all() for s in segments) == [1, 8]
+    writer = ix.writer()
+    assert store.merge_bounded(writer, segments) == segments  # nothing merged
+    writer.cancel()
+    writer = ix.writer()
+    writer.add_document(uid="note:x", kind="note", body="wordx")
+    writer.commit(merge=False)
+    segments = ix._segments()
+    writer = ix.writer()
+    kept = store.merge_bounded(writer, segments)  # the two small ones merge
+    assert sorted(s.doc_count_all() for s in kept) == [8]
+    writer.commit(mergetype=lambda w, s: kept)
+    assert sorted(s.doc_count_all() for s in ix._segments()) == [2, 8]
+    ix.close()

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import click
 
-from workbench.cli.output import emit_json, fields, open_case, printable, progress_bar, table
+from workbench.cli.output import (emit_json, fields, lazy_progress, open_case, printable,
+                                  progress_bar, stderr_is_terminal, table)
 from workbench.cli import views
-from workbench.core import audit, deletion, documents, importing
+from workbench.core import audit, deletion, documents, importing, search
+from workbench.core.errors import WorkbenchError
 from workbench.core.casefile import SUFFIX, Case
 from workbench.core.importing import ImportOptions
+from workbench.core.progress import NO_PROGRESS
 
 CASE = click.argument("case", type=click.Path(dir_okay=False))
 JSON = click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
@@ -73,6 +78,27 @@ def info(case: str, as_json: bool, verify: bool) -> None:
         sys.exit(1)
 
 
+@contextlib.contextmanager
+def _indexing(c: Case, *, quiet: bool) -> Iterator[None]:
+    """Keep the case's search index in step while the block imports, so that the first
+    search afterwards need not catch up: the index takes the import in a few commits
+    (:meth:`CaseIndex.batched`), and the last of them shows its progress."""
+    try:
+        with (contextlib.nullcontext(NO_PROGRESS) if quiet
+              else lazy_progress("Updating the search index", always=False)) as progress:
+            index = search.open_index(c, progress)
+    except WorkbenchError as exc:  # no folder takes an index: import all the same
+        click.echo(f"Warning: {exc}", err=True)
+        yield
+        return
+    if index.warning and not quiet:
+        click.echo(f"Warning: {index.warning}", err=True)
+    with (contextlib.nullcontext(NO_PROGRESS) if quiet
+          else lazy_progress("Updating the search index", always=False)) as progress:
+        with index.batched(progress):
+            yield
+
+
 @click.command("import")
 @CASE
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
@@ -121,7 +147,7 @@ def import_(case: str, paths: tuple[str, ...], origin: str | None, confidential:
         raise click.UsageError("--title and --date describe one document: give one file")
     if "date" in described:
         documents.check_date(described["date"])  # refused before anything is imported
-    with open_case(case) as c:
+    with open_case(case) as c, _indexing(c, quiet=as_json or not stderr_is_terminal()):
         with progress_bar("Importing", quiet=as_json) as progress:
             result = importing.import_paths(c, paths, origin=origin,
                                             confidential=confidential, options=options,
@@ -171,7 +197,7 @@ def documents_(case: str, kind: str | None, origin: str | None, as_json: bool) -
     """List the documents of a case."""
     with open_case(case) as c:
         docs = documents.list_all(c, kind=kind, origin=origin)
-        rows = [views.document_row(c, d) for d in docs]
+        rows = views.document_rows(c, docs)
     if as_json:
         emit_json(rows)
         return

@@ -15,10 +15,20 @@ from workbench.core.casefile import Case
 from workbench.core.progress import NO_PROGRESS, Progress
 
 
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
 def to_plain(value: object) -> Any:
     """Dataclasses, tuples and sets as JSON-ready values."""
+    if type(value) in _SCALARS:
+        return value
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: to_plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        names = _FIELD_NAMES.get(type(value))
+        if names is None:
+            names = _FIELD_NAMES[type(value)] = tuple(
+                f.name for f in dataclasses.fields(value))
+        return {name: to_plain(getattr(value, name)) for name in names}
     if isinstance(value, dict):
         return {str(k): to_plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple, set, frozenset)):
@@ -58,8 +68,9 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[object]], *,
             sizes[i] = max(sizes[i], len(c))
     line = "  ".join(h.ljust(sizes[i]) for i, h in enumerate(headers)).rstrip()
     click.echo(click.style(line, bold=True))
-    for r in cells:
-        click.echo("  ".join(c.ljust(sizes[i]) for i, c in enumerate(r)).rstrip())
+    for start in range(0, len(cells), 1000):  # a long list: a thousand lines a write
+        click.echo("\n".join("  ".join(c.ljust(sizes[i]) for i, c in enumerate(r)).rstrip()
+                             for r in cells[start:start + 1000]))
     if not rows:
         click.echo("(none)")
 
@@ -123,4 +134,38 @@ def progress_bar(label: str, *, quiet: bool = False) -> Iterator[Progress]:
             bar.update(step - done)
             done = step
 
+        yield Progress(report)
+
+
+@contextlib.contextmanager
+def lazy_progress(label: str, *, always: bool = True) -> Iterator[Progress]:
+    """A progress bar on stderr, shown from the first report (or at once if ``always``).
+
+    When stderr is not a terminal (a log file, a pipe) the label alone is written, as a
+    line of its own.
+    """
+    state: dict = {"started": False, "bar": None, "done": 0}
+    stack = contextlib.ExitStack()
+
+    def start() -> None:
+        if state["started"]:
+            return
+        state["started"] = True
+        if sys.stderr.isatty():
+            state["bar"] = stack.enter_context(click.progressbar(
+                length=1000, label=label, file=sys.stderr, show_eta=False))
+        else:
+            click.echo(label, err=True)
+
+    def report(fraction: float, status: str) -> None:
+        step = int(fraction * 1000)
+        if step > state["done"]:
+            start()
+            if state["bar"] is not None:
+                state["bar"].update(step - state["done"])
+            state["done"] = step
+
+    with stack:
+        if always:
+            start()
         yield Progress(report)

@@ -2,56 +2,21 @@
 
 from __future__ import annotations
 
-import contextlib
-import sys
 import time
-from collections.abc import Iterator
 
 import click
 
-from workbench.cli.output import emit_json, open_case, table
+from workbench.cli.output import emit_json, lazy_progress, open_case, table
 from workbench.core import actors, search
 from workbench.core.casefile import Case
 from workbench.core.errors import ValidationError
-from workbench.core.progress import Progress
 from workbench.core.search.searching import MAX_LIMIT
 
 CASE = click.argument("case", type=click.Path(dir_okay=False))
 JSON = click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 
 
-@contextlib.contextmanager
-def _progress(label: str, *, always: bool = True) -> Iterator[Progress]:
-    """A progress bar on stderr, shown from the first report (or at once if ``always``).
-
-    When stderr is not a terminal (a log file, a pipe) the label alone is written, as a
-    line of its own.
-    """
-    state: dict = {"started": False, "bar": None, "done": 0}
-    stack = contextlib.ExitStack()
-
-    def start() -> None:
-        if state["started"]:
-            return
-        state["started"] = True
-        if sys.stderr.isatty():
-            state["bar"] = stack.enter_context(click.progressbar(
-                length=1000, label=label, file=sys.stderr, show_eta=False))
-        else:
-            click.echo(label, err=True)
-
-    def report(fraction: float, status: str) -> None:
-        step = int(fraction * 1000)
-        if step > state["done"]:
-            start()
-            if state["bar"] is not None:
-                state["bar"].update(step - state["done"])
-            state["done"] = step
-
-    with stack:
-        if always:
-            start()
-        yield Progress(report)
+_progress = lazy_progress  # one progress bar for the index, shared with import
 
 
 def _open(c: Case) -> search.CaseIndex:

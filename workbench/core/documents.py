@@ -348,6 +348,12 @@ def ocr_state(case: Case, document_id: int) -> str:
         "SELECT DISTINCT ocr FROM pages WHERE document_id = ?", (document_id,))})
 
 
+def ocr_states(case: Case) -> dict[int, str]:
+    """:func:`ocr_state` of every document at once (one query), by document id."""
+    return {r[0]: summarise_ocr(set(r[1].split(","))) for r in case.rows(
+        "SELECT document_id, group_concat(DISTINCT ocr) FROM pages GROUP BY document_id")}
+
+
 def summarise_ocr(states: set[str]) -> str:
     """One word for a document from the OCR states of its pages (see :func:`ocr_state`)."""
     if not states or states == {"none"}:

@@ -357,10 +357,18 @@ def _file_names_for_generic_titles(conn: sqlite3.Connection) -> None:
                          (title_for(title, file_name), doc_id))
 
 
+def index_audit_by_action(conn: sqlite3.Connection) -> None:
+    """The search index reads each action's audit rows by action id as the action
+    commits (and undo reads them too). Without an index on that column every read
+    scanned the whole log, so an import slowed down as the log grew: at 40,000
+    documents into a 100,000-page import, 96% of its time went there."""
+    conn.execute("CREATE INDEX IF NOT EXISTS audit_action ON audit(action_id)")
+
+
 #: The ladder: MIGRATIONS[n] takes a file from version n to n + 1.
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _to_v1, _to_v2, _add_events, _add_responses_not_needed, add_import_pending,
-    _add_document_date, _file_names_for_generic_titles]
+    _add_document_date, _file_names_for_generic_titles, index_audit_by_action]
 
 #: The schema version this program writes.
 SCHEMA_VERSION = len(MIGRATIONS)

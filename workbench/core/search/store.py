@@ -35,6 +35,7 @@ import platformdirs
 from whoosh import index as whoosh_index
 from whoosh import query as wq
 from whoosh.searching import Searcher
+from whoosh.writing import NO_MERGE
 
 from workbench.core.casefile import Case
 from workbench.core.changes import Changes
@@ -61,6 +62,12 @@ BATCH_FLUSH_REFS = 5_000
 COMMIT_EVERY_CHARS = 32_000_000
 #: Segments an index may have before an update merges the small ones.
 MERGE_AT_SEGMENTS = 12
+#: Most documents one merge of small segments may put together. A merge holds every
+#: posting of what it merges in memory (about 40 KB a page); whoosh's own policy merged
+#: everything up to tens of thousands of pages at once (the import of a 20,000-page
+#: case peaked at 717 MB, most of it one merge), so this bounds an update's memory
+#: whatever the size of the case.
+MERGE_MAX_DOCS = 6_000
 # Writers use ``compound=False``: opening a segment packed in a compound file copies
 # each part (the term index: tens of MB) into memory, which made opening the index
 # and every incremental update take hundreds of milliseconds on a large case.
@@ -145,6 +152,32 @@ def _exclusive(lock_path: Path, *, timeout: float | None,
             fcntl.flock(fd, fcntl.LOCK_UN)
     finally:
         os.close(fd)
+
+
+def merge_bounded(writer, segments: list) -> list:
+    """whoosh merge policy: merge the smallest segments into the writer's new segment,
+    as many as fit in :data:`MERGE_MAX_DOCS` documents (two at least), and none more
+    than twice the size of those smaller than it together (so an update's small segment
+    is not merged into a large one, rewriting the large one every time: each entry is
+    merged a few times at most, as in a binary counter). Returns the segments kept."""
+    from whoosh.reading import SegmentReader
+
+    chosen: list = []
+    total = 0
+    for segment in sorted(segments, key=lambda s: s.doc_count_all()):
+        count = segment.doc_count_all()
+        if total + count > MERGE_MAX_DOCS or (chosen and count > 2 * total):
+            break
+        chosen.append(segment)
+        total += count
+    if len(chosen) < 2:
+        return segments
+    for segment in chosen:
+        reader = SegmentReader(writer.storage, writer.schema, segment)
+        writer.add_reader(reader)
+        reader.close()
+    merged = {id(segment) for segment in chosen}
+    return [segment for segment in segments if id(segment) not in merged]
 
 
 @dataclass(frozen=True)
@@ -443,7 +476,7 @@ class CaseIndex:
             self._release()
 
     @contextlib.contextmanager
-    def batched(self):
+    def batched(self, progress: Progress = NO_PROGRESS):
         """Index the changes of many actions together, when the block ends (an import).
 
         Each whoosh commit writes a segment, so indexing file by file made an import of
@@ -451,7 +484,8 @@ class CaseIndex:
         :meth:`apply` collects what changed and indexes it in one commit every
         :data:`BATCH_FLUSH_REFS` rows (so a long import becomes searchable as it goes)
         and at the end. Should the process die first, the stale index catches up from
-        the audit log when next opened.
+        the audit log when next opened. ``progress`` hears how the last update goes
+        (the one left when the block ends).
         """
         if self._pending is not None:  # already batching: the outer block flushes
             yield self
@@ -463,13 +497,13 @@ class CaseIndex:
             refs, self._pending = self._pending, None
             if refs:
                 try:
-                    self.update(refs)
+                    self.update(refs, progress)
                 except Exception:
                     log.exception("search index update failed; it will be rebuilt")
                     self._forget_meta()
                     self._release()
 
-    def update(self, refs) -> int:
+    def update(self, refs, progress: Progress = NO_PROGRESS) -> int:
         """Refresh the entries that the changed rows ``refs`` affect; returns how many.
 
         Other processes (a command in a terminal, the window) may write the case and
@@ -484,9 +518,9 @@ class CaseIndex:
             if not locked:
                 log.info("search index busy in another program; updating it later")
                 return 0
-            return self._update(refs)
+            return self._update(refs, progress)
 
-    def _update(self, refs) -> int:
+    def _update(self, refs, progress: Progress = NO_PROGRESS) -> int:
         ix = self._open()
 
         def new_writer():
@@ -523,9 +557,14 @@ class CaseIndex:
             ctx = entries_.Context.load(self.case) if uids else None
             for uid in uids:
                 writer.delete_by_term("uid", uid)
-            held = 0
+            held = done = 0
+            progress.update(0.0, f"Updating the search index ({len(uids):,} entries)")
             for entry in (entries_.build(ctx, uids) if uids else ()):
                 writer.add_document(**entry)
+                done += 1
+                if done % 250 == 0:
+                    progress.update(0.95 * done / len(uids),
+                                    f"Updating the search index ({done:,} of {len(uids):,})")
                 held += len(entry.get("body") or "")
                 if held > COMMIT_EVERY_CHARS:  # a huge document: bounded memory
                     writer.commit(merge=False)
@@ -540,7 +579,8 @@ class CaseIndex:
             # default on every commit) rewrote them all and was most of an update's
             # time, so they are left to accumulate and merged only when there are many.
             segments = len(searcher.reader().leaf_readers())
-            writer.commit(merge=segments >= MERGE_AT_SEGMENTS)
+            writer.commit(mergetype=merge_bounded if segments >= MERGE_AT_SEGMENTS
+                          else NO_MERGE)
         if in_step:
             self._write_meta(revision=upto)
         else:
