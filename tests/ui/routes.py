@@ -114,20 +114,3 @@ def settle(qtbot, window) -> None:
     if window.session is not None:
         wait_idle(qtbot, window)
     qtbot.wait(20)
-
-
-@pytest.fixture
-def sample_full_window(qtbot, settings, sample_path):
-    """The window as ``workbench`` builds it, shown, with the sample case open and its
-    search index ready; popups closed and the case closed afterwards."""
-    from tests.ui.helpers import wait_idle
-
-    window = build_window(settings)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    assert window.open_case(sample_path)
-    wait_idle(qtbot, window)
-    yield window
-    close_popups(window)
-    window.close_case()

@@ -8,19 +8,26 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
 from tests.ui.helpers import wait_idle
-from tests.ui.routes import platform_dialogs, sample_full_window  # noqa: F401
+from tests.ui.routes import build_window, close_popups, platform_dialogs  # noqa: F401
 from workbench.core import findings
 from workbench.ui.findings_editor import CitationPickerDialog
 from workbench.ui.findings_models import mark_place
 
 
 @pytest.fixture
-def editor(sample_full_window):
-    window = sample_full_window
+def editor(qtbot, settings, sample_path):
+    window = build_window(settings)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    assert window.open_case(sample_path)
+    wait_idle(qtbot, window)
     window.part2.show_actions["findings"].trigger()
     editor = window.part2.findings
     editor.select_finding(2)
-    return window, editor
+    yield window, editor
+    close_popups(window)
+    window.close_case()
 
 
 def _ctrl_k_at(qtbot, window, editor, word: str, inside: int, ref) -> None:

@@ -10,14 +10,22 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from tests.ui.helpers import wait_idle
-from tests.ui.routes import platform_dialogs, sample_full_window  # noqa: F401
+from tests.ui.routes import build_window, close_popups, platform_dialogs  # noqa: F401
 from workbench.core import actors, documents
 from workbench.ui.models import DocumentsModel
 
 
 @pytest.fixture
-def full_window(sample_full_window):
-    return sample_full_window
+def full_window(qtbot, settings, sample_path):
+    window = build_window(settings)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    assert window.open_case(sample_path)
+    wait_idle(qtbot, window)
+    yield window
+    close_popups(window)
+    window.close_case()
 
 
 def _confidential_doc(window) -> documents.Document:
