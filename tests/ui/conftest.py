@@ -6,7 +6,7 @@ import pytest
 
 from tests.ui.helpers import wait_idle
 
-from workbench.ui.app import Settings
+from workbench.ui.shell.settings import Settings
 
 
 @pytest.fixture(autouse=True)
@@ -24,7 +24,7 @@ def settings(tmp_path) -> Settings:
 @pytest.fixture
 def window(qtbot, settings):
     """A main window, shown offscreen; its case is closed after the test."""
-    from workbench.ui.main_window import MainWindow
+    from workbench.ui.shell.main_window import MainWindow
 
     win = MainWindow(settings)
     qtbot.addWidget(win)

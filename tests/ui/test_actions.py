@@ -46,8 +46,8 @@ def _ensure_case(qtbot, window, path) -> None:
         settle(qtbot, window)
         # A claim and a finding chosen, as a person would click them, so the board's
         # and the editor's own actions have something to act on.
-        window.part2.board.select_claim(1)
-        window.part2.findings.select_finding(1)
+        window.verification.board.select_claim(1)
+        window.verification.findings.select_finding(1)
     settle(qtbot, window)
 
 
@@ -119,8 +119,8 @@ def test_every_action_triggered_with_and_without_a_case(full_window, qtbot, samp
             close_popups(window)
     assert window.session is None
     _ensure_case(qtbot, window, sample_path)
-    for attr in window.part2.show_actions:
-        window.part2.show_panel(attr)
+    for attr in window.verification.show_actions:
+        window.verification.show_panel(attr)
     for action in all_actions(window):
         if _skip(window, action):
             continue

@@ -7,7 +7,7 @@ from PySide6.QtGui import QTextCursor
 
 from tests.ui.helpers import wait_idle, write_pdf
 from workbench.core import documents, excerpts
-from workbench.ui.dialogs import ExcerptDialog
+from workbench.ui.reading.excerpt_dialog import ExcerptDialog
 
 PAGES = ["Cover page of the release", "The broker shares plate scans\nwith the agency",
          "Nothing here", "Plate scans again on page four"]
