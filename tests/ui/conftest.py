@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from tests.ui.docks_helpers import session  # noqa: F401 - a fixture for every ui test
 from tests.ui.helpers import wait_idle
+from tests.ui.routes import platform_dialogs  # noqa: F401 - a fixture for every ui test
 
 from workbench.ui.shell.settings import Settings
 

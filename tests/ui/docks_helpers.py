@@ -1,4 +1,5 @@
-"""Helpers for the tests of the verification docks and their panels: a CaseSession on the sample case, waiting."""
+"""Helpers for the tests of the verification docks and their panels: a CaseSession on
+the sample case, waiting."""
 
 from __future__ import annotations
 

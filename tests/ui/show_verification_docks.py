@@ -8,7 +8,9 @@ The first argument picks what to show: board, findings, export, window, actors,
 statement, hover (a citation mark's tooltip); the second is how long to stay open (ms).
 DARK=1 uses a dark palette.
 """
-import os, sys, tempfile, time
+import os
+import sys
+import tempfile
 from pathlib import Path
 from PySide6.QtCore import QTimer
 from workbench.core import sample
@@ -26,13 +28,14 @@ app = application()
 if os.environ.get("DARK"):
     from PySide6.QtGui import QPalette, QColor
     pal = QPalette()
-    for role, c in ((QPalette.ColorRole.Window, "#2b2b2b"), (QPalette.ColorRole.WindowText, "#e6e6e6"),
-                    (QPalette.ColorRole.Base, "#1f1f1f"), (QPalette.ColorRole.AlternateBase, "#272727"),
-                    (QPalette.ColorRole.Text, "#e6e6e6"), (QPalette.ColorRole.Button, "#353535"),
-                    (QPalette.ColorRole.ButtonText, "#e6e6e6"), (QPalette.ColorRole.Highlight, "#2f6fb5"),
-                    (QPalette.ColorRole.HighlightedText, "#ffffff"), (QPalette.ColorRole.Link, "#7fb2ff"),
-                    (QPalette.ColorRole.PlaceholderText, "#8a8a8a"), (QPalette.ColorRole.ToolTipBase, "#333333"),
-                    (QPalette.ColorRole.ToolTipText, "#e6e6e6")):
+    R = QPalette.ColorRole
+    for role, c in ((R.Window, "#2b2b2b"), (R.WindowText, "#e6e6e6"),
+                    (R.Base, "#1f1f1f"), (R.AlternateBase, "#272727"),
+                    (R.Text, "#e6e6e6"), (R.Button, "#353535"),
+                    (R.ButtonText, "#e6e6e6"), (R.Highlight, "#2f6fb5"),
+                    (R.HighlightedText, "#ffffff"), (R.Link, "#7fb2ff"),
+                    (R.PlaceholderText, "#8a8a8a"), (R.ToolTipBase, "#333333"),
+                    (R.ToolTipText, "#e6e6e6")):
         pal.setColor(role, QColor(c))
     app.setPalette(pal)
 win = MainWindow(Settings(d / "settings.ini"))
@@ -83,11 +86,13 @@ def stage():
         p.docks["findings"].setGeometry(0, 0, 1280, 800)
         p.findings.select_finding(2)
         ed = p.findings.text_edit
-        ed.setPlainText("In February 2019 an OFBA special agent asked a Cedar Falls detective to run a plate.[1] OFBA says it is not building a national database.[2]")
+        ed.setPlainText("In February 2019 an OFBA special agent asked a Cedar Falls detective "
+                        "to run a plate.[1] OFBA says it is not building a national database.[2]")
         def tip():
             from PySide6.QtWidgets import QToolTip
             text = ed.toPlainText()
-            cur = ed.textCursor(); cur.setPosition(text.index("[1]") + 1)
+            cur = ed.textCursor()
+            cur.setPosition(text.index("[1]") + 1)
             pt = ed.viewport().mapToGlobal(ed.cursorRect(cur).center())
             QToolTip.showText(pt, p.findings.quote_for(ed.mark_at(ed.cursorRect(cur).center())), ed)
         QTimer.singleShot(800, tip)

@@ -11,8 +11,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDockWidget, QMenu, QToolBar, QWidget
 
-from tests.ui.routes import (all_actions, build_window, close_popups, describe,
-                             platform_dialogs, settle)  # noqa: F401 (fixture)
+from tests.ui.routes import all_actions, build_window, close_popups, describe, settle
 
 pytestmark = [pytest.mark.qt_log_level_fail("WARNING"),
               # The offscreen platform's own notice, not the window's.

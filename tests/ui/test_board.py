@@ -3,10 +3,10 @@ contradiction flags, filters, opening sources, and undo of each edit."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QMimeData, QModelIndex, QPoint, Qt
+from PySide6.QtCore import QMimeData, QModelIndex, Qt
 from PySide6.QtGui import QDropEvent
 
-from tests.ui.docks_helpers import quiet, run, session, settle  # noqa: F401 - fixture
+from tests.ui.docks_helpers import quiet, run, settle
 from workbench.core import claims, excerpts, reconcile
 from workbench.ui import dragdrop
 from workbench.ui.reconcile.board import BoardPanel

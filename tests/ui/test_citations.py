@@ -8,7 +8,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
 from tests.ui.helpers import wait_idle
-from tests.ui.routes import build_window, close_popups, platform_dialogs  # noqa: F401
+from tests.ui.routes import build_window, close_popups
 from workbench.core import findings
 from workbench.ui.reconcile.findings_editor import CitationPickerDialog
 from workbench.ui.reconcile.findings_models import mark_place

@@ -7,7 +7,7 @@ import io
 
 import pypdf
 
-from tests.ui.docks_helpers import quiet, run, session, settle  # noqa: F401 - fixture
+from tests.ui.docks_helpers import quiet, run, settle
 from workbench.ui.publish.export_dialog import ExportDialog
 from workbench.ui.reconcile.findings_editor import FindingsEditor
 from workbench.ui.reconcile.readiness import ReadinessPanel

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, Qt
 
-from tests.ui.docks_helpers import quiet, run, session, settle  # noqa: F401 - fixture
+from tests.ui.docks_helpers import quiet, run, settle
 from workbench.core import excerpts, findings
 from workbench.ui import dragdrop
-from workbench.ui.reconcile.findings_editor import (CitationPickerDialog, FindingsEditor, insert_mark,
-                                          marks, remove_mark)
+from workbench.ui.reconcile.findings_editor import (CitationPickerDialog, FindingsEditor,
+                                                    insert_mark, marks, remove_mark)
 from workbench.ui.shell.undo_actions import UndoActions
 
 

@@ -19,7 +19,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QPushButton
 
 from tests.ui.helpers import wait_idle, write_pdf
-from tests.ui.routes import build_window, close_popups, platform_dialogs  # noqa: F401
+from tests.ui.routes import build_window, close_popups
 from workbench.core import claims, documents, excerpts, findings
 from workbench.ui.reconcile.findings_editor import CitationPickerDialog
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
-from tests.ui.docks_helpers import quiet, run, session, settle  # noqa: F401 - fixture
+from tests.ui.docks_helpers import quiet, run, settle
 from workbench.core import statements
 from workbench.ui.reconcile.responses import ResponsesPanel, StatementDialog, save_statement
 from workbench.ui.shell.undo_actions import UndoActions

@@ -193,7 +193,7 @@ def test_a_readiness_problem_about_an_event_opens_it_in_the_timeline(sample_wind
     from workbench.ui import writing
     from workbench.ui.shell.verification_docks import install_verification_docks
 
-    part2 = install_verification_docks(sample_window)  # as the application does, before a case opens
+    docks = install_verification_docks(sample_window)  # as the app does, before a case opens
     path = sample_window.session.path
     sample_window.close_case()
     assert sample_window.open_case(path)
@@ -204,11 +204,11 @@ def test_a_readiness_problem_about_an_event_opens_it_in_the_timeline(sample_wind
         done=lambda changes: made.append(changes.id))
     wait_idle(qtbot, sample_window)
     qtbot.waitUntil(lambda: any(p.kind == "event-no-source"
-                                for p in part2.readiness.model.problems), timeout=30000)
-    row = next(n for n, p in enumerate(part2.readiness.model.problems)
+                                for p in docks.readiness.model.problems), timeout=30000)
+    row = next(n for n, p in enumerate(docks.readiness.model.problems)
                if p.kind == "event-no-source")
     panel = sample_window.timeline.panel
-    part2.readiness.view.doubleClicked.emit(part2.readiness.model.index(row))
+    docks.readiness.view.doubleClicked.emit(docks.readiness.model.index(row))
     qtbot.waitUntil(lambda: panel.current_entry() is not None
                     and panel.current_entry().record == ("event", made[0]), timeout=20000)
     assert sample_window.timeline.dock.isVisible()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex
 
-from tests.ui.docks_helpers import session  # noqa: F401 - fixture
 from workbench.core import gate, reconcile
 from workbench.ui.reconcile.actors_panel import ActorsModel
 from workbench.ui.reconcile.board import ClaimsModel, EvidenceModel

@@ -132,7 +132,7 @@ def background_reader(session) -> BackgroundReader:
         reader = BackgroundReader(session.path)
         _readers[id(session)] = reader
 
-        def gone(*_args, key=id(session), r=reader) -> None:
+        def gone(*_args, key=id(session), r=reader) -> None:  # noqa: B008 - bound now
             r.stop()
             if _readers.get(key) is r:
                 del _readers[key]

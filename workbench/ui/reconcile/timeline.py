@@ -335,7 +335,7 @@ class TimelinePanel(QWidget):
         dialog = EventDialog(self.session.reader, self, date=date, text=text,
                              sources=sources, claim_ids=claim_ids)
         dialog.accepted.connect(lambda: self._write(
-            "Add event", lambda case, v=dialog.values(): events.add(case, **v)))
+            "Add event", lambda case, v=dialog.values(): events.add(case, **v)))  # noqa: B008
         if exec_dialog:
             dialog.open()
         return dialog
