@@ -40,7 +40,7 @@ class BackgroundReader(QObject):
         self._next = 0
         self._lock = threading.Lock()
         self._delivered.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
-        self._thread = threading.Thread(target=self._loop, name="part2-reader", daemon=True)
+        self._thread = threading.Thread(target=self._loop, name="background-reader", daemon=True)
         self._thread.start()
 
     def submit(self, fn: Callable[[Case], Any], done: Callable[[Any], None],

@@ -32,7 +32,7 @@ class WriteReporter(QObject):
         parent = self.parent() if isinstance(self.parent(), QWidget) else None
         box = QMessageBox(QMessageBox.Icon.Warning, title, message,
                           QMessageBox.StandardButton.Ok, parent)
-        box.setObjectName("part2ErrorDialog")
+        box.setObjectName("writeErrorDialog")
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()
 
