@@ -6,6 +6,7 @@ import pytest
 
 from tests.ui.docks_helpers import session  # noqa: F401 - a fixture for every ui test
 from tests.ui.helpers import wait_idle
+from tests.ui.routes import build_window, close_popups
 from tests.ui.routes import platform_dialogs  # noqa: F401 - a fixture for every ui test
 
 from workbench.ui.shell.settings import Settings
@@ -46,3 +47,18 @@ def sample_window(window, sample_path, qtbot):
     wait_idle(qtbot, window)
     return window
 
+
+
+@pytest.fixture
+def sample_full_window(qtbot, settings, sample_path):
+    """The window as ``workbench`` builds it (every dock installed), shown, with the sample
+    case open and its search index ready; popups closed and the case closed afterwards."""
+    window = build_window(settings)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    assert window.open_case(sample_path)
+    wait_idle(qtbot, window)
+    yield window
+    close_popups(window)
+    window.close_case()

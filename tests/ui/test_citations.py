@@ -8,26 +8,18 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
 from tests.ui.helpers import wait_idle
-from tests.ui.routes import build_window, close_popups
 from workbench.core import findings
 from workbench.ui.reconcile.findings_editor import CitationPickerDialog
 from workbench.ui.reconcile.findings_models import mark_place
 
 
 @pytest.fixture
-def editor(qtbot, settings, sample_path):
-    window = build_window(settings)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    assert window.open_case(sample_path)
-    wait_idle(qtbot, window)
+def editor(sample_full_window):
+    window = sample_full_window
     window.verification.show_actions["findings"].trigger()
     editor = window.verification.findings
     editor.select_finding(2)
-    yield window, editor
-    close_popups(window)
-    window.close_case()
+    return window, editor
 
 
 def _ctrl_k_at(qtbot, window, editor, word: str, inside: int, ref) -> None:

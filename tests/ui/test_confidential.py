@@ -4,28 +4,13 @@ publishable; "No" changes nothing, "Yes" is one action that Ctrl+Z reverts."""
 
 from __future__ import annotations
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from tests.ui.helpers import wait_idle
-from tests.ui.routes import build_window, close_popups
 from workbench.core import actors, documents
 from workbench.ui.models import DocumentsModel
-
-
-@pytest.fixture
-def full_window(qtbot, settings, sample_path):
-    window = build_window(settings)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    assert window.open_case(sample_path)
-    wait_idle(qtbot, window)
-    yield window
-    close_popups(window)
-    window.close_case()
 
 
 def _confidential_doc(window) -> documents.Document:
@@ -46,9 +31,9 @@ def _press_space_on_conf(qtbot, window, doc_id: int) -> None:
     qtbot.wait(200)  # the screens catch up
 
 
-def test_unticking_conf_asks_and_no_keeps_it_confidential(full_window, qtbot,
+def test_unticking_conf_asks_and_no_keeps_it_confidential(sample_full_window, qtbot,
                                                           platform_dialogs):
-    window = full_window
+    window = sample_full_window
     doc = _confidential_doc(window)
     platform_dialogs.answers.append(QMessageBox.StandardButton.No)
     _press_space_on_conf(qtbot, window, doc.id)
@@ -60,8 +45,8 @@ def test_unticking_conf_asks_and_no_keeps_it_confidential(full_window, qtbot,
     assert index.data(Qt.ItemDataRole.CheckStateRole) == Qt.CheckState.Checked.value
 
 
-def test_yes_makes_it_publishable_and_ctrl_z_reverts(full_window, qtbot, platform_dialogs):
-    window = full_window
+def test_yes_makes_it_publishable_and_ctrl_z_reverts(sample_full_window, qtbot, platform_dialogs):
+    window = sample_full_window
     doc = _confidential_doc(window)
     platform_dialogs.answers.append(QMessageBox.StandardButton.Yes)
     _press_space_on_conf(qtbot, window, doc.id)
@@ -80,14 +65,14 @@ def test_yes_makes_it_publishable_and_ctrl_z_reverts(full_window, qtbot, platfor
     assert len(platform_dialogs.asked) == 1
 
 
-def test_actor_dialog_asks_before_a_source_becomes_publishable(full_window, qtbot,
+def test_actor_dialog_asks_before_a_source_becomes_publishable(sample_full_window, qtbot,
                                                                platform_dialogs):
-    window = full_window
-    part2 = window.verification
+    window = sample_full_window
+    docks = window.verification
     source = next(a for a in actors.list_all(window.session.reader) if a.confidential)
-    part2.show_panel("actors")
-    part2.actors.select_actor(source.id)
-    dialog = part2.actors.edit_current()
+    docks.show_panel("actors")
+    docks.actors.select_actor(source.id)
+    dialog = docks.actors.edit_current()
     dialog.confidential_check.setChecked(False)
     platform_dialogs.answers.append(QMessageBox.StandardButton.No)
     dialog._accept()
