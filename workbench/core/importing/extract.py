@@ -7,7 +7,7 @@ touch the case and never reach the network.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
@@ -44,7 +44,8 @@ class ImportOptions:
 class Extracted:
     kind: str
     title: str
-    pages: list[PageText]
+    #: A list, or for a long text file pages read from it as they are iterated.
+    pages: Sequence[PageText]
     media_type: str | None = None
     metadata: dict = field(default_factory=dict)
     email: EmailHeaders | None = None

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections import deque
+from collections.abc import Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ from workbench.core.documents import PageText
 from workbench.core.importing.extract import (RENDERERS, ExtractionError, Extracted,
                                               ImportOptions, Unsupported, extractor_for,
                                               size_text)
+from workbench.core.importing import text
 from workbench.core.importing.ocr import OcrPool
 from workbench.core.importing.workers import ExtractPool
 from workbench.core.importing.sources import ImportItem, Source, expand
@@ -51,6 +53,8 @@ class Ready:
     #: reads it again to finish them (see :meth:`Importer._resume`).
     resume_of: int | None = None
     resumed_import: int | None = None
+    #: The bytes left on disk (a large text file: ``data`` is then empty).
+    file: documents.FileBytes | None = None
 
     def done(self) -> bool:
         if self.failure is not None:
@@ -207,18 +211,29 @@ class Importer:
                 f"larger than the import limit ({size_text(options.max_file_bytes)})"))
         if source.size == 0:
             return ImportItem(label, "failed", reason="empty file")
+        on_disk = None
         try:
-            data = source.read()
+            if text.streams(source.file_name, source.path, source.size):
+                # A large text file is never read whole: hashed, decoded and stored
+                # a piece at a time (see importing.text).
+                assert source.path is not None
+                on_disk = text.file_bytes(source.path)
+                data = b""
+                if on_disk.size > options.max_file_bytes:
+                    return ImportItem(label, "failed", reason=(
+                        f"larger than the import limit ({size_text(options.max_file_bytes)})"))
+            else:
+                data = source.read()
         except OSError as exc:
             return ImportItem(label, "failed",
                               reason=f"cannot be read ({exc.strerror or exc})")
         except ExtractionError as exc:  # an archive member that cannot be unpacked
             return ImportItem(label, "failed", reason=str(exc))
-        if not data:
+        if not data and on_disk is None:
             return ImportItem(label, "failed", reason="empty file")
-        digest = documents.sha256_of(data)
+        digest = on_disk.sha256 if on_disk is not None else documents.sha256_of(data)
         existing = documents.find_by_sha256(self.case, digest)
-        ready = Ready(source, data, digest, parent_id)
+        ready = Ready(source, data, digest, parent_id, file=on_disk)
         if existing is not None:
             documents.add_name(self.case, existing, file_name=source.file_name,
                                source_path=label, origin=self.origin)
@@ -241,7 +256,11 @@ class Importer:
             ready.extraction = self.extract_pool.submit(data, source.file_name, options)
             return ready
         try:
-            ready.extracted = extractor(data, source.file_name, options)
+            if on_disk is not None:
+                ready.extracted = text.extract_text_file(on_disk.path, source.file_name,
+                                                         options)
+            else:
+                ready.extracted = extractor(data, source.file_name, options)
         except Exception as exc:
             return _failure(label, exc)
         return ready
@@ -265,9 +284,11 @@ class Importer:
         assert ready.extracted is not None
         if ready.resume_of is not None:
             return self._resume(ready)
-        pages = list(ready.extracted.pages)
-        for index, future in ready.futures.items():
-            pages[index] = future.result()
+        pages: Sequence[PageText] = ready.extracted.pages  # made as read (a text file)
+        if ready.futures:
+            pages = list(pages)
+            for index, future in ready.futures.items():
+                pages[index] = future.result()
         item, doc_id = self._store(ready, pages)
         items = [item]
         if doc_id is None:
@@ -325,13 +346,14 @@ class Importer:
                     items.append(item)
         return items
 
-    def _store(self, ready: Ready, pages: list[PageText]) -> tuple[ImportItem, int | None]:
+    def _store(self, ready: Ready,
+               pages: Sequence[PageText]) -> tuple[ImportItem, int | None]:
         source, extracted = ready.source, ready.extracted
         assert extracted is not None
         try:
             with self.case.action(f"Import {source.file_name}") as act:
                 changes = documents.add(
-                    self.case, data=ready.data, title=extracted.title,
+                    self.case, data=ready.file or ready.data, title=extracted.title,
                     kind=extracted.kind, pages=pages, file_name=source.file_name,
                     source_path=source.label, origin=self.origin,
                     media_type=extracted.media_type, confidential=self.confidential,
@@ -363,7 +385,8 @@ class Importer:
                 f"could not be stored ({type(exc).__name__}: {exc})")[:300])
             self.record(item)
             return item, None
-        ocr_pages = sum(1 for p in pages if p.ocr == "done")
+        ocr_pages = (sum(1 for p in pages if p.ocr == "done")
+                     if isinstance(pages, list) else 0)
         return ImportItem(source.label, "imported", document_id=doc_id, pages=len(pages),
                           ocr_pages=ocr_pages, reason=note), doc_id
 
