@@ -38,6 +38,9 @@ class ImportOptions:
     #: Seconds one file's text extraction may take before the rest of it is left out
     #: (noted in the report; OCR time is not counted).
     max_seconds: float = 300.0
+    #: Memory one file's extraction may take beyond what the program holds, in bytes
+    #: (0: no limit); see :mod:`.guard`.
+    max_memory_bytes: int = 1024 * 1024 * 1024
 
 
 @dataclass

@@ -22,7 +22,7 @@ from workbench.core.documents import PageText
 from workbench.core.importing.extract import (RENDERERS, ExtractionError, Extracted,
                                               ImportOptions, Unsupported, extractor_for,
                                               size_text)
-from workbench.core.importing import text
+from workbench.core.importing import guard, text
 from workbench.core.importing.ocr import OcrPool
 from workbench.core.importing.workers import ExtractPool
 from workbench.core.importing.sources import ImportItem, Source, expand
@@ -55,6 +55,8 @@ class Ready:
     resumed_import: int | None = None
     #: The bytes left on disk (a large text file: ``data`` is then empty).
     file: documents.FileBytes | None = None
+    #: Extracted by the memory-capped worker (:mod:`.guard`), not the batch's pool.
+    guarded: bool = False
 
     def done(self) -> bool:
         if self.failure is not None:
@@ -169,7 +171,14 @@ class Importer:
             try:
                 ready.extracted = future.result()
             except BrokenProcessPool:
+                if ready.guarded:  # it holds one file at a time: this one killed it
+                    guard.GUARD.restart()
+                    ready.failure = ImportItem(ready.source.label, "failed", reason=(
+                        "its reader crashed (a damaged or hostile file, or one over "
+                        "the memory limit)"))
+                    return
                 # A worker died; this file may be the one that killed it, or not.
+                assert self.extract_pool is not None
                 self.extract_pool.restart()
                 if ready.attempts >= 2:
                     ready.failure = ImportItem(
@@ -254,6 +263,17 @@ class Importer:
             return ImportItem(label, "unsupported", reason=str(exc))
         if parallel and self.extract_pool and self.extract_pool.handles(source.file_name):
             ready.extraction = self.extract_pool.submit(data, source.file_name, options)
+            return ready
+        if on_disk is None and guard.wanted(source.file_name, options):
+            # One file at a time in the capped worker, so that if it dies, the file
+            # that killed it is known.
+            for other in list(self.waiting):
+                if other.guarded and other.extracted is None and other.failure is None:
+                    self._wait([other.extraction])
+                    self._advance(other)
+            ready.guarded = True
+            ready.extraction = guard.GUARD.submit(data, source.path, source.file_name,
+                                                  options)
             return ready
         try:
             if on_disk is not None:
@@ -405,6 +425,8 @@ def _failure(label: str, exc: BaseException) -> ImportItem:
         return ImportItem(label, "unsupported", reason=str(exc))
     if isinstance(exc, ExtractionError):
         return ImportItem(label, "failed", reason=str(exc))
+    if guard.over_limit(exc):  # no cap here, but the machine ran out
+        return ImportItem(label, "failed", reason="over the memory this machine has")
     # A library choking on a malformed file.
     return ImportItem(label, "failed",
                       reason=f"could not be read ({type(exc).__name__}: {exc})"[:300])
