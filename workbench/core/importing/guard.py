@@ -36,6 +36,10 @@ except ImportError:  # Windows
     resource = None  # type: ignore[assignment]
 
 
+#: Longest a new worker may take to start before files are read in-process instead.
+STARTUP_SECONDS = 120
+
+
 class OverMemoryLimit(ExtractionError):
     """Reading the file would take more memory than the limit allows."""
 
@@ -128,16 +132,29 @@ class Guard:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._executor: ProcessPoolExecutor | None = None
+        #: Why no worker can be started in this program (None: one can).
+        self.unavailable: str | None = None
 
     def submit(self, data: bytes | None, path: Path | None, name: str,
-               options: ImportOptions) -> Future:
+               options: ImportOptions) -> Future | None:
         """Extract one file in the worker: from ``path`` when given (its bytes are not
-        sent across), else from ``data``."""
+        sent across), else from ``data``. None when this program cannot start a worker
+        (a program read from standard input cannot be started again by ``spawn``): the
+        caller then extracts the file itself, with no cap."""
         with self._lock:
+            if self.unavailable:
+                return None
             if self._executor is None:
-                self._executor = ProcessPoolExecutor(
+                executor = ProcessPoolExecutor(
                     1, mp_context=multiprocessing.get_context("spawn"),
                     initializer=watch_parent, initargs=(os.getpid(),))
+                try:  # a worker that cannot start is not the fault of any file
+                    executor.submit(os.getpid).result(timeout=STARTUP_SECONDS)
+                except Exception as exc:
+                    executor.shutdown(wait=False, cancel_futures=True)
+                    self.unavailable = f"{type(exc).__name__}: {exc}"
+                    return None
+                self._executor = executor
             return self._executor.submit(extract_limited, None if path else data,
                                          str(path) if path else None, len(data), name,
                                          options)

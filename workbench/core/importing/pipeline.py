@@ -271,10 +271,11 @@ class Importer:
                 if other.guarded and other.extracted is None and other.failure is None:
                     self._wait([other.extraction])
                     self._advance(other)
-            ready.guarded = True
             ready.extraction = guard.GUARD.submit(data, source.path, source.file_name,
                                                   options)
-            return ready
+            if ready.extraction is not None:
+                ready.guarded = True
+                return ready
         try:
             if on_disk is not None:
                 ready.extracted = text.extract_text_file(on_disk.path, source.file_name,
