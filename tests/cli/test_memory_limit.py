@@ -4,7 +4,15 @@ the command a reporter runs."""
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 import pytest
 
@@ -67,3 +75,55 @@ def test_a_bad_memory_limit_is_refused_in_one_line(tmp_path):
     assert "--max-memory" in run.stderr and "Traceback" not in run.stderr
     with Case.open(case_path) as case:
         assert documents.ids(case) == []
+
+
+def _children(pid: int) -> list[int]:
+    out = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        with contextlib.suppress(OSError):
+            out += [int(c) for c in (task / "children").read_text().split()]
+    return out
+
+
+def _rss_mb(pid: int) -> float:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0.0
+    found = re.search(r"VmRSS:\s+(\d+) kB", status)
+    return int(found.group(1)) / 1024 if found else 0.0
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir() or not guard.available(),
+                    reason="needs Linux's /proc")
+def test_a_reader_killed_midway_fails_its_file_and_the_next_files_are_read(tmp_path):
+    """The worker reading a file dies (the kernel's out-of-memory killer, a library
+    crashing on a hostile file): that file's line says so, a new worker reads the rest."""
+    folder = tmp_path / "release"
+    folder.mkdir()
+    (folder / "b-page.html").write_bytes(b"<html><title>Before</title><p>kept</p></html>")
+    (folder / "m-tiny-paragraphs.html").write_bytes(tiny_paragraphs(10))
+    (folder / "z-page.html").write_bytes(b"<html><title>After</title><p>also kept</p></html>")
+    case_path = tmp_path / "case.wbcase"
+    Case.create(case_path, title="Killed").close()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "workbench", "import", str(case_path), str(folder), "--ocr",
+         "off"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, "WORKBENCH_INDEX_DIR": str(tmp_path / "index")})
+    killed, deadline = False, time.monotonic() + 120
+    while not killed and proc.poll() is None and time.monotonic() < deadline:
+        for child in _children(proc.pid):
+            if _rss_mb(child) > 150:  # well into the big page
+                os.kill(child, signal.SIGKILL)
+                killed = True
+        time.sleep(0.02)
+    out, err = proc.communicate(timeout=120)
+    assert killed, "the worker never got far into the file"
+    assert proc.returncode == 0, err
+    assert "Traceback" not in err
+    assert out.splitlines()[2:] == [
+        f"failed: {folder}/m-tiny-paragraphs.html: its reader crashed (a damaged or hostile "
+        "file, or one over the memory limit)"]
+    with Case.open(case_path) as case:
+        assert sorted(d.title for d in documents.list_all(case)) == ["After", "Before"]
