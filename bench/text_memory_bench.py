@@ -83,7 +83,9 @@ def peak_mb(argv: list[str], *, index_dir: Path | None = None) -> tuple[float, f
         raise SystemExit(f"{argv[:3]} failed:\n{done.stderr[-2000:]}")
     match = re.search(r"Maximum resident set size \(kbytes\): (\d+)", done.stderr)
     assert match, done.stderr
-    return int(match.group(1)) / 1024, seconds, done.stderr.splitlines()[0][:200]
+    said = next((line for line in done.stderr.splitlines()
+                 if not line.startswith(("\t", "Command being timed"))), "")
+    return int(match.group(1)) / 1024, seconds, said[:200]
 
 
 def main() -> None:
