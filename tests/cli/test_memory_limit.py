@@ -127,3 +127,26 @@ def test_a_reader_killed_midway_fails_its_file_and_the_next_files_are_read(tmp_p
         "file, or one over the memory limit)"]
     with Case.open(case_path) as case:
         assert sorted(d.title for d in documents.list_all(case)) == ["After", "Before"]
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not guard.available(), reason="no worker with limits on this system")
+def test_a_file_past_its_time_limit_in_one_call_is_stopped_and_the_batch_goes_on(tmp_path):
+    """--max-seconds is checked between pages; one long call (parsing a whole web page)
+    is stopped from outside a little after the limit."""
+    folder = tmp_path / "release"
+    folder.mkdir()
+    (folder / "m-tiny-paragraphs.html").write_bytes(tiny_paragraphs(10))
+    (folder / "z-page.html").write_bytes(b"<html><title>After</title><p>kept</p></html>")
+    case_path = tmp_path / "case.wbcase"
+    Case.create(case_path, title="Slow").close()
+    run = run_workbench("import", case_path, folder, "--ocr", "off", "--max-seconds", "1",
+                        env={"WORKBENCH_INDEX_DIR": str(tmp_path / "index")})
+    assert run.returncode == 0, run.stderr
+    assert "Traceback" not in run.stderr
+    assert run.stdout.splitlines()[2:] == [
+        f"failed: {folder}/m-tiny-paragraphs.html: took longer than the time limit (1 s to "
+        "read one file; --max-seconds to change it)"]
+    assert run.seconds < 60
+    with Case.open(case_path) as case:
+        assert [d.title for d in documents.list_all(case)] == ["After"]

@@ -10,6 +10,11 @@ file is reported "over the memory limit" and the worker goes on with the next fi
 is started again, if the library could not survive the failure). The import's own
 process never holds the file's parse.
 
+The worker also enforces a hard time limit: ``--max-seconds`` is checked by extractors
+between pages, but one library call can run for ever; a file still being read a little
+after its limit (:func:`hard_seconds`) has its worker killed, is reported, and a new
+worker reads the next file.
+
 One worker serves every import of the program (started on the first file that needs
 it, with ``spawn``, like :mod:`.workers`); its limit is set anew for each file.
 Where the operating system has no such limit (Windows), files are extracted in the
@@ -88,6 +93,17 @@ def over_limit(exc: BaseException | None) -> bool:
     return False
 
 
+def hard_seconds(options: ImportOptions) -> float:
+    """How long one file may take in the worker before it is stopped: a little over
+    ``--max-seconds``, which extractors check themselves between pages."""
+    return options.max_seconds * 1.2 + 2
+
+
+def time_message(options: ImportOptions) -> str:
+    return (f"took longer than the time limit ({options.max_seconds:g} s to read one file; "
+            "--max-seconds to change it)")
+
+
 def limit_message(options: ImportOptions) -> str:
     return (f"over the memory limit ({size_text(options.max_memory_bytes)} to read one "
             "file; --max-memory to change it)")
@@ -126,6 +142,13 @@ def watch_parent(parent: int) -> None:
     threading.Thread(target=watch, name="watch-parent", daemon=True).start()
 
 
+def warm_up() -> int:
+    """Load the extractors in a new worker (so their import is not counted in the first
+    file's time); returns the worker's process id."""
+    import workbench.core.importing  # noqa: F401
+    return os.getpid()
+
+
 class Guard:
     """The worker process that extracts files under the memory limit."""
 
@@ -149,7 +172,7 @@ class Guard:
                     1, mp_context=multiprocessing.get_context("spawn"),
                     initializer=watch_parent, initargs=(os.getpid(),))
                 try:  # a worker that cannot start is not the fault of any file
-                    executor.submit(os.getpid).result(timeout=STARTUP_SECONDS)
+                    executor.submit(warm_up).result(timeout=STARTUP_SECONDS)
                 except Exception as exc:
                     executor.shutdown(wait=False, cancel_futures=True)
                     self.unavailable = f"{type(exc).__name__}: {exc}"
@@ -158,6 +181,16 @@ class Guard:
             return self._executor.submit(extract_limited, None if path else data,
                                          str(path) if path else None, len(data), name,
                                          options)
+
+    def stop(self) -> None:
+        """Kill the worker now (a file past its hard time limit): its future then fails
+        with ``BrokenProcessPool``; :meth:`restart` before the next file."""
+        with self._lock:
+            executor = self._executor
+        # ProcessPoolExecutor has no way to stop one task: kill its worker process.
+        for process in list(getattr(executor, "_processes", {}).values()):
+            with contextlib.suppress(OSError, AttributeError):
+                process.kill()
 
     def restart(self) -> None:
         """Replace a worker that died (a library that could not survive a hostile file

@@ -10,6 +10,7 @@ writes the case).
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections import deque
 from collections.abc import Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, wait
@@ -55,8 +56,11 @@ class Ready:
     resumed_import: int | None = None
     #: The bytes left on disk (a large text file: ``data`` is then empty).
     file: documents.FileBytes | None = None
-    #: Extracted by the memory-capped worker (:mod:`.guard`), not the batch's pool.
+    #: Extracted by the memory-capped worker (:mod:`.guard`), not the batch's pool;
+    #: when it must be done by (past it the worker is stopped), and whether it was.
     guarded: bool = False
+    deadline: float = 0.0
+    timed_out: bool = False
 
     def done(self) -> bool:
         if self.failure is not None:
@@ -174,6 +178,7 @@ class Importer:
                 if ready.guarded:  # it holds one file at a time: this one killed it
                     guard.GUARD.restart()
                     ready.failure = ImportItem(ready.source.label, "failed", reason=(
+                        guard.time_message(self.options) if ready.timed_out else
                         "its reader crashed (a damaged or hostile file, or one over "
                         "the memory limit)"))
                     return
@@ -201,6 +206,18 @@ class Importer:
             self.progress.check()  # cancelling works while OCR runs
             _, not_done = wait(pending, timeout=0.25, return_when=FIRST_COMPLETED)
             pending = list(not_done)
+            self._stop_overdue()
+
+    def _stop_overdue(self) -> None:
+        """Stop the capped worker when the file it reads is past its hard time limit
+        (one library call can run for ever, where --max-seconds is checked between
+        pages): the file is then reported, and a new worker reads the next."""
+        now = time.monotonic()
+        for ready in self.waiting:
+            if ready.guarded and not ready.timed_out and ready.extraction is not None \
+                    and not ready.extraction.done() and now > ready.deadline:
+                ready.timed_out = True
+                guard.GUARD.stop()
 
     # -- one file ------------------------------------------------------------------
     def import_now(self, source: Source, parent_id: int | None) -> list[ImportItem]:
@@ -275,6 +292,7 @@ class Importer:
                                                   options)
             if ready.extraction is not None:
                 ready.guarded = True
+                ready.deadline = time.monotonic() + guard.hard_seconds(options)
                 return ready
         try:
             if on_disk is not None:
