@@ -150,3 +150,23 @@ def test_a_file_past_its_time_limit_in_one_call_is_stopped_and_the_batch_goes_on
     assert run.seconds < 60
     with Case.open(case_path) as case:
         assert [d.title for d in documents.list_all(case)] == ["After"]
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc/self/statm").exists() or not guard.available(),
+                    reason="needs Linux's /proc")
+def test_a_worker_left_holding_much_memory_is_stopped_after_the_import(case, tmp_path,
+                                                                       monkeypatch):
+    """The window lives long: the worker does not keep what a big file left behind."""
+    from workbench.core.importing import ImportOptions, import_paths
+    page = tmp_path / "page.html"
+    page.write_bytes(tiny_paragraphs(1))
+    monkeypatch.setattr(guard, "IDLE_RSS_BYTES", 1)  # any worker holds more than that
+    guard.GUARD.restart()
+    report = import_paths(case, [page], options=ImportOptions(ocr="off"))
+    assert report.items[0].outcome == "imported"
+    assert guard.GUARD._executor is None
+    monkeypatch.setattr(guard, "IDLE_RSS_BYTES", 1 << 40)
+    (tmp_path / "b.html").write_bytes(b"<html><p>second</p></html>")
+    import_paths(case, [tmp_path / "b.html"], options=ImportOptions(ocr="off"))
+    assert guard.GUARD._executor is not None  # a small one is kept for the next import

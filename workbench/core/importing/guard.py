@@ -142,6 +142,19 @@ def watch_parent(parent: int) -> None:
     threading.Thread(target=watch, name="watch-parent", daemon=True).start()
 
 
+#: Memory an idle worker may keep between imports before it is stopped (see trim).
+IDLE_RSS_BYTES = 256 * 1024 * 1024
+
+
+def _rss(pid: int) -> int:
+    """Resident bytes of process ``pid`` (Linux; else 0)."""
+    try:
+        with open(f"/proc/{pid}/statm", encoding="ascii") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
 def warm_up() -> int:
     """Load the extractors in a new worker (so their import is not counted in the first
     file's time); returns the worker's process id."""
@@ -191,6 +204,16 @@ class Guard:
         for process in list(getattr(executor, "_processes", {}).values()):
             with contextlib.suppress(OSError, AttributeError):
                 process.kill()
+
+    def trim(self) -> None:
+        """Stop the worker if it holds more than :data:`IDLE_RSS_BYTES` (memory a big
+        file left behind), so a long-running program (the window) does not keep it."""
+        with self._lock:
+            executor = self._executor
+        for process in list(getattr(executor, "_processes", {}).values()):
+            if _rss(process.pid) > IDLE_RSS_BYTES:
+                self.restart()
+                return
 
     def restart(self) -> None:
         """Replace a worker that died (a library that could not survive a hostile file
