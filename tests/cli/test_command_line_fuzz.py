@@ -123,7 +123,9 @@ def _imports(case_path) -> int:
     [b"import", b"CASE", b"x.txt", b"--origin", b"\xff"],
     [b"search", b"CASE", b"--queries", b"QUERIES"],
     [b"search", b"CASE", b"a" * 100_000],
-    [b"search", b"CASE", b"kind:email"],
+    [b"search", b"CASE", b"kind:mailbox"],
+    [b"search", b"CASE", b"type:page"],
+    [b"import", b"CASE", b"x.txt", b"--max-memory", b"99999999999999999999"],
 ])
 def test_bad_command_lines_give_one_line_and_change_nothing(sample_path, tmp_path, args):
     queries = tmp_path / "queries.txt"

@@ -139,3 +139,20 @@ def test_import_from_the_command_line_leaves_the_index_in_step(tmp_path):
         assert search.search(case, "4QRS-029").total == 1
         assert search.search(case, '"task force"').total == 30
         search.close_index(case)
+
+
+def test_search_by_document_type(run_cli, sample_path):
+    """Issue 15: `type:` names a document's type; `kind:email` means the same."""
+    emails = as_json(run_cli("search", sample_path, "type:email", "--json", "--limit", "100"))
+    with Case.open(sample_path) as case:
+        kinds = {r[0]: r[1] for r in case.rows("SELECT id, kind FROM documents")}
+    assert emails["total"] > 0
+    assert all(kinds[h["doc_id"]] == "email" for h in emails["hits"])
+    same = as_json(run_cli("search", sample_path, "kind:email", "--json", "--limit", "100"))
+    assert [h["uid"] for h in same["hits"]] == [h["uid"] for h in emails["hits"]]
+    result = run_cli("search", sample_path, "type:spreadsheet")
+    assert result.exit_code == 1
+    assert result.stderr.strip().splitlines() == [
+        'Error: "type:spreadsheet" is not a type of document (types: pdf, email, html, docx, '
+        "text, image, note, other); for a kind of hit write kind: (page, excerpt, statement, "
+        "claim, verdict, finding, actor, note)"]

@@ -247,7 +247,8 @@ def test_queries_are_parsed_in_bounded_time_and_capped():
 
 
 @pytest.mark.parametrize("query,message", [
-    ("kind:email", "is not a kind of hit"),
+    ("kind:mailbox", "is not a kind of hit"),
+    ("type:page", "is not a type of document"),
     ("date:[2019-13-45 TO 2019-99-99]", "not a date that exists"),
     ("date:2019-02-30", "not a date that exists"),
     ("date:[2019-06 TO 2019-01]", "ends (2019-01) before it starts"),

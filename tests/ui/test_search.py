@@ -130,3 +130,16 @@ def test_scrolling_to_the_end_of_the_hits_fetches_the_next_page(window, case_pat
     # A new search starts again from its first page.
     _search(window, qtbot, "entry 7")
     assert panel.model.rowCount() == panel.model.total < PAGE_SIZE
+
+
+def test_hits_come_without_facets_when_counting_them_is_too_slow(sample_window, qtbot,
+                                                                  monkeypatch):
+    """Issue 15: the window uses the core search; when it skips the facets the hits
+    are listed all the same and the status line says the facets were skipped."""
+    from workbench.core.search import searching
+    monkeypatch.setattr(searching, "FACETS_SECONDS", 0.0)
+    _search(sample_window, qtbot, "plate")
+    panel = sample_window.search_panel
+    assert panel.results.total > 1 and panel.model.rowCount() > 0
+    assert panel.kind_combo.count() == 1  # "all kinds" only
+    assert "facets skipped: counting them took over 0 s" in panel.status.text()

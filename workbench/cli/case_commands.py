@@ -115,13 +115,17 @@ def _indexing(c: Case, *, quiet: bool) -> Iterator[None]:
               show_default=True, help="Most pages read from one file.")
 @click.option("--max-seconds", type=click.FloatRange(1, 86_400), default=300,
               show_default=True, help="Longest text extraction of one file, in seconds.")
+@click.option("--max-memory", type=click.IntRange(0, 1024 * 1024), default=1024,
+              show_default=True, help="Most memory reading one file may take, in MB "
+              "(0: no limit).")
 @click.option("--title", help="The document's title (one file only; else its own, or "
               "its file name when that is generic).")
 @click.option("--date", help="The document's own date, YYYY[-MM[-DD]] (one file only).")
 @JSON
 def import_(case: str, paths: tuple[str, ...], origin: str | None, confidential: bool,
             ocr: str, ocr_lang: str, max_size: float, follow_links: bool, max_pages: int,
-            max_seconds: float, title: str | None, date: str | None, as_json: bool) -> None:
+            max_seconds: float, max_memory: int, title: str | None, date: str | None,
+            as_json: bool) -> None:
     """Import files, folders (recursively) and archives into a case."""
     missing, unreadable = [], []
     for p in paths:  # refused before anything is imported, like cp or tar
@@ -141,7 +145,8 @@ def import_(case: str, paths: tuple[str, ...], origin: str | None, confidential:
     options = ImportOptions(ocr=ocr, ocr_lang=ocr_lang,
                             max_file_bytes=int(max_size * 1024 * 1024),
                             follow_links=follow_links, max_pages=max_pages,
-                            max_seconds=max_seconds)
+                            max_seconds=max_seconds,
+                            max_memory_bytes=max_memory * 1024 * 1024)
     described = {k: v for k, v in (("title", title), ("date", date)) if v is not None}
     if described and (len(paths) != 1 or not Path(paths[0]).is_file()):
         raise click.UsageError("--title and --date describe one document: give one file")

@@ -47,7 +47,8 @@ def results_json(results: search.SearchResults) -> dict:
             "limit": results.limit, "hits": [hit_json(h) for h in results.hits],
             "facets": {"kind": dict(f.kinds), "year": dict(f.years),
                        "actor": [{"id": a.actor_id, "name": a.name, "count": a.count}
-                                 for a in f.actors]}}
+                                 for a in f.actors]},
+            "facets_skipped": f.skipped}
 
 
 def _where(hit: search.Hit) -> str:
@@ -71,6 +72,9 @@ def _print_results(results: search.SearchResults) -> None:
         click.echo(f"\n{n}. {click.style(hit.title, bold=True)}  ({_where(hit)}){secret}")
         click.echo(f"   {_emph(hit.snippet)}")
     f = results.facets
+    if results.total and f.skipped:
+        click.echo()
+        click.echo(f"Note: {f.skipped}")
     if results.total and (f.kinds or f.years):
         click.echo()
         click.echo("By kind: " + ", ".join(f"{k} {n}" for k, n in f.kinds))

@@ -39,7 +39,7 @@ import stat
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -73,6 +73,31 @@ _AUDIT_BY_SIZE = {("blobs", "data")}
 _INSERT_BY_SIZE = {("pages", "text")}
 #: Bytes written at a time by :meth:`Action.insert_streamed`.
 _BLOB_PIECE = 4 * 1024 * 1024
+
+
+#: Rows :meth:`Action.insert_many` inserts and audits together.
+_ROWS_AT_ONCE = 256
+
+
+class _Size:
+    """Stands for bytes not in memory, in the audit log (which records their size)."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+
+    def __len__(self) -> int:
+        return self.size
+
+
+def _batches(rows: Iterable[dict], n: int) -> Iterator[list[dict]]:
+    batch: list[dict] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) == n:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def utcnow() -> str:
@@ -163,51 +188,74 @@ class Action:
         self.collector.add("created", Ref(table, row_id))
         return row_id
 
-    def insert_streamed(self, table: str, values: dict, *, column: str, data: bytes,
+    def insert_streamed(self, table: str, values: dict, *, column: str,
+                        data: bytes | Any, size: int | None = None,
                         pk: str = "id") -> int | str:
         """Insert one row whose ``column`` holds ``data`` (a file's original bytes),
         writing them into SQLite in pieces: binding hundreds of MB as one parameter made
-        SQLite keep a second copy of them in memory. Audited like :meth:`insert` (the
-        bytes by their size)."""
+        SQLite keep a second copy of them in memory. ``data`` may also be a binary file
+        (anything with ``read(n)``) holding ``size`` bytes, read a piece at a time.
+        Audited like :meth:`insert` (the bytes by their size)."""
         cols = [*values, column]
         sql = (f"INSERT INTO [{table}] ({', '.join(f'[{c}]' for c in cols)}) "
                f"VALUES ({', '.join('?' for _ in values)}, zeroblob(?))")
-        cur = self.case.conn.execute(sql, [*values.values(), len(data)])
-        view = memoryview(data)
-        if view:
+        if size is None:
+            size = len(data)
+        cur = self.case.conn.execute(sql, [*values.values(), size])
+        if size:
             with self.case.conn.blobopen(table, column, cur.lastrowid) as blob:
-                for start in range(0, len(view), _BLOB_PIECE):
-                    blob.write(view[start:start + _BLOB_PIECE])
+                if isinstance(data, (bytes, bytearray, memoryview)):
+                    view = memoryview(data)
+                    for start in range(0, len(view), _BLOB_PIECE):
+                        blob.write(view[start:start + _BLOB_PIECE])
+                else:
+                    written = 0
+                    while written < size:
+                        piece = data.read(min(_BLOB_PIECE, size - written))
+                        if not piece:
+                            raise ValueError(f"{size - written} bytes short of {size}")
+                        blob.write(piece)
+                        written += len(piece)
+                    if data.read(1):
+                        raise ValueError(f"more than the {size} bytes expected")
         row_id = values.get(pk, cur.lastrowid)
-        self._audit("insert", table, row_id, None, {**values, column: data, pk: row_id})
+        self._audit("insert", table, row_id, None,
+                    {**values, column: _Size(size), pk: row_id})
         self.collector.add("created", Ref(table, row_id))
         return row_id
 
-    def insert_many(self, table: str, rows: list[dict]) -> None:
+    def insert_many(self, table: str, rows: Iterable[dict]) -> int:
         """Insert many rows of one shape (pages of a document); each is audited.
+        Returns how many.
 
         The audit rows are the same as :meth:`insert` writes, one per row, but written
-        in one ``executemany`` with one timestamp (the log has whole seconds anyway).
+        in one ``executemany`` for every :data:`_ROWS_AT_ONCE` rows, with one timestamp
+        (the log has whole seconds anyway). ``rows`` may be a generator: only that many
+        rows are held at a time (the pages of a text file of hundreds of MB).
         """
-        if not rows:
-            return
-        cols = list(rows[0])
-        sql = (f"INSERT INTO [{table}] ({', '.join(f'[{c}]' for c in cols)}) "
-               f"VALUES ({', '.join('?' for _ in cols)})")
         conn = self.case.conn
         execute, add, created = conn.execute, self.collector.add, "created"
-        row_ids = []
-        for row in rows:
-            row_id = execute(sql, [row[c] for c in cols]).lastrowid
-            row_ids.append(row_id)
-            add(created, Ref(table, row_id))
-        action_id, now = self.action_id, utcnow()
-        conn.executemany(
-            "INSERT INTO audit (action_id, at, operation, table_name, row_id, before, after)"
-            " VALUES (?, ?, 'insert', ?, ?, NULL, ?)",
-            [(action_id, now, table, str(row_id),
-              _audit_json(table, {**row, "id": row.get("id", row_id)}, inserted=True))
-             for row, row_id in zip(rows, row_ids)])
+        action_id = now = sql = cols = None
+        count = 0
+        for batch in _batches(rows, _ROWS_AT_ONCE):
+            if sql is None:
+                cols = list(batch[0])
+                sql = (f"INSERT INTO [{table}] ({', '.join(f'[{c}]' for c in cols)}) "
+                       f"VALUES ({', '.join('?' for _ in cols)})")
+                action_id, now = self.action_id, utcnow()
+            row_ids = []
+            for row in batch:
+                row_id = execute(sql, [row[c] for c in cols]).lastrowid
+                row_ids.append(row_id)
+                add(created, Ref(table, row_id))
+            conn.executemany(
+                "INSERT INTO audit (action_id, at, operation, table_name, row_id, before,"
+                " after) VALUES (?, ?, 'insert', ?, ?, NULL, ?)",
+                [(action_id, now, table, str(row_id),
+                  _audit_json(table, {**row, "id": row.get("id", row_id)}, inserted=True))
+                 for row, row_id in zip(batch, row_ids)])
+            count += len(batch)
+        return count
 
     def update(self, table: str, row_id: int | str, values: dict, *, pk: str = "id",
                kind: str | None = None) -> bool:

@@ -12,6 +12,8 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO
 
 from workbench.core import validate
 from workbench.core.titles import title_for
@@ -37,6 +39,29 @@ class PageText:
     text: str
     ocr: str = "none"  # none | needed | done | failed
     ocr_confidence: float | None = None
+
+
+@dataclass(frozen=True)
+class FileBytes:
+    """A document's original bytes left in a file on disk (a large text file), read in
+    pieces when stored: ``size`` and ``sha256`` are what the importer read; the bytes
+    stored are checked against them."""
+
+    path: Path
+    size: int
+    sha256: str
+
+
+class _Hashing:
+    """A binary file that hashes what is read from it."""
+
+    def __init__(self, f: BinaryIO) -> None:
+        self.f, self.digest = f, hashlib.sha256()
+
+    def read(self, n: int) -> bytes:
+        piece = self.f.read(n)
+        self.digest.update(piece)
+        return piece
 
 
 @dataclass(frozen=True)
@@ -135,7 +160,7 @@ def find_by_sha256(case: Case, sha256: str) -> int | None:
     return row["id"] if row else None
 
 
-def add(case: Case, *, data: bytes, title: str, kind: str,
+def add(case: Case, *, data: bytes | FileBytes, title: str, kind: str,
         pages: Sequence[PageText | str], file_name: str | None = None,
         source_path: str | None = None, origin: str | None = None,
         received: str | None = None, media_type: str | None = None,
@@ -145,27 +170,40 @@ def add(case: Case, *, data: bytes, title: str, kind: str,
     """Store one document, its bytes, pages and email headers in one transaction.
 
     Raises :class:`DuplicateDocument` when the same bytes are already in the case; the
-    caller may then record the new name with :func:`add_name`.
+    caller may then record the new name with :func:`add_name`. ``data`` may be left in
+    a file (:class:`FileBytes`) and ``pages`` may be a sequence that produces its pages
+    as it is iterated: each is then read once, in pieces, and never held whole.
     """
     validate.one_of(kind, KINDS, "kind")
     title = validate.text(title_for(title, file_name), "title")
     date = check_date(date)
-    digest = sha256_of(data)
+    digest = data.sha256 if isinstance(data, FileBytes) else sha256_of(data)
     existing = find_by_sha256(case, digest)
     if existing is not None:
         raise DuplicateDocument(existing)
     validate.exists(case, "documents", parent_id, "document")
-    page_rows = [p if isinstance(p, PageText) else PageText(p) for p in pages]
+    page_count = len(pages)
+    page_rows = (p if isinstance(p, PageText) else PageText(p) for p in pages)
     now = utcnow()
     with case.action(f"Add document {title}") as act:
         if case.row("SELECT 1 FROM blobs WHERE sha256 = ?", (digest,)) is None:
-            act.insert_streamed("blobs", {"sha256": digest, "size": len(data)},
-                                column="data", data=data, pk="sha256")
+            if isinstance(data, FileBytes):
+                with open(data.path, "rb") as f:
+                    hashing = _Hashing(f)
+                    act.insert_streamed("blobs", {"sha256": digest, "size": data.size},
+                                        column="data", data=hashing, size=data.size,
+                                        pk="sha256")
+                if hashing.digest.hexdigest() != digest:
+                    raise ValidationError(f"{file_name or 'the file'} changed while it was "
+                                          "imported; import it again")
+            else:
+                act.insert_streamed("blobs", {"sha256": digest, "size": len(data)},
+                                    column="data", data=data, pk="sha256")
         doc_id = act.insert("documents", {
             "sha256": digest, "title": title, "kind": kind, "media_type": media_type,
             "origin": origin, "file_name": file_name, "source_path": source_path,
             "received": received, "date": date, "imported_at": now, "import_id": import_id,
-            "parent_id": parent_id, "page_count": len(page_rows),
+            "parent_id": parent_id, "page_count": page_count,
             "confidential": int(bool(confidential)),
             "metadata": json.dumps(metadata or {}, ensure_ascii=False, sort_keys=True,
                                    default=str)})
@@ -173,10 +211,13 @@ def add(case: Case, *, data: bytes, title: str, kind: str,
         act.insert("document_names", {"document_id": doc_id, "file_name": file_name,
                                       "source_path": source_path, "origin": origin,
                                       "seen_at": now})
-        act.insert_many("pages", [
+        stored = act.insert_many("pages", (
             {"document_id": doc_id, "page_no": n, "text": normalise_text(p.text),
              "ocr": p.ocr, "ocr_confidence": p.ocr_confidence}
-            for n, p in enumerate(page_rows, start=1)])
+            for n, p in enumerate(page_rows, start=1)))
+        if stored != page_count:  # pages made as they are read, from a changed file
+            raise ValidationError(f"{file_name or 'the file'} changed while it was "
+                                  "imported; import it again")
         if email is not None:
             values = {k: getattr(email, k) for k in EmailHeaders.__dataclass_fields__}
             act.insert("emails", {"document_id": doc_id, **values}, pk="document_id")

@@ -28,7 +28,7 @@ from workbench.core.importing import office as _office  # noqa: F401
 from workbench.core.importing import pdf as _pdf  # noqa: F401
 from workbench.core.importing import text as _text  # noqa: F401
 from workbench.core.importing import web as _web  # noqa: F401
-from workbench.core.importing import ocr
+from workbench.core.importing import guard, ocr
 from workbench.core.importing.extract import ImportOptions
 from workbench.core.importing.pipeline import Importer
 from workbench.core.importing.workers import ExtractPool
@@ -85,6 +85,7 @@ def import_paths(case: Case, paths: Iterable[str | Path], *, origin: str | None 
     finally:
         if pool is not None:
             pool.close(cancel=report.status != "done")
+        guard.GUARD.trim()
         _ACTIVE.discard((str(case.path), import_id))
     report.seconds = time.monotonic() - started
     with case.action("Finish import") as act:

@@ -7,7 +7,7 @@ touch the case and never reach the network.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
@@ -38,13 +38,17 @@ class ImportOptions:
     #: Seconds one file's text extraction may take before the rest of it is left out
     #: (noted in the report; OCR time is not counted).
     max_seconds: float = 300.0
+    #: Memory one file's extraction may take beyond what the program holds, in bytes
+    #: (0: no limit); see :mod:`.guard`.
+    max_memory_bytes: int = 1024 * 1024 * 1024
 
 
 @dataclass
 class Extracted:
     kind: str
     title: str
-    pages: list[PageText]
+    #: A list, or for a long text file pages read from it as they are iterated.
+    pages: Sequence[PageText]
     media_type: str | None = None
     metadata: dict = field(default_factory=dict)
     email: EmailHeaders | None = None

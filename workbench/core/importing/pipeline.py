@@ -10,7 +10,9 @@ writes the case).
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections import deque
+from collections.abc import Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -21,6 +23,7 @@ from workbench.core.documents import PageText
 from workbench.core.importing.extract import (RENDERERS, ExtractionError, Extracted,
                                               ImportOptions, Unsupported, extractor_for,
                                               size_text)
+from workbench.core.importing import guard, text
 from workbench.core.importing.ocr import OcrPool
 from workbench.core.importing.workers import ExtractPool
 from workbench.core.importing.sources import ImportItem, Source, expand
@@ -51,6 +54,13 @@ class Ready:
     #: reads it again to finish them (see :meth:`Importer._resume`).
     resume_of: int | None = None
     resumed_import: int | None = None
+    #: The bytes left on disk (a large text file: ``data`` is then empty).
+    file: documents.FileBytes | None = None
+    #: Extracted by the memory-capped worker (:mod:`.guard`), not the batch's pool;
+    #: when it must be done by (past it the worker is stopped), and whether it was.
+    guarded: bool = False
+    deadline: float = 0.0
+    timed_out: bool = False
 
     def done(self) -> bool:
         if self.failure is not None:
@@ -165,7 +175,15 @@ class Importer:
             try:
                 ready.extracted = future.result()
             except BrokenProcessPool:
+                if ready.guarded:  # it holds one file at a time: this one killed it
+                    guard.GUARD.restart()
+                    ready.failure = ImportItem(ready.source.label, "failed", reason=(
+                        guard.time_message(self.options) if ready.timed_out else
+                        "its reader crashed (a damaged or hostile file, or one over "
+                        "the memory limit)"))
+                    return
                 # A worker died; this file may be the one that killed it, or not.
+                assert self.extract_pool is not None
                 self.extract_pool.restart()
                 if ready.attempts >= 2:
                     ready.failure = ImportItem(
@@ -188,6 +206,18 @@ class Importer:
             self.progress.check()  # cancelling works while OCR runs
             _, not_done = wait(pending, timeout=0.25, return_when=FIRST_COMPLETED)
             pending = list(not_done)
+            self._stop_overdue()
+
+    def _stop_overdue(self) -> None:
+        """Stop the capped worker when the file it reads is past its hard time limit
+        (one library call can run for ever, where --max-seconds is checked between
+        pages): the file is then reported, and a new worker reads the next."""
+        now = time.monotonic()
+        for ready in self.waiting:
+            if ready.guarded and not ready.timed_out and ready.extraction is not None \
+                    and not ready.extraction.done() and now > ready.deadline:
+                ready.timed_out = True
+                guard.GUARD.stop()
 
     # -- one file ------------------------------------------------------------------
     def import_now(self, source: Source, parent_id: int | None) -> list[ImportItem]:
@@ -207,18 +237,29 @@ class Importer:
                 f"larger than the import limit ({size_text(options.max_file_bytes)})"))
         if source.size == 0:
             return ImportItem(label, "failed", reason="empty file")
+        on_disk = None
         try:
-            data = source.read()
+            if text.streams(source.file_name, source.path, source.size):
+                # A large text file is never read whole: hashed, decoded and stored
+                # a piece at a time (see importing.text).
+                assert source.path is not None
+                on_disk = text.file_bytes(source.path)
+                data = b""
+                if on_disk.size > options.max_file_bytes:
+                    return ImportItem(label, "failed", reason=(
+                        f"larger than the import limit ({size_text(options.max_file_bytes)})"))
+            else:
+                data = source.read()
         except OSError as exc:
             return ImportItem(label, "failed",
                               reason=f"cannot be read ({exc.strerror or exc})")
         except ExtractionError as exc:  # an archive member that cannot be unpacked
             return ImportItem(label, "failed", reason=str(exc))
-        if not data:
+        if not data and on_disk is None:
             return ImportItem(label, "failed", reason="empty file")
-        digest = documents.sha256_of(data)
+        digest = on_disk.sha256 if on_disk is not None else documents.sha256_of(data)
         existing = documents.find_by_sha256(self.case, digest)
-        ready = Ready(source, data, digest, parent_id)
+        ready = Ready(source, data, digest, parent_id, file=on_disk)
         if existing is not None:
             documents.add_name(self.case, existing, file_name=source.file_name,
                                source_path=label, origin=self.origin)
@@ -240,8 +281,25 @@ class Importer:
         if parallel and self.extract_pool and self.extract_pool.handles(source.file_name):
             ready.extraction = self.extract_pool.submit(data, source.file_name, options)
             return ready
+        if on_disk is None and guard.wanted(source.file_name, options):
+            # One file at a time in the capped worker, so that if it dies, the file
+            # that killed it is known.
+            for other in list(self.waiting):
+                if other.guarded and other.extracted is None and other.failure is None:
+                    self._wait([other.extraction])
+                    self._advance(other)
+            ready.extraction = guard.GUARD.submit(data, source.path, source.file_name,
+                                                  options)
+            if ready.extraction is not None:
+                ready.guarded = True
+                ready.deadline = time.monotonic() + guard.hard_seconds(options)
+                return ready
         try:
-            ready.extracted = extractor(data, source.file_name, options)
+            if on_disk is not None:
+                ready.extracted = text.extract_text_file(on_disk.path, source.file_name,
+                                                         options)
+            else:
+                ready.extracted = extractor(data, source.file_name, options)
         except Exception as exc:
             return _failure(label, exc)
         return ready
@@ -265,9 +323,11 @@ class Importer:
         assert ready.extracted is not None
         if ready.resume_of is not None:
             return self._resume(ready)
-        pages = list(ready.extracted.pages)
-        for index, future in ready.futures.items():
-            pages[index] = future.result()
+        pages: Sequence[PageText] = ready.extracted.pages  # made as read (a text file)
+        if ready.futures:
+            pages = list(pages)
+            for index, future in ready.futures.items():
+                pages[index] = future.result()
         item, doc_id = self._store(ready, pages)
         items = [item]
         if doc_id is None:
@@ -325,13 +385,14 @@ class Importer:
                     items.append(item)
         return items
 
-    def _store(self, ready: Ready, pages: list[PageText]) -> tuple[ImportItem, int | None]:
+    def _store(self, ready: Ready,
+               pages: Sequence[PageText]) -> tuple[ImportItem, int | None]:
         source, extracted = ready.source, ready.extracted
         assert extracted is not None
         try:
             with self.case.action(f"Import {source.file_name}") as act:
                 changes = documents.add(
-                    self.case, data=ready.data, title=extracted.title,
+                    self.case, data=ready.file or ready.data, title=extracted.title,
                     kind=extracted.kind, pages=pages, file_name=source.file_name,
                     source_path=source.label, origin=self.origin,
                     media_type=extracted.media_type, confidential=self.confidential,
@@ -363,7 +424,8 @@ class Importer:
                 f"could not be stored ({type(exc).__name__}: {exc})")[:300])
             self.record(item)
             return item, None
-        ocr_pages = sum(1 for p in pages if p.ocr == "done")
+        ocr_pages = (sum(1 for p in pages if p.ocr == "done")
+                     if isinstance(pages, list) else 0)
         return ImportItem(source.label, "imported", document_id=doc_id, pages=len(pages),
                           ocr_pages=ocr_pages, reason=note), doc_id
 
@@ -382,6 +444,8 @@ def _failure(label: str, exc: BaseException) -> ImportItem:
         return ImportItem(label, "unsupported", reason=str(exc))
     if isinstance(exc, ExtractionError):
         return ImportItem(label, "failed", reason=str(exc))
+    if guard.over_limit(exc):  # no cap here, but the machine ran out
+        return ImportItem(label, "failed", reason="over the memory this machine has")
     # A library choking on a malformed file.
     return ImportItem(label, "failed",
                       reason=f"could not be read ({type(exc).__name__}: {exc})"[:300])

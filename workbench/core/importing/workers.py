@@ -23,7 +23,8 @@ import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
-from workbench.core.importing.extract import Extracted, ImportOptions, extractor_for
+from workbench.core.importing import guard
+from workbench.core.importing.extract import Extracted, ImportOptions
 from workbench.core.importing.ocr import workers
 
 #: Batches with fewer PDFs than this are extracted in-process (starting workers costs
@@ -97,28 +98,21 @@ def idle_cores() -> float:
     return cores - load
 
 
-def _watch_parent(parent: int) -> None:
-    """Make a worker end itself when the importing process is gone.
-
-    A killed import (SIGKILL, a crash) cannot shut its pool down, and its workers would
-    otherwise wait for work forever.
-    """
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(0.5)
-        os._exit(0)
-    threading.Thread(target=watch, name="watch-parent", daemon=True).start()
-
-
 def _extract(data: bytes, name: str, options: ImportOptions) -> Extracted:
-    import workbench.core.importing  # noqa: F401  (registers every extractor)
-    return extractor_for(name)(data, name, options)
+    return guard.extract_limited(data, None, len(data), name, options)
 
 
 def _extract_range(data: bytes, options: ImportOptions, start: int, stop: int):
     from workbench.core.importing import pdf
-    return pdf.read_pages(data, force_ocr=options.ocr == "force", start=start, stop=stop,
-                          max_pages=options.max_pages, max_seconds=options.max_seconds)
+    try:
+        with guard.memory_limit(options.max_memory_bytes):
+            return pdf.read_pages(data, force_ocr=options.ocr == "force", start=start,
+                                  stop=stop, max_pages=options.max_pages,
+                                  max_seconds=options.max_seconds)
+    except BaseException as exc:
+        if guard.over_limit(exc):
+            raise guard.OverMemoryLimit(guard.limit_message(options)) from None
+        raise
 
 
 def is_long_pdf(source) -> bool:
@@ -226,7 +220,7 @@ class ExtractPool:
         if self._executor is None:
             self._executor = ProcessPoolExecutor(
                 self.size, mp_context=multiprocessing.get_context("spawn"),
-                initializer=_watch_parent, initargs=(os.getpid(),))
+                initializer=guard.watch_parent, initargs=(os.getpid(),))
         try:
             ranges = self._ranges(data, name)
             if len(ranges) > 1:

@@ -116,6 +116,7 @@ def _chunks(ids: Iterable[int], size: int = 500) -> Iterator[list[int]]:
 
 _PAGE_SQL = (
     "SELECT p.id, p.document_id, p.page_no, CAST(p.text AS BLOB) AS text, d.title, d.origin, "
+    "d.kind AS doc_type, "
     "d.received, d.date AS doc_date, "
     "d.confidential, e.from_addr, e.to_addrs, e.cc_addrs, e.subject, e.date AS sent "
     "FROM pages p JOIN documents d ON d.id = p.document_id "
@@ -149,7 +150,7 @@ def page_entry(ctx: Context, r) -> Entry:
     text = decoded(r["text"])
     to = "\n".join(x for x in (r["to_addrs"], r["cc_addrs"]) if x)
     return _entry(uid=f"page:{r['id']}", kind="page", doc=str(doc), page=r["page_no"],
-                  title=r["title"], body=text,
+                  type=r["doc_type"], title=r["title"], body=text,
                   date=(iso_date(r["doc_date"]) or iso_date(r["sent"])
                         or iso_date(r["received"])),
                   **ctx.actor_fields(ctx.matcher.actors_in(text)),
@@ -163,10 +164,11 @@ def _documents(case: Case, ids: Iterable[int]) -> dict[int, dict]:
     for chunk in _chunks(i for i in ids if i is not None):
         marks, params = _in(chunk)
         for r in case.rows("SELECT d.id, d.title, d.origin, d.received, d.confidential, "
+                           "d.kind, "
                            "d.date AS doc_date, "
                            "e.date AS sent FROM documents d LEFT JOIN emails e "
                            f"ON e.document_id = d.id WHERE d.id IN {marks}", params):
-            out[r["id"]] = {"title": r["title"], "origin": r["origin"],
+            out[r["id"]] = {"title": r["title"], "origin": r["origin"], "type": r["kind"],
                             "confidential": bool(r["confidential"]),
                             "date": (iso_date(r["doc_date"]) or iso_date(r["sent"])
                                      or iso_date(r["received"]))}
@@ -223,15 +225,20 @@ def record_entries(ctx: Context, wanted: dict[str, set[int]] | None) -> Iterator
     def date_of(doc_id: int | None) -> str | None:
         return docs[doc_id]["date"] if doc_id in docs else None
 
+    def type_of(doc_id: int | None) -> str | None:
+        return docs[doc_id]["type"] if doc_id in docs else None
+
     for r in excerpts:
         yield _entry(uid=f"excerpt:{r['id']}", kind="excerpt", page=r["page_no"],
-                     title=title_of(r["document_id"]), body=r["quote"], extract=r["quote"],
+                     type=type_of(r["document_id"]), title=title_of(r["document_id"]),
+                     body=r["quote"], extract=r["quote"],
                      date=date_of(r["document_id"]), **_doc_fields(docs, r["document_id"]),
                      **ctx.actor_fields([r["actor_id"]]),
                      tag=",".join(ctx.tags.get(("excerpt", r["id"]), ())))
     for r in ex_notes:
         if r["note"]:
             yield _entry(uid=f"note:excerpts:{r['id']}", kind="note", page=r["page_no"],
+                         type=type_of(r["document_id"]),
                          title=f"Note on excerpt {r['id']} ({title_of(r['document_id'])})",
                          body=r["note"], extract=r["note"], date=date_of(r["document_id"]),
                          **_doc_fields(docs, r["document_id"]),

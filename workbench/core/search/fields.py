@@ -13,13 +13,24 @@ from whoosh import fields
 from workbench.core.search.analysis import ANALYZER, WordPositions
 
 #: Bump when the schema or what goes into it changes: older indexes are rebuilt.
-FORMAT = 6
+#: 7: ``type``, the kind of document a page or excerpt comes from.
+FORMAT = 7
 
 #: What the ``kind`` field holds.
 KINDS = ("page", "excerpt", "statement", "claim", "verdict", "finding", "actor", "note")
 
+#: What the ``type`` field holds: the kind of document a page or an excerpt (and a note
+#: on it) comes from, as Aleph and Datashare filter by a document's type.
+TYPES = ("pdf", "email", "html", "docx", "text", "image", "note", "other")
+#: Other names people give those types (Aleph's schema names among them).
+TYPE_ALIASES = {"mail": "email", "eml": "email", "msg": "email", "web": "html",
+                "hypertext": "html", "htm": "html", "word": "docx", "doc": "docx",
+                "txt": "text", "plaintext": "text", "picture": "image", "photo": "image",
+                "scan": "image"}
+
 #: Fields a user may name in a query (``from:kessler``), mapped to index fields.
 QUERY_FIELDS = {
+    "type": "type",
     "title": "title", "body": "body", "text": "body", "from": "from", "to": "to",
     "subject": "subject", "kind": "kind", "actor": "actor", "tag": "tag",
     "origin": "origin", "date": "date", "year": "year", "doc": "doc",
@@ -43,6 +54,7 @@ def schema() -> fields.Schema:
     return fields.Schema(
         uid=fields.ID(unique=True, stored=True),       # "page:12", "note:evidence:3"
         kind=fields.ID(stored=True, sortable=True),
+        type=fields.ID(stored=True),                    # the document's kind: pdf, email
         doc=fields.ID(stored=True),                     # document id, as text
         page=fields.STORED(),
         title=_text(stored=True),

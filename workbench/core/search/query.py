@@ -24,7 +24,8 @@ from whoosh.matching import ListMatcher, NullMatcher
 from workbench.core.errors import WorkbenchError
 from workbench.core.search import compat
 from workbench.core.search.analysis import term
-from workbench.core.search.fields import DEFAULT_FIELD, KINDS, QUERY_FIELDS, schema
+from workbench.core.search.fields import (DEFAULT_FIELD, KINDS, QUERY_FIELDS, TYPE_ALIASES,
+                                          TYPES, schema)
 from workbench.core.search.phrases import exact_phrases
 
 _FIELD = re.compile(r"(?<![\w@.])([A-Za-z_][\w]*):")
@@ -38,7 +39,13 @@ _OPERATOR = re.compile(r"^(AND|OR)\b|\b(AND|OR|NOT)$")
 #: square of a word's length (20,000 characters: 8 s), so a query is capped; a search
 #: of a whole pasted paragraph is better written as a phrase of its telling words.
 MAX_QUERY_CHARS = 1_000
-_KIND_VALUE = re.compile(r"(?<![\w@.])kind:(\S+)", re.IGNORECASE)
+_KIND_VALUE = re.compile(r"(?<![\w@.])(kind|type):([^\s)]+)", re.IGNORECASE)
+
+
+def document_type(value: str) -> str | None:
+    """The document type ``value`` names (``mail`` -> ``email``), or None."""
+    value = value.lower()
+    return value if value in TYPES else TYPE_ALIASES.get(value)
 
 
 class QueryError(WorkbenchError):
@@ -107,11 +114,17 @@ def _check(text: str) -> None:
         if not rest or rest[0].isspace() or rest[0] == ")":
             raise QueryError(f'"{m.group(1)}:" needs a value, e.g. {m.group(1)}:word')
     for m in _KIND_VALUE.finditer(bare):
-        value = m.group(1).strip(")").lower()
-        if value and value not in KINDS and not value.endswith("*"):
-            raise QueryError(f'"kind:{m.group(1)}" is not a kind of hit (kinds: '
-                             f'{", ".join(KINDS)}); to find emails search from:, to: or '
-                             'subject:')
+        name, value = m.group(1).lower(), m.group(2).lower()
+        if value.endswith("*") or (value in KINDS if name == "kind" else False) \
+                or document_type(value):
+            continue  # kind:email means type:email (see parse)
+        if name == "kind":
+            raise QueryError(f'"kind:{m.group(2)}" is not a kind of hit (kinds: '
+                             f'{", ".join(KINDS)}); for a type of document write type: '
+                             f'({", ".join(TYPES)})')
+        raise QueryError(f'"type:{m.group(2)}" is not a type of document (types: '
+                         f'{", ".join(TYPES)}); for a kind of hit write kind: '
+                         f'({", ".join(KINDS)})')
     for m in _RANGE.finditer(bare):
         if m.group(1).lower() != "date":
             raise QueryError(f"ranges work on dates only (date:[... TO ...]), "
@@ -200,6 +213,12 @@ def parse(text: str) -> wq.Query:
     bare = _outside_quotes(text)
     for m in _FIELD.finditer(bare):
         text = text[:m.start(1)] + m.group(1).lower() + text[m.end(1):]
+    # Document types by their one name; kind:email (no kind of hit) is type:email.
+    for m in reversed(list(_KIND_VALUE.finditer(_outside_quotes(text)))):
+        name, value = m.group(1).lower(), m.group(2)
+        if value.endswith("*") or (name == "kind" and value.lower() in KINDS):
+            continue
+        text = text[:m.start()] + f"type:{document_type(value)}" + text[m.end():]
     # "-word" excludes a word, as in web search engines ("7XKD-214" is left alone).
     for m in reversed(list(_MINUS.finditer(_outside_quotes(text)))):
         text = text[:m.start()] + "NOT " + text[m.end():]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import time
 from collections import Counter
 from dataclasses import dataclass
 
@@ -13,6 +15,8 @@ from workbench.core.search.evaluation import evaluate, top
 from workbench.core.search.query import Highlight, highlights, parse
 from workbench.core.search.snippets import Snippet, snippet
 from workbench.core.search.store import CaseIndex
+
+log = logging.getLogger(__name__)
 
 #: Most hits one call returns (a batch search pages through more).
 MAX_LIMIT = 10_000
@@ -47,11 +51,25 @@ class ActorCount:
 
 @dataclass(frozen=True)
 class Facets:
-    """How many hits of each kind, about each actor and from each year (all hits)."""
+    """How many hits of each kind, about each actor and from each year (all hits).
+
+    ``skipped`` says in one line why there are none when they were asked for and
+    could not be counted (an index fault, or over :data:`FACETS_SECONDS`): the hits
+    are returned all the same."""
 
     kinds: tuple[tuple[str, int], ...] = ()
     actors: tuple[ActorCount, ...] = ()
     years: tuple[tuple[str, int], ...] = ()
+    skipped: str | None = None
+
+
+#: Longest the facets of one search may take to count; past it the hits come without
+#: them (a search must answer even when counting its facets is slow or fails).
+FACETS_SECONDS = 2.0
+
+
+class _OverBudget(Exception):
+    pass
 
 
 @dataclass(frozen=True)
@@ -106,7 +124,8 @@ def _segment_columns(leaf) -> tuple[list, list, list]:
     return cached
 
 
-def _facets(case: Case, searcher: Searcher, docnums: list[int]) -> Facets:
+def _facets(case: Case, searcher: Searcher, docnums: list[int],
+            deadline: float | None = None) -> Facets:
     """Counts by kind, year and actor over ``docnums``, from the index's columns.
 
     Each segment's columns are read into lists once (:func:`_segment_columns`), so a
@@ -123,6 +142,8 @@ def _facets(case: Case, searcher: Searcher, docnums: list[int]) -> Facets:
         inside = [d - base for d in docnums if base <= d < end]
         if not inside:
             continue
+        if deadline is not None and time.monotonic() >= deadline:
+            raise _OverBudget
         kind_col, year_col, actor_col = _segment_columns(leaf)
         kinds.update(map(kind_col.__getitem__, inside))
         years.update(y for y in map(year_col.__getitem__, inside) if y)
@@ -139,6 +160,24 @@ def _facets(case: Case, searcher: Searcher, docnums: list[int]) -> Facets:
         kinds=tuple(sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0]))),
         actors=tuple(ActorCount(a, names.get(a, f"actor {a}"), n) for a, n in ranked),
         years=tuple(sorted(years.items(), reverse=True)))
+
+
+def facets_or_note(index: CaseIndex, searcher: Searcher, docnums: list[int],
+                   seconds: float | None = None) -> Facets:
+    """:func:`_facets`, or none with a one-line note when counting them fails or takes
+    longer than ``seconds`` (:data:`FACETS_SECONDS` when not given). A failure marks
+    the index out of step, so that it is rebuilt when next opened."""
+    budget = FACETS_SECONDS if seconds is None else seconds
+    try:
+        return _facets(index.case, searcher, docnums, time.monotonic() + budget)
+    except _OverBudget:
+        return Facets(skipped=f"facets skipped: counting them took over {budget:g} s")
+    except Exception as exc:  # a damaged column, say: the hits still stand
+        log.info("facets failed; the index will be rebuilt", exc_info=True)
+        index.mark_out_of_step()
+        reason = " ".join(f"{type(exc).__name__}: {exc}".split())[:160]
+        return Facets(skipped=f"facets skipped: the index is damaged ({reason}); it will "
+                              "be rebuilt when the case is next opened")
 
 
 def hits_from(case: Case, searcher: Searcher, hits: list[tuple[int, float]], hl: Highlight,
@@ -195,4 +234,4 @@ def _run(index: CaseIndex, q, text: str, limit: int, offset: int, facets: bool,
     return SearchResults(
         query=text, total=len(scores), offset=offset, limit=limit,
         hits=hits_from(index.case, searcher, window, hl, width),
-        facets=_facets(index.case, searcher, list(scores)) if facets else Facets())
+        facets=facets_or_note(index, searcher, list(scores)) if facets else Facets())

@@ -239,6 +239,10 @@ class CaseIndex:
         tmp.replace(directory / META)
         self.revision_seen = revision
 
+    def mark_out_of_step(self) -> None:
+        """Have the index rebuilt when next opened (a fault found while reading it)."""
+        self._forget_meta()
+
     def _forget_meta(self) -> None:
         """Mark the index as out of step, so the next open repairs it."""
         with contextlib.suppress(OSError):

@@ -337,6 +337,9 @@ class SearchPanel(QWidget):
         text = f"{total:,} result{'s' if total != 1 else ''}"
         if total > shown:
             text += f" (showing {shown:,}; scroll down for more)"
+        skipped = self.results.facets.skipped if self.results is not None else None
+        if skipped:  # the hits came without their counts (see core search)
+            text += f"; {skipped}"
         self.status.setText(text)
 
     def _failed(self, request_no: int, message: str) -> None:
