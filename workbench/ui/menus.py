@@ -17,10 +17,10 @@ class MenusMixin:
 
     def cycle_panes(self, step: int) -> None:
         """Move the keyboard focus to the next (or previous) pane."""
-        list_view = (self.search_panel.view if self.tabs.currentWidget() is self.search_panel
-                     else self.documents_view)
-        panes = [self.navigator, list_view, self.reader.text_view,
-                 self.side_panel.excerpts_view]
+        panes = [p for p in (self.navigator, self.current_list(), self.reader.text_view,
+                             self.side_panel.excerpts_view) if p.isVisible()]
+        if not panes:
+            return
         focused = self.focusWidget()
         here = next((n for n, p in enumerate(panes)
                      if focused is not None and (focused is p or p.isAncestorOf(focused))), -1)

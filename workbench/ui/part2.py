@@ -88,6 +88,12 @@ class Part2(QObject):
             dock.setObjectName(name)
             dock.setWidget(getattr(self, attr))
             dock.setAllowedAreas(Qt.DockWidgetArea.AllDockWidgetAreas)
+            self.docks[attr] = dock
+            add_dock = getattr(self.window, "add_dock", None)
+            if add_dock is not None:  # tabbed with the window's docks, listed under View
+                add_dock(dock, Qt.DockWidgetArea.RightDockWidgetArea if attr == "readiness"
+                         else Qt.DockWidgetArea.BottomDockWidgetArea, shown=False)
+                continue
             if attr == "readiness":
                 self.window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
             else:
@@ -97,7 +103,6 @@ class Part2(QObject):
                 else:
                     self.window.tabifyDockWidget(first, dock)
             dock.hide()
-            self.docks[attr] = dock
 
     def _menu(self, title: str) -> QMenu:
         return refs.menu_named(self.window, title)
@@ -162,6 +167,10 @@ class Part2(QObject):
         """Put the docks back where they were last time (the window saved its state, docks
         included, but restored it before these docks existed)."""
         from PySide6.QtCore import QByteArray
+        restore = getattr(self.window, "restore_layout", None)
+        if restore is not None:
+            restore()
+            return
         settings = getattr(self.window, "settings", None)
         value = settings.value("window_state") if hasattr(settings, "value") else None
         if isinstance(value, QByteArray) and not value.isEmpty():
@@ -210,7 +219,10 @@ class Part2(QObject):
         dock = self.docks[attr]
         dock.show()
         dock.raise_()
-        if not dock.isFloating() and attr != "readiness":
+        open_bottom = getattr(self.window, "open_bottom_dock", None)
+        if open_bottom is not None:
+            open_bottom(dock)  # a height that leaves the reader and the lists theirs
+        elif not dock.isFloating() and attr != "readiness":
             # A bottom dock opens at about 40 % of the window's height: the reader keeps the rest.
             want = int(self.window.height() * 0.4)
             if dock.height() < want:
