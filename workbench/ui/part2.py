@@ -130,6 +130,9 @@ class Part2(QObject):
         self.actor_from_selection_action = self._action(
             "Add &actor from selection…", self.add_actor_from_selection, "Ctrl+Shift+Y",
             "Add an actor named by the text selected in the reader")
+        text_view = getattr(getattr(self.window, "reader", None), "text_view", None)
+        if hasattr(text_view, "add_menu_action"):  # right-click on a selected name
+            text_view.add_menu_action(self.actor_from_selection_action)
         file_menu = self._menu("&File")
         close = getattr(self.window, "close_action", None)
         if close is not None and close in file_menu.actions():
