@@ -153,6 +153,15 @@ def test_window_geometry_is_remembered(qtbot, settings):
     assert second.size().toTuple() == (780, 560)
 
 
+def test_first_start_fits_a_small_screen(qtbot, settings):
+    window = build_window(settings)  # no layout saved yet
+    qtbot.addWidget(window)
+    room = window.screen().availableGeometry()
+    assert window.width() <= room.width() and window.height() <= room.height()
+    window.show()
+    assert room.contains(window.frameGeometry())
+
+
 def test_reset_layout_needs_a_case(qtbot, settings):
     window = _window(qtbot, settings)
     assert not window.reset_layout_action.isEnabled()

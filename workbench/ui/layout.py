@@ -178,8 +178,12 @@ class DockLayoutMixin:
         if dock.isFloating() or self.dockWidgetArea(dock) != Area.BottomDockWidgetArea:
             return
         taken = sum(d.height() for d in self._docked_in(Area.TopDockWidgetArea))
-        spare = self.dock_room() - taken - READER_MIN_HEIGHT - 16
-        want = max(BOTTOM_MIN_HEIGHT, min(int(self.height() * BOTTOM_SHARE), spare))
+        below_lists = self.dock_room() - taken
+        # The reader and the dock share what the lists leave, the dock at most 40 % of
+        # the window, and the reader never less than its minimum.
+        want = min(int(self.height() * BOTTOM_SHARE), below_lists // 2,
+                   below_lists - READER_MIN_HEIGHT - 16)
+        want = max(BOTTOM_MIN_HEIGHT, want)
         if abs(dock.height() - want) > 4:
             self.resizeDocks([dock], [want], Qt.Orientation.Vertical)
 
@@ -217,6 +221,8 @@ class DockLayoutMixin:
         geometry = self.settings.value("geometry")
         if isinstance(geometry, QByteArray) and not geometry.isEmpty():
             self.restoreGeometry(geometry)
+        else:
+            self._fit_screen()
         state = self.settings.value("window_state")
         if isinstance(state, QByteArray) and not state.isEmpty() \
                 and self.restoreState(state, LAYOUT_VERSION):
@@ -227,6 +233,20 @@ class DockLayoutMixin:
         if self.session is None:
             for dock in self.findChildren(QDockWidget):
                 dock.hide()
+
+    def _fit_screen(self: QMainWindow) -> None:
+        """The first start: the window's default size, made to fit a small screen (on a
+        1366x768 laptop 1280x800 ran below the bottom edge), centred."""
+        screen = self.screen()
+        if screen is None:
+            return
+        room = screen.availableGeometry()
+        # Room for the frame and title bar a window manager adds (unknown before show).
+        width = min(self.width(), room.width() - 16)
+        height = min(self.height(), room.height() - 48)
+        self.resize(width, height)
+        self.move(room.left() + (room.width() - width) // 2,
+                  room.top() + (room.height() - height) // 2)
 
     def save_layout(self: QMainWindow) -> None:
         self.settings.set_value("geometry", self.saveGeometry())

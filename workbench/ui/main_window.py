@@ -190,7 +190,20 @@ class MainWindow(WritesMixin, MenusMixin, DockLayoutMixin, QMainWindow):
     def eventFilter(self, obj, event) -> bool:
         if obj is self.documents_view.viewport() and event.type() == QEvent.Type.Resize:
             QTimer.singleShot(0, self._fit_title_column)
+        if (obj is getattr(self, "search_box", None) and event.type() == QEvent.Type.KeyPress
+                and event.key() in (Qt.Key.Key_Down, Qt.Key.Key_PageDown)):
+            self._go_to_hits()  # from the box down into its results, as in a mail client
+            return True
         return super().eventFilter(obj, event)
+
+    def _go_to_hits(self) -> None:
+        view = self.search_panel.view
+        if not view.model().rowCount():
+            return
+        self.show_list("search")
+        if not view.currentIndex().isValid():
+            view.setCurrentIndex(view.model().index(0, 0))
+        view.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _build_status_bar(self) -> None:
         self.counts_label = QLabel("")

@@ -10,7 +10,8 @@ from PySide6.QtWidgets import QLineEdit
 class MenusMixin:
     """Builds File, Edit and Help, the toolbar and its search box.
 
-    Standard shortcuts: Ctrl+N, Ctrl+O, Ctrl+W, Ctrl+Q, Ctrl+I (import), Ctrl+F (search),
+    Standard shortcuts: Ctrl+N, Ctrl+O, Ctrl+W, Ctrl+Q, Ctrl+I (import), Ctrl+F (search;
+    Down in the search box goes to the hits),
     Ctrl+Shift+F (find in document), Ctrl+E (excerpt), Ctrl+Z / Ctrl+Shift+Z, F6 and
     Shift+F6 (next and previous pane, as in mail clients).
     """
@@ -110,5 +111,6 @@ class MenusMixin:
         self.search_box.setMaximumWidth(420)
         self.search_box.textChanged.connect(self._search_typed)
         self.search_box.returnPressed.connect(self._search_typed)
+        self.search_box.installEventFilter(self)  # Down goes to the hits
         toolbar.addWidget(self.search_box)
 
