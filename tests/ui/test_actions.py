@@ -13,8 +13,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QApplication, QDockWidget, QMe
                                QWidget)
 
 from tests.ui.routes import (all_actions, bring_forward, build_window, close_popups,
-                             context_menu_widgets, describe, platform_dialogs,  # noqa: F401
-                             right_click, settle)
+                             context_menu_widgets, describe, right_click, settle)
 
 pytestmark = [pytest.mark.qt_log_level_fail("WARNING"),
               # The offscreen platform's own notice, not the window's.
@@ -48,8 +47,8 @@ def _ensure_case(qtbot, window, path) -> None:
         settle(qtbot, window)
         # A claim and a finding chosen, as a person would click them, so the board's
         # and the editor's own actions have something to act on.
-        window.part2.board.select_claim(1)
-        window.part2.findings.select_finding(1)
+        window.verification.board.select_claim(1)
+        window.verification.findings.select_finding(1)
     settle(qtbot, window)
 
 
@@ -124,8 +123,8 @@ def test_every_action_triggered_with_and_without_a_case(full_window, qtbot, samp
             close_popups(window)
     assert window.session is None
     _ensure_case(qtbot, window, sample_path)
-    for attr in window.part2.show_actions:
-        window.part2.show_panel(attr)
+    for attr in window.verification.show_actions:
+        window.verification.show_panel(attr)
     for action in all_actions(window):
         if _skip(window, action):
             continue
@@ -196,8 +195,8 @@ def test_no_context_menu_is_built_on_demand(full_window, qtbot, sample_path,
     """Every right-click menu is the widget's own actions, which the walks above find."""
     window = full_window
     _ensure_case(qtbot, window, sample_path)
-    for attr in window.part2.show_actions:
-        window.part2.show_panel(attr)
+    for attr in window.verification.show_actions:
+        window.verification.show_panel(attr)
     window.timeline.show()
     on_demand = [f"{type(w).__name__} {w.objectName()}" for w in window.findChildren(QWidget)
                  if w.contextMenuPolicy() == Qt.ContextMenuPolicy.CustomContextMenu
@@ -220,8 +219,8 @@ def test_every_context_menu_entry_from_a_right_click(full_window, qtbot, sample_
     every entry from it, with a case open (and the menus still open without trouble)."""
     window = full_window
     _ensure_case(qtbot, window, sample_path)
-    for attr in window.part2.show_actions:
-        window.part2.show_panel(attr)
+    for attr in window.verification.show_actions:
+        window.verification.show_panel(attr)
     window.reader.text_view.select_range(0, 12)  # something to excerpt and copy
     picked = 0
     for widget in context_menu_widgets(window):

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QStyle, QStyleOptionViewItem
 from tests.ui.helpers import wait_idle
 from tests.ui.screens import dark_palette
 from workbench.core import documents
-from workbench.ui.dialogs import ExcerptDialog
+from workbench.ui.reading.excerpt_dialog import ExcerptDialog
 
 
 def _shown_text(view, row: int) -> str:

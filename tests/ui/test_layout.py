@@ -8,8 +8,8 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDockWidget
 
-from tests.ui.routes import build_window, platform_dialogs, settle  # noqa: F401 (fixture)
-from workbench.ui.layout import READER_MIN_HEIGHT, READER_MIN_WIDTH
+from tests.ui.routes import build_window, settle
+from workbench.ui.shell.layout import READER_MIN_HEIGHT, READER_MIN_WIDTH
 
 Area = Qt.DockWidgetArea
 HIT_ROW = 42  # a search hit is two lines of snippet
@@ -85,19 +85,19 @@ def test_panels_are_docks_listed_in_the_view_menu(qtbot, settings, sample_path):
 def test_bottom_and_right_docks_are_tabbed_not_stacked(qtbot, settings, sample_path):
     window = _window(qtbot, settings)
     _open(qtbot, window, sample_path)
-    part2 = window.part2
+    panels = window.verification
     for attr in ("board", "findings", "actors", "responses"):
-        part2.show_panel(attr)
+        panels.show_panel(attr)
     window.timeline.show()
     settle(qtbot, window)
-    board = part2.docks["board"]
+    board = panels.docks["board"]
     tabbed = window.tabifiedDockWidgets(board)
     for other in ("findings", "actors", "responses"):
-        assert part2.docks[other] in tabbed, other
+        assert panels.docks[other] in tabbed, other
     assert window.timeline.dock in tabbed
     # Readiness shares the right-hand side with the excerpts, as a tab.
-    part2.show_panel("readiness")
-    assert part2.docks["readiness"] in window.tabifiedDockWidgets(window.side_dock)
+    panels.show_panel("readiness")
+    assert panels.docks["readiness"] in window.tabifiedDockWidgets(window.side_dock)
     assert window.reader.width() >= READER_MIN_WIDTH
     _close(window)
 
@@ -110,7 +110,7 @@ def test_layout_is_remembered_across_restarts_and_reset(qtbot, settings, sample_
     first.addDockWidget(Area.LeftDockWidgetArea, first.search_dock)
     first.side_dock.setFloating(True)
     _view_action(first, first.navigator_dock).trigger()
-    first.part2.show_panel("board")
+    first.verification.show_panel("board")
     settle(qtbot, first)
     _close(first)  # quitting saves the layout
 
@@ -120,7 +120,7 @@ def test_layout_is_remembered_across_restarts_and_reset(qtbot, settings, sample_
     assert second.dockWidgetArea(second.search_dock) == Area.LeftDockWidgetArea
     assert second.side_dock.isFloating()
     assert second.navigator_dock.isHidden()
-    assert not second.part2.docks["board"].isHidden()
+    assert not second.verification.docks["board"].isHidden()
     # Closing the case and opening it again keeps the arrangement too.
     second.close_case()
     _open(qtbot, second, sample_path)
@@ -135,7 +135,7 @@ def test_layout_is_remembered_across_restarts_and_reset(qtbot, settings, sample_
     assert second.search_dock in second.tabifiedDockWidgets(second.documents_dock)
     assert not second.side_dock.isFloating()
     assert not second.navigator_dock.isHidden()
-    assert second.part2.docks["board"].isHidden()
+    assert second.verification.docks["board"].isHidden()
     _close(second)
 
     third = _window(qtbot, settings)
@@ -177,7 +177,7 @@ def test_laptop_screens_keep_the_reader_and_the_lists_usable(qtbot, settings, sa
     qtbot.waitUntil(lambda: window.search_panel.model.rowCount() >= 3, timeout=20000)
     assert window.current_list() is window.search_panel.view
     window.open_document(1)
-    part2 = window.part2
+    panels = window.verification
 
     def check(what: str) -> None:
         settle(qtbot, window)
@@ -193,16 +193,16 @@ def test_laptop_screens_keep_the_reader_and_the_lists_usable(qtbot, settings, sa
         assert window.navigator.width() >= 150 and window.side_panel.width() >= 260, what
 
     check("no panel")
-    part2.show_panel("board")
-    board = part2.docks["board"]
+    panels.show_panel("board")
+    board = panels.docks["board"]
     assert board.height() >= 180, "the board opens at a useful height"
     check("board")
-    part2.show_panel("readiness")
+    panels.show_panel("readiness")
     check("board and readiness")
     window.timeline.show()
     check("board, readiness and timeline")
     for attr in ("findings", "actors", "responses"):
-        part2.show_panel(attr)
+        panels.show_panel(attr)
         check(attr)
     window.show_list("documents")
     settle(qtbot, window)

@@ -221,12 +221,9 @@ def scan_mentions(case: Case, names: Iterable[str]) -> list[Mention]:
 
 
 def _mentions(case: Case, actor: actors.Actor) -> list[Mention]:
-    """Pages naming the actor, from the search index (``workbench.core.search``) when
-    that package is present, else by :func:`scan_mentions`."""
-    try:
-        from workbench.core.search import mentions as indexed
-    except ImportError:
-        return scan_mentions(case, actor.names)
+    """Pages naming the actor, from the search index (``workbench.core.search``)."""
+    from workbench.core.search import mentions as indexed
+
     return [Mention(h.document_id, h.title, h.page_no, h.count, h.snippet.marked())
             for h in indexed(case, actor.id)]
 
