@@ -211,3 +211,44 @@ def test_laptop_screens_keep_the_reader_and_the_lists_usable(qtbot, settings, sa
     assert rows >= 4, f"the documents list shows {rows:.1f} rows"
     assert window.documents_view.columnWidth(0) >= window.TITLE_MIN
     _close(window)
+
+
+def test_every_hit_without_a_page_opens_somewhere_visible(qtbot, settings, sample_path):
+    """Return on a search hit that has no page (an actor, a claim, a note on evidence, a
+    verdict) shows it where a person can see it: the side panel comes forward from behind
+    the readiness tab, or the board opens at the claim."""
+    from PySide6.QtCore import Qt as _Qt
+    from PySide6.QtTest import QTest
+
+    window = _window(qtbot, settings)
+    _open(qtbot, window, sample_path)
+    hits = window.search_panel.view
+    board = window.verification.board
+    seen = set()
+    for query in ("cameras", "sheriff", "PlateStream"):
+        window.search_box.setText(query)
+        qtbot.waitUntil(lambda: hits.model().rowCount() > 0, timeout=20000)
+        qtbot.wait(300)
+        for row in range(hits.model().rowCount()):
+            hit = hits.model().hit(row)
+            if hit.doc_id is not None or (hit.kind, hit.table) in seen:
+                continue
+            seen.add((hit.kind, hit.table))
+            window.verification.show_panel("readiness")  # over the side panel
+            window.verification.docks["board"].hide()
+            window.search_box.setFocus()
+            QTest.keyClick(window.search_box, _Qt.Key.Key_Down)  # into the hits
+            hits.setCurrentIndex(hits.model().index(row, 0))
+            QTest.keyClick(hits, _Qt.Key.Key_Return)
+            settle(qtbot, window)
+            if hit.table in ("evidence", "verdicts"):
+                assert window.verification.docks["board"].isVisible(), hit.title
+                claim = int(hit.title.split("claim ")[1].split(":")[0].split()[0])
+                assert board.claim_id == claim, hit.title
+            elif hit.table == "statements":
+                assert window.verification.docks["responses"].isVisible(), hit.title
+            else:
+                assert not window.side_dock.visibleRegion().isEmpty(), hit.title
+                assert window.side_panel.record_view.toPlainText().strip(), hit.title
+    assert {("note", "evidence"), ("verdict", "verdicts"), ("actor", "actors")} <= seen
+    _close(window)

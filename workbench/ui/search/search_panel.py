@@ -382,7 +382,11 @@ class SearchPanel(QWidget):
         if hit is None:
             return
         if hit.doc_id is None:
-            kind = {"actors": "actor", "claims": "claim", "findings": "finding"}.get(hit.table)
+            # A note on evidence, a verdict or a statement recorded in no document is
+            # opened where it is edited (Return on them used to do nothing).
+            kind = {"actors": "actor", "claims": "claim", "findings": "finding",
+                    "statements": "statement", "evidence": "evidence",
+                    "verdicts": "verdict"}.get(hit.table)
             if kind:
                 self.record_opened.emit(kind, hit.id)
             return

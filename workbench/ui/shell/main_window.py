@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QDockWidget, QFileDialog, QHea
                                QWidget)
 
 from workbench import __version__
-from workbench.core import excerpts, overview
+from workbench.core import claims, excerpts, overview
 from workbench.core.changes import Changes
 from workbench.core.errors import WorkbenchError
 from workbench.ui import dialogs
@@ -409,10 +409,29 @@ class MainWindow(WritesMixin, MenusMixin, DockLayoutMixin, QMainWindow):
         self.show_list("documents")
 
     def _record_chosen(self, kind: str, record_id: int) -> None:
+        docks = getattr(self, "verification", None)
+        if kind in ("statement", "evidence", "verdict") and docks is not None:
+            if kind == "verdict":  # shown with its claim on the board
+                kind, record_id = "claim", self._claim_of_verdict(record_id)
+            if record_id is not None:
+                docks.go_to(kind, record_id)
+            return
         try:
             self.side_panel.show_record(kind, record_id)
         except WorkbenchError as exc:
             self.statusBar().showMessage(str(exc), 5000)
+            return
+        # Its details are in the side panel: bring it forward (readiness may be over it).
+        self.side_dock.show()
+        self.side_dock.raise_()
+
+    def _claim_of_verdict(self, verdict_id: int) -> int | None:
+        if self.session is None:
+            return None
+        case = self.session.reader
+        return next((c.id for c in claims.list_all(case)
+                     if any(v.id == verdict_id for v in claims.verdict_history(case, c.id))),
+                    None)
 
     def _document_chosen(self, current, _previous=None) -> None:
         doc_id = current.data(IdRole) if current.isValid() else None
