@@ -252,3 +252,37 @@ def test_every_hit_without_a_page_opens_somewhere_visible(qtbot, settings, sampl
                 assert window.side_panel.record_view.toPlainText().strip(), hit.title
     assert {("note", "evidence"), ("verdict", "verdicts"), ("actor", "actors")} <= seen
     _close(window)
+
+
+def test_the_lists_have_right_click_menus(qtbot, settings, sample_path):
+    from tests.ui.routes import right_click
+
+    window = _window(qtbot, settings)
+    _open(qtbot, window, sample_path)
+    docs = window.documents_view
+    texts = [a.text().split("\t")[0].replace("&", "") for a in right_click(docs)]
+    assert texts == ["Open", "Rename…", "Show details"]
+    window.side_panel.setCurrentIndex(0)
+    right_click(docs, choose="Show details")
+    assert window.side_panel.currentWidget() is window.side_panel.details
+    right_click(docs, choose="Rename")
+    assert docs.state() == docs.State.EditingState  # the title, edited in place
+    assert docs.currentIndex().column() == 0
+    _escape(docs)  # and left unchanged
+
+    window.search_box.setText("courtesy")
+    hits = window.search_panel.view
+    qtbot.waitUntil(lambda: hits.model().rowCount() > 0, timeout=20000)
+    row = next(r for r in range(hits.model().rowCount()) if hits.model().hit(r).doc_id)
+    hit = hits.model().hit(row)
+    pos = hits.visualRect(hits.model().index(row, 0)).center()
+    right_click(hits, pos, choose="Open at its page")
+    assert window.reader.document.id == hit.doc_id
+    assert window.reader.page_no == (hit.page or 1)
+    _close(window)
+
+
+def _escape(widget) -> None:
+    from PySide6.QtTest import QTest
+
+    QTest.keyClick(widget.focusWidget() or widget, Qt.Key.Key_Escape)

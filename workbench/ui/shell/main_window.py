@@ -21,7 +21,7 @@ from workbench import __version__
 from workbench.core import claims, excerpts, overview
 from workbench.core.changes import Changes
 from workbench.core.errors import WorkbenchError
-from workbench.ui import dialogs
+from workbench.ui import context_menus, dialogs
 from workbench.ui.shell.settings import Settings
 from workbench.ui.shell.jobs import Job
 from workbench.ui.publish import aleph_export
@@ -117,6 +117,7 @@ class MainWindow(WritesMixin, MenusMixin, DockLayoutMixin, QMainWindow):
         self.search_panel = SearchPanel(self)
         self.search_panel.hit_opened.connect(self._hit_opened)
         self.search_panel.record_opened.connect(self._record_chosen)
+        self._build_list_menus()
 
         self.reader = ReaderWidget(self)
         self.reader.excerpt_requested.connect(self._excerpt_requested)
@@ -157,6 +158,32 @@ class MainWindow(WritesMixin, MenusMixin, DockLayoutMixin, QMainWindow):
         dock.setObjectName(name)
         dock.setWidget(widget)
         return dock
+
+    def _build_list_menus(self) -> None:
+        """Right-click in the documents and search lists (the views' own actions)."""
+        docs = self.documents_view
+
+        def current_document() -> int | None:
+            index = docs.currentIndex()
+            return index.data(IdRole) if index.isValid() else None
+        open_doc = context_menus.action(
+            docs, "&Open", lambda: (lambda d: d is not None and self.open_document(d))(
+                current_document()))
+        rename = context_menus.action(
+            docs, "&Rename…\tF2", lambda: docs.edit(docs.currentIndex().siblingAtColumn(0)))
+        details = context_menus.action(docs, "Show &details", lambda: self._show_details())
+        context_menus.set_menu(docs, [open_doc, rename, details])
+        context_menus.follow_current(docs, [open_doc, rename, details])
+        hits = self.search_panel.view
+        open_hit = context_menus.action(hits, "&Open at its page",
+                                        lambda: self.search_panel._open(hits.currentIndex()))
+        context_menus.set_menu(hits, [open_hit])
+        context_menus.follow_current(hits, [open_hit])
+
+    def _show_details(self) -> None:
+        self.side_dock.show()
+        self.side_dock.raise_()
+        self.side_panel.setCurrentWidget(self.side_panel.details)
 
     def show_list(self, which: str) -> None:
         """Bring the documents or the search list to the front (shown if closed)."""
