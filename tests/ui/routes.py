@@ -5,9 +5,12 @@ the file and question dialogs of the platform answered without a person."""
 from __future__ import annotations
 
 import pytest
-from PySide6.QtGui import QAction
-from PySide6.QtWidgets import (QApplication, QDialog, QFileDialog, QInputDialog, QMenu,
-                               QMessageBox)
+from PySide6.QtCore import QPoint, Qt, QTimer
+from PySide6.QtGui import QAction, QContextMenuEvent
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import (QAbstractItemView, QAbstractScrollArea, QApplication, QDialog,
+                               QDockWidget, QFileDialog, QInputDialog, QMenu, QMessageBox,
+                               QWidget)
 
 from tests.ui.helpers import wait_idle
 
@@ -29,6 +32,7 @@ class PlatformDialogs:
         mp.setattr(QFileDialog, "getSaveFileName", staticmethod(self._save_file))
         mp.setattr(QFileDialog, "getExistingDirectory", staticmethod(self._folder))
         mp.setattr(QInputDialog, "getText", staticmethod(self._text))
+        mp.setattr(QInputDialog, "getMultiLineText", staticmethod(self._text))
         mp.setattr(QMessageBox, "question", staticmethod(self._question))
         for name in ("about", "information", "warning", "critical"):
             mp.setattr(QMessageBox, name, staticmethod(self._told))
@@ -114,3 +118,56 @@ def settle(qtbot, window) -> None:
     if window.session is not None:
         wait_idle(qtbot, window)
     qtbot.wait(20)
+
+
+def context_menu_widgets(window) -> list[QWidget]:
+    """Every widget of the window whose right-click menu is made of its actions."""
+    return [w for w in window.findChildren(QWidget)
+            if w.contextMenuPolicy() == Qt.ContextMenuPolicy.ActionsContextMenu]
+
+
+def bring_forward(widget: QWidget) -> None:
+    """Show the dock that holds ``widget`` and put it in front of its tabs."""
+    parent = widget
+    while parent is not None and not isinstance(parent, QDockWidget):
+        parent = parent.parentWidget()
+    if parent is not None:
+        parent.show()
+        parent.raise_()
+
+
+def right_click(widget: QWidget, pos: QPoint | None = None, choose: str | None = None
+                ) -> list[QAction]:
+    """Right-click ``widget`` as a person does (on its first row for a list): returns
+    the entries of the menu that opened, and with ``choose`` picks the entry whose text
+    starts with it (mnemonics aside), once the menu has closed."""
+    target = widget.viewport() if isinstance(widget, QAbstractScrollArea) else widget
+    if pos is None:
+        pos = target.rect().center()
+        if isinstance(widget, QAbstractItemView) and widget.model() is not None \
+                and widget.model().rowCount():
+            index = widget.model().index(0, getattr(widget, "modelColumn", lambda: 0)())
+            pos = widget.visualRect(index).center()
+    seen: list[QAction] = []
+    picked: list[QAction] = []
+
+    def read_menu(tries: int = 20) -> None:
+        menu = QApplication.activePopupWidget()
+        if not isinstance(menu, QMenu):
+            if tries:
+                QTimer.singleShot(10, lambda: read_menu(tries - 1))
+            return
+        seen.extend(menu.actions())
+        if choose is not None:
+            picked.extend(a for a in menu.actions()
+                          if a.text().replace("&", "").startswith(choose))
+        menu.close()
+
+    QTest.mouseClick(target, Qt.MouseButton.RightButton, pos=pos)  # the row under it
+    QTimer.singleShot(0, read_menu)
+    QApplication.sendEvent(target, QContextMenuEvent(QContextMenuEvent.Reason.Mouse, pos,
+                                                     target.mapToGlobal(pos)))
+    QApplication.processEvents()
+    if picked and picked[0].isEnabled():
+        picked[0].trigger()
+    return seen

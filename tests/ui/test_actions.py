@@ -9,9 +9,11 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QDockWidget, QMenu, QToolBar, QWidget
+from PySide6.QtWidgets import (QAbstractItemView, QApplication, QDockWidget, QMenu, QToolBar,
+                               QWidget)
 
-from tests.ui.routes import all_actions, build_window, close_popups, describe, settle
+from tests.ui.routes import (all_actions, bring_forward, build_window, close_popups,
+                             context_menu_widgets, describe, right_click, settle)
 
 pytestmark = [pytest.mark.qt_log_level_fail("WARNING"),
               # The offscreen platform's own notice, not the window's.
@@ -81,6 +83,9 @@ def _press(qtbot, window, action: QAction) -> bool:
         if not target.isVisible():
             return False
         target.setFocus(Qt.FocusReason.MouseFocusReason)
+        model = target.model() if isinstance(target, QAbstractItemView) else None
+        if model is not None and model.rowCount() and not target.currentIndex().isValid():
+            target.setCurrentIndex(model.index(0, 0))  # a person clicks a row first
     elif window.session is not None:
         # Nothing focused inside a panel that owns the same key (Delete, Ctrl+S).
         window.documents_view.setFocus()
@@ -99,7 +104,12 @@ def test_without_a_case_only_case_free_actions_are_enabled(full_window, qtbot,
         assert set(enabled) <= free, [describe(a) for a in enabled if a not in free]
     for menu_action in window.menuBar().actions():
         for action in menu_action.menu().actions():
-            if action.isSeparator() or action.menu() is not None:
+            if action.isSeparator():
+                continue
+            if action.menu() is not None:  # a submenu greys out when all it offers does
+                if not any(a.isEnabled() for a in action.menu().actions()
+                           if not a.isSeparator()) and action.menu().actions():
+                    assert not action.isEnabled(), describe(action)
                 continue
             needs_case = action not in free and action.text().replace("&", "") not in (
                 "About Workbench",)
@@ -177,3 +187,63 @@ def test_close_case_by_both_platform_keys(full_window, qtbot, sample_path, platf
         qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=2000)
         QTest.keySequence(window, key)
         qtbot.waitUntil(lambda: window.session is None)
+
+
+def _defines_context_menu_event(widget: QWidget) -> bool:
+    """A class of ours that builds its own menu on right-click (out of the walk's sight)."""
+    return any("contextMenuEvent" in vars(cls) for cls in type(widget).__mro__
+               if cls.__module__.startswith("workbench"))
+
+
+def test_no_context_menu_is_built_on_demand(full_window, qtbot, sample_path,
+                                            platform_dialogs):
+    """Every right-click menu is the widget's own actions, which the walks above find."""
+    window = full_window
+    _ensure_case(qtbot, window, sample_path)
+    for attr in window.verification.show_actions:
+        window.verification.show_panel(attr)
+    window.timeline.show()
+    on_demand = [f"{type(w).__name__} {w.objectName()}" for w in window.findChildren(QWidget)
+                 if w.contextMenuPolicy() == Qt.ContextMenuPolicy.CustomContextMenu
+                 or _defines_context_menu_event(w)]
+    assert not on_demand
+    names = {w.objectName() for w in context_menu_widgets(window)}
+    assert {"pageText", "sourcesView", "citationsList"} <= names
+    found = set(all_actions(window))
+    for widget in context_menu_widgets(window):
+        assert set(widget.actions()) <= found, widget.objectName()
+
+
+# A popup menu asks the offscreen platform for things it does not do (its notices).
+@pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints",
+                           "This plugin does not support raise",
+                           "This plugin does not support grabbing the keyboard")
+def test_every_context_menu_entry_from_a_right_click(full_window, qtbot, sample_path,
+                                                     platform_dialogs):
+    """Right-click each widget that has a menu, check the menu shows its actions, and pick
+    every entry from it, with a case open (and the menus still open without trouble)."""
+    window = full_window
+    _ensure_case(qtbot, window, sample_path)
+    for attr in window.verification.show_actions:
+        window.verification.show_panel(attr)
+    window.reader.text_view.select_range(0, 12)  # something to excerpt and copy
+    picked = 0
+    for widget in context_menu_widgets(window):
+        if widget.window() is not window:
+            continue
+        bring_forward(widget)
+        settle(qtbot, window)
+        entries = right_click(widget)
+        shown = [a for a in widget.actions() if a.isVisible()]
+        assert entries == shown, widget.objectName()
+        close_popups(window)
+        for entry in shown:
+            if entry.isSeparator() or not entry.isEnabled():
+                continue
+            _ensure_case(qtbot, window, sample_path)
+            bring_forward(widget)
+            right_click(widget, choose=entry.text().split("\t")[0].replace("&", ""))
+            settle(qtbot, window)
+            close_popups(window)
+            picked += 1
+    assert picked >= 15, "too few context-menu entries could be picked"

@@ -177,28 +177,24 @@ def test_new_claim_by_keyboard(qtbot, session, monkeypatch):
 
 
 def test_context_menus_offer_the_actions(qtbot, session):
-    from PySide6.QtWidgets import QApplication, QMenu
+    from tests.ui.routes import right_click
 
     board = _board(qtbot, session)
     board.select_claim(1)
-
-    def menu_texts(open_menu) -> list[str]:
-        open_menu()
-        menu = next(w for w in QApplication.topLevelWidgets()
-                    if isinstance(w, QMenu) and w.isVisible())
-        texts = [a.text() for a in menu.actions() if a.text()]
-        menu.close()
-        return texts
-
     column = board.columns["contradicts"]
-    pos = column.view.visualRect(column.model.index(0)).center()
-    texts = menu_texts(lambda: board._evidence_menu(column, pos))
-    assert any(t.startswith("Move to evidence for") for t in texts)
-    assert any(t.startswith("Unlink") for t in texts)
-    source = board.source_view
-    pos = source.visualRect(source.model().index(0, source.modelColumn())).center()
-    texts = menu_texts(lambda: board._source_menu(pos))
-    assert any(t.startswith("Add to claim as evidence against") for t in texts)
+    texts = [a.text() for a in right_click(column.view)]
+    assert any(t.startswith("&Move to evidence for") for t in texts)
+    assert any(t.startswith("&Unlink") for t in texts)
+    assert texts == [a.text() for a in column.view.actions()]  # the view's own actions
+    texts = [a.text() for a in right_click(board.source_view)]
+    assert any(t.startswith("&Add to claim as evidence against") for t in texts)
+    # Picking an entry does what it says: the first source becomes evidence for the claim.
+    first = board.source_view.model().index(0, 0)
+    ref = board.citables.citable(board.citables_filter.mapToSource(first).row()).ref
+    right_click(board.source_view, choose="Add to claim as evidence for")
+    settle(qtbot, session)
+    qtbot.waitUntil(lambda: any(link.target == ref and link.relation == "supports"
+                                for link in claims.evidence(session.reader, 1)))
 
 
 def test_the_claim_says_where_it_came_from(qtbot, session):
@@ -217,7 +213,7 @@ def test_delete_a_claim_and_undo_it(qtbot, session):
     claim = claims.list_all(session.reader)[0]
     links = claims.evidence(session.reader, claim.id)
     board.select_claim(claim.id)
-    assert any(a.text() == "Delete claim" for a in board.claims_view.actions())
+    assert any(a.text() == "&Delete claim" for a in board.claims_view.actions())
     run(qtbot, session, board.delete_claim(board.claim_id))
     settle(qtbot, session)
     assert claim.id not in [c.id for c in claims.list_all(session.reader)]

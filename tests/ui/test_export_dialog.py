@@ -69,9 +69,16 @@ def test_a_draft_is_always_exported_and_marked(qtbot, session, tmp_path):
     qtbot.addWidget(dialog)
     assert dialog.draft_radio.isChecked()
     dialog.path_edit.setText(str(tmp_path / "draft.pdf"))
+    dialog.show()
+    dialog.move(40, 300)  # low on the screen, as Qt centres the small dialog
     result = run(qtbot, session, dialog.start(), timeout=60000)
     assert "DRAFT" in _text(result.path)
     assert "Draft report written" in dialog.status_label.text()
+    # Grown to show its preview, the dialog (its buttons too) stays on the screen.
+    room, frame = dialog.screen().availableGeometry(), dialog.frameGeometry()
+    assert room.top() <= frame.top() and frame.bottom() <= room.bottom(), (room, frame)
+    assert frame.left() >= room.left()  # (the offscreen screen is only 800 wide)
+    assert dialog.preview_area.isVisible()
 
 
 def test_markdown_and_claimreview_formats(qtbot, session, tmp_path):

@@ -104,8 +104,8 @@ def test_the_journey_by_menus_and_keys(qtbot, settings, sample_path, tmp_path,
     view.setCurrentIndex(window.documents_proxy.mapFromSource(
         window.documents_model.index(row, 0)))
     assert window.reader.document.id == letter
-    window.reader.text_view.setFocus()
-    _keys(qtbot, window, "Ctrl+PgDown", window.reader.text_view)
+    # The keys turn the page with the list still focused, and from the page text.
+    _keys(qtbot, window, "Ctrl+PgDown", view)
     assert window.reader.page_no == 2
     _keys(qtbot, window, "Ctrl+PgUp", window.reader.text_view)
     assert window.reader.page_no == 1
@@ -118,12 +118,16 @@ def test_the_journey_by_menus_and_keys(qtbot, settings, sample_path, tmp_path,
         QTest.keyClick(text_view, Qt.Key.Key_Right, Qt.KeyboardModifier.ShiftModifier)
     _keys(qtbot, window, "Ctrl+E")
     excerpt_dialog = _dialog(QDialog, "excerptDialog")
-    QTest.keyClick(excerpt_dialog, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
-    if excerpt_dialog.isVisible():
-        excerpt_dialog.accept()
+    # Typed into the note (where the dialog puts the caret), Ctrl+Return adds it.
+    note = excerpt_dialog.focusWidget() or excerpt_dialog.note_edit
+    assert note is excerpt_dialog.note_edit
+    QTest.keyClicks(note, "Agency A confirms")
+    QTest.keyClick(note, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert not excerpt_dialog.isVisible()
     _settle(qtbot, window)
     new_excerpt = next(e for e in excerpts.list_all(case, document_id=letter))
-    assert new_excerpt.quote == "We share our plate scans with OFBA"
+    assert (new_excerpt.quote, new_excerpt.note) == ("We share our plate scans with OFBA",
+                                                     "Agency A confirms")
 
     # Ctrl+F, type, open a hit with Enter.
     _keys(qtbot, window, "Ctrl+F")
@@ -132,8 +136,8 @@ def test_the_journey_by_menus_and_keys(qtbot, settings, sample_path, tmp_path,
     QTest.keyClick(window.search_box, Qt.Key.Key_Return)
     hits = window.search_panel.view
     qtbot.waitUntil(lambda: hits.model().rowCount() > 0, timeout=10000)
-    hits.setFocus()
-    hits.setCurrentIndex(hits.model().index(0, 0))
+    QTest.keyClick(window.search_box, Qt.Key.Key_Down)  # from the box into its hits
+    assert hits.hasFocus() and hits.currentIndex().row() == 0
     QTest.keyClick(hits, Qt.Key.Key_Return)
     assert window.reader.document is not None
     assert window.reader.text_view.layer_ranges("terms")

@@ -28,7 +28,7 @@ def test_search_and_open_a_hit_at_its_page(window, case_path, tmp_path, qtbot):
     wait_idle(qtbot, window)
     _search(window, qtbot, "tailgate")
     panel = window.search_panel
-    assert window.tabs.currentWidget() is panel
+    assert window.current_list() is panel.view
     assert panel.model.rowCount() == 1
     hit = panel.model.hit(0)
     assert (hit.kind, hit.page) == ("page", 4)

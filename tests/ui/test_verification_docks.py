@@ -257,9 +257,10 @@ def test_dock_layout_is_remembered(qtbot, settings, sample_path):
     qtbot.addWidget(first)
     p = install_verification_docks(first)
     first.show()
-    p.docks["findings"].show()
-    first._save_layout()
-    first.close()
+    assert first.open_case(sample_path)
+    wait_idle(qtbot, first)
+    p.show_panel("findings")
+    first.close()  # as a person quits: the layout is saved then
     second = MainWindow(settings)
     qtbot.addWidget(second)
     p2 = install_verification_docks(second)

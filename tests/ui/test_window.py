@@ -28,7 +28,7 @@ def test_open_sample_case(sample_window):
     assert w.documents_model.rowCount() == len(documents.ids(case))
     counts = overview.counts(case)
     assert f"{counts['documents']} documents" in w.counts_label.text()
-    assert w.stack.currentWidget() is w.main_splitter
+    assert w.stack.currentWidget() is w.reader
     # Choosing a row shows the document in the reader and its details beside it.
     w.documents_view.selectRow(1)
     doc_id = w.documents_proxy.index(1, 0).data(IdRole)
@@ -126,19 +126,6 @@ def test_close_case_shows_welcome(sample_window):
     assert sample_window.session is None
     assert sample_window.stack.currentWidget() is sample_window.welcome
     assert not sample_window.import_action.isEnabled()
-
-
-def test_layout_is_remembered(qtbot, settings):
-    first = MainWindow(settings)
-    qtbot.addWidget(first)
-    first.show()
-    first.main_splitter.setSizes([300, 700, 280])
-    sizes = first.main_splitter.sizes()
-    first.close()
-    second = MainWindow(settings)
-    qtbot.addWidget(second)
-    second.show()
-    assert second.main_splitter.sizes() == sizes
 
 
 def test_launcher_arguments():

@@ -22,10 +22,10 @@ def confirm_publishable(parent: QWidget | None, kind: str, name: str) -> bool:
     """Ask before a document or actor stops being confidential (one stray click on a check
     box must not make a source publishable). True when the user confirms."""
     if kind == "document":
-        what = ("its title, file name and text may then be quoted and named in a report "
+        what = ("its title, file name and text may be quoted and named in a report "
                 "or a hand-off, and the gate no longer flags them")
     else:
-        what = ("its name, aliases, email addresses and phone numbers may then appear in a "
+        what = ("its name, aliases, email addresses and phone numbers may appear in a "
                 "report or a hand-off, and the gate no longer flags them")
     answer = QMessageBox.question(
         parent, "Make publishable?",

@@ -163,8 +163,11 @@ def install(window) -> QAction:
     if close is not None and close in file_menu.actions():
         file_menu.insertMenu(close, menu)
     menu.addAction(action)
-    window.case_opened.connect(lambda _path: action.setEnabled(True))
-    window.case_closed.connect(lambda: action.setEnabled(False))
+    # The submenu greys out with its entry: without a case it offers nothing.
+    for item in (action, menu.menuAction()):
+        item.setEnabled(False)
+        window.case_opened.connect(lambda _path, a=item: a.setEnabled(True))
+        window.case_closed.connect(lambda a=item: a.setEnabled(False))
     window.aleph_export_action = action
     window.aleph_export_dialog = None
     return action

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QDate, Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QImage, QPixmap
+from PySide6.QtGui import QDesktopServices, QGuiApplication, QImage, QPixmap
 from PySide6.QtWidgets import (QButtonGroup, QComboBox, QDateEdit, QDialog,
                                QDialogButtonBox, QFileDialog, QFormLayout, QFrame,
                                QHBoxLayout, QLabel, QLineEdit, QListWidget,
@@ -243,7 +243,7 @@ class ExportDialog(QDialog):
         self.preview_area.setObjectName("exportPreview")
         self.preview_area.setWidget(preview_host)
         self.preview_area.setWidgetResizable(True)
-        self.preview_area.setMinimumHeight(340)
+        self.preview_area.setMinimumHeight(260)  # scrolls on a small screen
         self.preview_area.setFrameShape(QFrame.Shape.StyledPanel)
         self.preview_area.hide()
         self.text_preview = QPlainTextEdit(self)
@@ -456,6 +456,21 @@ class ExportDialog(QDialog):
             self.text_preview.setPlainText(result.text_preview)
             self.text_preview.show()
             self.resize(self.width(), max(self.height(), 600))
+        self._keep_on_screen()
+
+    def _keep_on_screen(self) -> None:
+        """Grown to show the preview, the dialog stays on the screen (on a 768-pixel
+        laptop screen its buttons had gone below the edge)."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is None:
+            return
+        room = screen.availableGeometry()
+        extra = self.frameGeometry().height() - self.height()  # the title bar, if any
+        self.resize(min(self.width(), room.width()),
+                    min(self.height(), room.height() - extra))
+        frame = self.frameGeometry()
+        self.move(max(room.left(), min(frame.left(), room.right() + 1 - frame.width())),
+                  max(room.top(), min(frame.top(), room.bottom() + 1 - frame.height())))
 
     def open_file(self) -> None:
         if self.result is not None and self.result.path is not None:

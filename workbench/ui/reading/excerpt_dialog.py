@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout,
                                QLabel, QPlainTextEdit, QVBoxLayout, QWidget)
 
@@ -31,9 +33,18 @@ class ExcerptDialog(QDialog):
         form.addRow("Actor:", self.actor_combo)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                    | QDialogButtonBox.StandardButton.Cancel, self)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Add excerpt")
+        add = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        add.setText("&Add excerpt")
+        add.setToolTip("Add the excerpt (Ctrl+Return, also while writing the note)")
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
+        # Return writes a new line in the note; Ctrl+Return adds the excerpt from anywhere
+        # in the dialog, as it sets a verdict on the board.
+        accept = QAction("Add excerpt", self)
+        accept.setShortcuts([QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")])
+        accept.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        accept.triggered.connect(lambda _checked=False: self.accept())
+        self.addAction(accept)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(buttons)

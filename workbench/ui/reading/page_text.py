@@ -15,6 +15,8 @@ from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QAction, QColor, QKeySequence, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit
 
+from workbench.ui import context_menus
+
 EXCERPT_COLOUR = QColor("#fde68a")   # soft yellow: excerpts already made
 FOCUS_COLOUR = QColor("#f59e0b")     # amber: the excerpt or hit being looked at
 FIND_COLOUR = QColor("#fdba74")      # orange: find in document
@@ -40,6 +42,15 @@ class PageTextView(QPlainTextEdit):
         # shortcut ambiguous); the menu entry only shows it.
         self.excerpt_action = QAction("Excerpt…\tCtrl+E", self)
         self.excerpt_action.triggered.connect(self.excerpt_requested)
+        # Copy and Select all keep the text edit's own keys; the entries only show them.
+        self.copy_action = context_menus.action(self, "&Copy\tCtrl+C", self.copy)
+        self.select_all_action = context_menus.action(self, "Select &all\tCtrl+A",
+                                                      self.selectAll)
+        for act in (self.excerpt_action, self.copy_action):
+            act.setEnabled(False)
+            self.copyAvailable.connect(act.setEnabled)  # something is selected
+        context_menus.set_menu(self, [self.excerpt_action, None, self.copy_action,
+                                      self.select_all_action])
         self._layers: dict[str, list[QTextEdit.ExtraSelection]] = {}
 
     #: The reader's keys, which a text edit would otherwise take for itself (Ctrl+PgDown
@@ -130,13 +141,11 @@ class PageTextView(QPlainTextEdit):
         return [(self.from_qt(s.cursor.selectionStart()), self.from_qt(s.cursor.selectionEnd()))
                 for s in self._layers.get(name, [])]
 
-    def contextMenuEvent(self, event) -> None:
-        menu = self.createStandardContextMenu()
-        self.excerpt_action.setEnabled(self.selection_range() is not None)
-        menu.insertAction(menu.actions()[0] if menu.actions() else None, self.excerpt_action)
-        menu.insertSeparator(menu.actions()[1] if len(menu.actions()) > 1 else None)
-        menu.exec(event.globalPos())
-        self.excerpt_action.setEnabled(True)
+    def add_menu_action(self, action: QAction) -> None:
+        """Add an entry of someone else's (the window's "Add actor from selection…") to
+        the context menu, after the excerpt entry."""
+        separator = next((a for a in self.actions() if a.isSeparator()), None)
+        self.insertAction(separator, action)
 
 
 def occurrences(text: str, needle: str) -> list[tuple[int, int]]:

@@ -159,7 +159,9 @@ class ReaderWidget(QWidget):
                            ("F8", self.toggle_text)):
             action = QAction(self)
             action.setShortcut(QKeySequence(keys))
-            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            # Window-wide: a person picks a document in the list and turns its pages
+            # without clicking into the page first (only while the reader is shown).
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
             action.triggered.connect(lambda _checked=False, s=slot: s())
             self.addAction(action)
         self.show_nothing()

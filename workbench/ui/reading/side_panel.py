@@ -6,7 +6,8 @@ import html
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QFormLayout, QHeaderView,
-                               QLabel, QLineEdit, QPushButton, QStackedWidget, QTableView,
+                               QLabel, QLineEdit, QPushButton, QStackedWidget,
+                               QStyledItemDelegate, QStyleOptionViewItem, QTableView,
                                QTabWidget, QTextBrowser, QVBoxLayout, QWidget)
 
 from workbench.core import actors, claims, documents, excerpts, findings, statements, tags
@@ -89,6 +90,30 @@ class DocumentDetails(QWidget):
             self.edit_requested.emit(self.document_id, changed)
 
 
+def excerpt_text(quote: str, title: str, page_no: int, note: str | None) -> str:
+    """What an excerpt's cell shows: the whole quotation, then where it is from (lines
+    split by U+2028, which item views break on; a plain newline they draw as a space)."""
+    where = f"— {title}, p. {page_no}" if title else f"— p. {page_no}"
+    return "\u2028".join([f"“{quote}”", where] + ([f"Note: {note}"] if note else []))
+
+
+class ExcerptDelegate(QStyledItemDelegate):
+    """The quotation in full, wrapped to the panel's width, with its document and page
+    under it (a narrow side panel has no room for columns that cut the quote to "…").
+    Colours come from the palette, so it reads in light and dark alike."""
+
+    def initStyleOption(self, option: QStyleOptionViewItem, index) -> None:
+        super().initStyleOption(option, index)
+        model = index.model()
+        ex = model.excerpt(index.row()) if hasattr(model, "excerpt") else None
+        if ex is None:
+            return
+        title = model.index(index.row(), 1).data() or ""
+        option.text = excerpt_text(ex.quote, title, ex.page_no, ex.note)
+        option.features |= QStyleOptionViewItem.ViewItemFeature.WrapText
+        option.textElideMode = Qt.TextElideMode.ElideNone
+
+
 class SidePanel(QTabWidget):
     excerpt_chosen = Signal(object)  # an Excerpt
     edit_requested = Signal(int, dict)
@@ -106,13 +131,17 @@ class SidePanel(QTabWidget):
         self.excerpts_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.excerpts_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.excerpts_view.setWordWrap(True)
+        self.excerpts_view.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.excerpts_view.setItemDelegateForColumn(0, ExcerptDelegate(self.excerpts_view))
+        self.excerpts_view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.excerpts_view.verticalHeader().hide()
+        # Each row as tall as its whole quotation wrapped to the panel's width.
+        self.excerpts_view.verticalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents)
+        self.excerpts_view.setAlternatingRowColors(True)
         header = self.excerpts_view.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
-        header.resizeSection(1, 110)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
-        for col in (3, 4):
+        for col in (1, 2, 3, 4):  # document and page are shown under the quote
             self.excerpts_view.setColumnHidden(col, True)
         self.excerpts_view.activated.connect(self._chosen)
         self.excerpts_view.clicked.connect(self._chosen)

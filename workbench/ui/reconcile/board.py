@@ -16,14 +16,14 @@ from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFrame, QHBoxLayout,
                                QHeaderView, QInputDialog, QLabel, QLineEdit, QListView,
-                               QMenu, QPlainTextEdit, QPushButton, QSplitter, QTableView,
+                               QPlainTextEdit, QPushButton, QSplitter, QTableView,
                                QVBoxLayout, QWidget)
 
 from workbench.core import claims, deletion, documents, excerpts, reconcile
 from workbench.core.casefile import Case
 from workbench.core.changes import Changes
 from workbench.core.schema import VERDICT_STATUSES
-from workbench.ui import background, dragdrop, style, writing
+from workbench.ui import background, context_menus, dragdrop, style, writing
 from workbench.ui.reconcile.board_models import CHANGE_TABLES, ClaimsModel, EvidenceModel
 from workbench.ui.reconcile.citables import CitablesFilter, CitablesModel
 
@@ -121,13 +121,15 @@ class BoardPanel(QWidget):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
         self.claims_view.selectionModel().currentRowChanged.connect(self._claim_changed)
         self.claims_model.modelReset.connect(self._reselect)
-        delete = QAction("Delete claim", self.claims_view)
-        delete.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
-        delete.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
-        delete.setToolTip("Delete the claim with its evidence links and verdicts "
-                          "(Ctrl+Z brings it back)")
-        delete.triggered.connect(lambda: self.delete_claim(self.claim_id))
-        self.claims_view.addAction(delete)
+        delete = context_menus.action(
+            self.claims_view, "&Delete claim", lambda: self.delete_claim(self.claim_id),
+            QKeySequence.StandardKey.Delete,
+            tip="Delete the claim with its evidence links and verdicts (Ctrl+Z brings it back)")
+        new_claim = context_menus.action(self.claims_view, "&New claim…",
+                                         lambda: self.new_claim(),
+                                         tip="Add a proposition to verify")
+        context_menus.set_menu(self.claims_view, [new_claim, None, delete])
+        context_menus.follow_current(self.claims_view, [delete])
         self.new_claim_button = QPushButton("&New claim…", self)
         self.new_claim_button.setToolTip("Add a proposition to verify")
         self.new_claim_button.clicked.connect(lambda: self.new_claim())
@@ -174,10 +176,7 @@ class BoardPanel(QWidget):
             column.model.dropped.connect(self.link_evidence)
             column.view.activated.connect(lambda i, c=column: self._open(c, i))
             column.view.doubleClicked.connect(lambda i, c=column: self._open(c, i))
-            column.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-            column.view.customContextMenuRequested.connect(
-                lambda pos, c=column: self._evidence_menu(c, pos))
-            self._evidence_shortcuts(column)
+            self._evidence_actions(column)
         sides = QSplitter(Qt.Orientation.Horizontal, self)
         sides.addWidget(self.columns["supports"])
         sides.addWidget(self.columns["contradicts"])
@@ -256,15 +255,17 @@ class BoardPanel(QWidget):
         self.source_view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.source_view.setToolTip("Drag onto “Evidence for”, “Evidence against” or "
                                     "“Context”; or Ctrl+1 / Ctrl+2 / Ctrl+3")
-        self.source_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.source_view.customContextMenuRequested.connect(self._source_menu)
         self.source_view.activated.connect(self._open_citable)
-        for n, relation in enumerate(("supports", "contradicts", "context"), start=1):
-            action = QAction(f"Add as {RELATION_TITLES[relation].lower()}", self.source_view)
-            action.setShortcut(QKeySequence(f"Ctrl+{n}"))
-            action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
-            action.triggered.connect(lambda _=False, r=relation: self.link_selected_sources(r))
-            self.source_view.addAction(action)
+        adds = [context_menus.action(
+            self.source_view, f"&Add to claim as {RELATION_TITLES[relation].lower()}",
+            lambda r=relation: self.link_selected_sources(r), f"Ctrl+{n}")
+            for n, relation in enumerate(("supports", "contradicts", "context"), start=1)]
+        open_source = context_menus.action(
+            self.source_view, "&Open source",
+            lambda: self._open_citable(self.source_view.currentIndex()),
+            tip="Open the excerpt or statement at its page")
+        context_menus.set_menu(self.source_view, [*adds, None, open_source])
+        context_menus.follow_current(self.source_view, [*adds, open_source])
         right = QWidget(self)
         rlay = QVBoxLayout(right)
         rlay.setContentsMargins(0, 0, 0, 0)
@@ -290,24 +291,28 @@ class BoardPanel(QWidget):
             self.setTabOrder(a, b)
         self._set_claim_enabled(False)
 
-    def _evidence_shortcuts(self, column: EvidenceColumn) -> None:
-        unlink = QAction("Unlink", column.view)
-        unlink.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
-        unlink.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
-        unlink.triggered.connect(lambda: self._unlink_current(column))
-        column.view.addAction(unlink)
-        note = QAction("Edit note", column.view)
-        note.setShortcut(QKeySequence("F2"))
-        note.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
-        note.triggered.connect(lambda: (lambda it: it and self._edit_note(it))(
-            column.model.item(column.view.currentIndex().row())))
-        column.view.addAction(note)
-        for n, relation in enumerate(("supports", "contradicts", "context"), start=1):
-            move = QAction(f"Move to {RELATION_TITLES[relation].lower()}", column.view)
-            move.setShortcut(QKeySequence(f"Ctrl+{n}"))
-            move.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
-            move.triggered.connect(lambda _=False, c=column, r=relation: self._move_current(c, r))
-            column.view.addAction(move)
+    def _evidence_actions(self, column: EvidenceColumn) -> None:
+        """The column's keys and its context menu: the same actions, on the current row."""
+        view = column.view
+
+        def note() -> None:
+            it = column.model.item(view.currentIndex().row())
+            if it is not None:
+                self._edit_note(it)
+        open_source = context_menus.action(
+            view, "&Open source", lambda: self._open(column, view.currentIndex()),
+            tip="Open the excerpt or statement at its page")
+        moves = [context_menus.action(
+            view, f"&Move to {RELATION_TITLES[relation].lower()}",
+            lambda r=relation: self._move_current(column, r), f"Ctrl+{n}")
+            for n, relation in enumerate(("supports", "contradicts", "context"), start=1)
+            if relation != column.relation]
+        edit = context_menus.action(view, "Edit &note…", note, "F2")
+        unlink = context_menus.action(view, "&Unlink from claim", lambda: self._unlink_current(
+            column), QKeySequence.StandardKey.Delete)
+        entries = context_menus.set_menu(view, [open_source, None, *moves, edit, None,
+                                                unlink])
+        context_menus.follow_current(view, [a for a in entries if not a.isSeparator()])
 
     # -- session ------------------------------------------------------------------------
     def set_session(self, session) -> None:
@@ -562,41 +567,6 @@ class BoardPanel(QWidget):
         if ok and self.session is not None:
             writing.write(self.session, "Edit evidence", lambda case: claims.update_evidence(
                 case, it.link_id, note=text.strip()), reporter=self.reporter)
-
-    def _evidence_menu(self, column: EvidenceColumn, pos) -> None:
-        it = column.model.item(column.view.indexAt(pos).row())
-        if it is None:
-            return
-        menu = QMenu(self)
-        where = f" at page {it.page_no}" if it.page_no else ""
-        menu.addAction(f"Open source{where}", lambda: self.source_requested.emit(
-            it.kind, it.target_id))
-        menu.addSeparator()
-        for n, relation in enumerate(("supports", "contradicts", "context"), start=1):
-            if relation != column.relation:
-                menu.addAction(f"Move to {RELATION_TITLES[relation].lower()}\tCtrl+{n}",
-                               lambda r=relation: self.link_evidence(
-                                   r, [(it.kind, it.target_id)]))
-        menu.addAction("Edit note…\tF2", lambda: self._edit_note(it))
-        menu.addSeparator()
-        menu.addAction("Unlink from claim\tDel", lambda: self.unlink(it.link_id))
-        menu.popup(column.view.viewport().mapToGlobal(pos))
-
-    def _source_menu(self, pos) -> None:
-        index = self.source_view.indexAt(pos)
-        c = self.citables.citable(self.citables_filter.mapToSource(index).row()) \
-            if index.isValid() else None
-        if c is None:
-            return
-        menu = QMenu(self)
-        for n, relation in enumerate(("supports", "contradicts", "context"), start=1):
-            action = menu.addAction(
-                f"Add to claim as {RELATION_TITLES[relation].lower()}\tCtrl+{n}",
-                lambda r=relation: self.link_evidence(r, [c.ref]))
-            action.setEnabled(self.claim_id is not None)
-        menu.addSeparator()
-        menu.addAction("Open source", lambda: self.source_requested.emit(c.kind, c.id))
-        menu.popup(self.source_view.viewport().mapToGlobal(pos))
 
     def sizeHint(self) -> QSize:
         return QSize(1200, 640)

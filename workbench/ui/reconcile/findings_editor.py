@@ -14,14 +14,14 @@ from PySide6.QtGui import (QAction, QFont, QKeySequence, QPalette, QSyntaxHighli
                            QTextCharFormat)
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QDialogButtonBox,
                                QFormLayout, QHBoxLayout, QHeaderView, QInputDialog, QLabel,
-                               QLineEdit, QListView, QMenu, QPushButton, QSplitter,
+                               QLineEdit, QListView, QPushButton, QSplitter,
                                QTableView, QTextEdit, QToolTip, QVBoxLayout, QWidget)
 
 from workbench.core import deletion, findings
 from workbench.core.casefile import Case
 from workbench.core.changes import Changes
 from workbench.core.schema import FINDING_STATUSES
-from workbench.ui import background, dragdrop, writing
+from workbench.ui import background, context_menus, dragdrop, writing
 from workbench.ui.reconcile.citables import Citable, CitablesFilter, CitablesModel, read_citables
 from workbench.ui.reconcile.findings_models import (MARK, CitationsModel, FindingsModel, _py_to_qt,
                                           _qt_to_py, insert_mark, mark_at, mark_place,
@@ -250,13 +250,16 @@ class FindingsEditor(QWidget):
         self.citations_view.setAlternatingRowColors(True)
         self.citations_view.activated.connect(self._open_citation)
         self.citations_view.doubleClicked.connect(self._open_citation)
-        self.citations_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.citations_view.customContextMenuRequested.connect(self._citation_menu)
-        remove = QAction("Remove citation", self.citations_view)
-        remove.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
-        remove.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
-        remove.triggered.connect(lambda: self._remove_current_citation())
-        self.citations_view.addAction(remove)
+        # The key and the context menu: the same actions, on the current citation.
+        open_source = context_menus.action(
+            self.citations_view, "&Open source",
+            lambda: self._open_citation(self.citations_view.currentIndex()),
+            tip="Open the cited excerpt or statement at its page")
+        remove = context_menus.action(
+            self.citations_view, "&Remove citation and its mark",
+            lambda: self._remove_current_citation(), QKeySequence.StandardKey.Delete)
+        context_menus.set_menu(self.citations_view, [open_source, None, remove])
+        context_menus.follow_current(self.citations_view, [open_source, remove])
         self.unmarked_label = QLabel("", self)
         self.unmarked_label.setWordWrap(True)
         # What the mark at the caret cites, typed or inserted: "[2] “…” — source".
@@ -563,12 +566,3 @@ class FindingsEditor(QWidget):
         c, _what = self.citations_model.citation(self.citations_view.currentIndex().row())
         if c is not None:
             self.remove_citation(c)
-
-    def _citation_menu(self, pos) -> None:
-        c, _what = self.citations_model.citation(self.citations_view.indexAt(pos).row())
-        if c is None:
-            return
-        menu = QMenu(self)
-        menu.addAction("Open source", lambda: self.source_requested.emit(c.kind, c.target_id))
-        menu.addAction("Remove citation and its mark\tDel", lambda: self.remove_citation(c))
-        menu.popup(self.citations_view.viewport().mapToGlobal(pos))

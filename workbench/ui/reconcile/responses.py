@@ -12,10 +12,10 @@ import datetime as _dt
 
 from PySide6.QtCore import (QModelIndex, QPersistentModelIndex, Qt,
                             QRegularExpression, Signal)
-from PySide6.QtGui import QAction, QKeySequence, QRegularExpressionValidator
+from PySide6.QtGui import QKeySequence, QRegularExpressionValidator
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog,
                                QDialogButtonBox, QFormLayout, QHBoxLayout, QHeaderView,
-                               QInputDialog, QLabel, QLineEdit, QMenu, QMessageBox, QPlainTextEdit,
+                               QInputDialog, QLabel, QLineEdit, QMessageBox, QPlainTextEdit,
                                QPushButton,
                                QTableView, QVBoxLayout, QWidget)
 
@@ -23,7 +23,7 @@ from workbench.core import actors, deletion, documents, excerpts, statements
 from workbench.core.casefile import Case
 from workbench.core.changes import Changes
 from workbench.core.schema import CHANNELS, STANCES
-from workbench.ui import background, dragdrop, style, writing
+from workbench.ui import background, context_menus, dragdrop, style, writing
 from workbench.ui.table_model import ListTableModel
 
 IdRole = Qt.ItemDataRole.UserRole + 1
@@ -396,18 +396,21 @@ class ResponsesPanel(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.view.doubleClicked.connect(self._activated)
         self.view.activated.connect(self._activated)
-        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.view.customContextMenuRequested.connect(self._menu)
-        edit = QAction("Edit statement", self.view)
-        edit.setShortcut(QKeySequence("F2"))
-        edit.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
-        edit.triggered.connect(lambda: self.edit_current())
-        self.view.addAction(edit)
-        delete = QAction("Delete statement", self.view)
-        delete.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
-        delete.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
-        delete.triggered.connect(lambda: self.delete_current())
-        self.view.addAction(delete)
+        # The keys and the context menu: the same actions, on the current row.
+        where = context_menus.action(self.view, "&Open where it is recorded",
+                                     lambda: self._activated(self.view.currentIndex()))
+        edit = context_menus.action(self.view, "&Edit statement…", lambda: self.edit_current(),
+                                    "F2")
+        delete = context_menus.action(self.view, "&Delete statement…",
+                                      lambda: self.delete_current(),
+                                      QKeySequence.StandardKey.Delete)
+        record = context_menus.action(self.view, "&Record statement…", lambda: self.record())
+        context_menus.set_menu(self.view, [where, edit, delete, None, record])
+        context_menus.follow_current(self.view, [edit, delete])
+        context_menus.follow_current(self.view, [where], lambda: (
+            lambda st: st is not None and (st.document_id is not None
+                                           or st.excerpt_id is not None))(
+            self.current_statement()))
 
         top = QHBoxLayout()
         label = QLabel("Responses of:", self)
@@ -539,20 +542,6 @@ class ResponsesPanel(QWidget):
         st = self.model.statement(index.row())
         if st is not None:
             self.source_requested.emit("statement", st.id)
-
-    def _menu(self, pos) -> None:
-        index = self.view.indexAt(pos)
-        st = self.model.statement(index.row()) if index.isValid() else None
-        menu = QMenu(self)
-        if st is not None:
-            menu.addAction("Open where it is recorded",
-                           lambda: self.source_requested.emit("statement", st.id)
-                           ).setEnabled(st.document_id is not None
-                                        or st.excerpt_id is not None)
-            menu.addAction("Edit…", self.edit_current)
-            menu.addSeparator()
-        menu.addAction("Record statement…", self.record)
-        menu.popup(self.view.viewport().mapToGlobal(pos))
 
 
 def _changed(st: statements.Statement, values: dict) -> dict:

@@ -450,8 +450,12 @@ class TimelineHook(QObject):
         self.dock = QDockWidget("Timeline", window)
         self.dock.setObjectName("timelineDock")
         self.dock.setWidget(self.panel)
-        window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.dock)
-        self.dock.hide()
+        add_dock = getattr(window, "add_dock", None)
+        if add_dock is not None:  # tabbed with the other bottom docks, listed under View
+            add_dock(self.dock, Qt.DockWidgetArea.BottomDockWidgetArea, shown=False)
+        else:
+            window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.dock)
+            self.dock.hide()
         self.show_action = self._action("&Timeline", lambda: self.show(), "Ctrl+Shift+L",
                                         "Show the chronology of the case")
         self.from_excerpt_action = self._action(
@@ -507,7 +511,10 @@ class TimelineHook(QObject):
         self.dock.show()
         self.dock.raise_()
         want = int(self.window.height() * 0.45)
-        if not self.dock.isFloating() and self.dock.height() < want:
+        open_bottom = getattr(self.window, "open_bottom_dock", None)
+        if open_bottom is not None:
+            open_bottom(self.dock)  # a height that leaves the reader and the lists theirs
+        elif not self.dock.isFloating() and self.dock.height() < want:
             self.window.resizeDocks([self.dock], [want], Qt.Orientation.Vertical)
         self.panel.view.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.panel.reload()  # while hidden it heard changes; read once more when shown

@@ -239,7 +239,11 @@ class SearchPanel(QWidget):
         self.view.clicked.connect(self._open)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 4, 0, 0)
-        layout.addWidget(self.status)
+        # The count and the facets share one row: on a small screen the rows of hits
+        # need the height more.
+        facets.insertWidget(0, self.status, 1)
+        facets.insertSpacing(1, 8)
+        facets.takeAt(facets.count() - 1)  # the stretch: the status takes the room
         layout.addLayout(facets)
         layout.addWidget(self.view, 1)
         self._reset_facets()
@@ -381,7 +385,11 @@ class SearchPanel(QWidget):
         if hit is None:
             return
         if hit.doc_id is None:
-            kind = {"actors": "actor", "claims": "claim", "findings": "finding"}.get(hit.table)
+            # A note on evidence, a verdict or a statement recorded in no document is
+            # opened where it is edited (Return on them used to do nothing).
+            kind = {"actors": "actor", "claims": "claim", "findings": "finding",
+                    "statements": "statement", "evidence": "evidence",
+                    "verdicts": "verdict"}.get(hit.table)
             if kind:
                 self.record_opened.emit(kind, hit.id)
             return

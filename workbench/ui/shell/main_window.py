@@ -1,4 +1,5 @@
-"""The main window: navigator, documents and search, reader, side panel, status bar.
+"""The main window: the reader in the middle; navigator, documents, search and the side
+panel as docks around it (:mod:`.layout`); the status bar.
 
 Every write goes through the session's writer thread (:mod:`.jobs`); the window reads
 through the session's reading connection and refreshes what a job's changes name.
@@ -9,21 +10,22 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QEvent, QEventLoop, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QEventLoop, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import (QAbstractItemView, QFileDialog, QHeaderView, QInputDialog,
-                               QLabel, QLineEdit, QMainWindow, QMessageBox, QProgressBar,
-                               QSplitter, QStackedWidget, QTableView, QTabWidget,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractItemView, QDockWidget, QFileDialog, QHeaderView,
+                               QInputDialog, QLabel, QLineEdit, QMainWindow, QMessageBox,
+                               QProgressBar, QStackedWidget, QTableView, QVBoxLayout,
+                               QWidget)
 
 from workbench import __version__
-from workbench.core import excerpts, overview
+from workbench.core import claims, excerpts, overview
 from workbench.core.changes import Changes
 from workbench.core.errors import WorkbenchError
-from workbench.ui import dialogs
+from workbench.ui import context_menus, dialogs
 from workbench.ui.shell.settings import Settings
 from workbench.ui.shell.jobs import Job
 from workbench.ui.publish import aleph_export
+from workbench.ui.shell.layout import READER_MIN_HEIGHT, READER_MIN_WIDTH, DockLayoutMixin
 from workbench.ui.shell.menus import MenusMixin
 from workbench.ui.models import DocumentsFilterProxy, DocumentsModel, IdRole
 from workbench.ui.shell.navigator import NavigatorView
@@ -37,7 +39,7 @@ from workbench.ui.shell.welcome import WelcomePage
 from workbench.ui.shell.writes import WritesMixin
 
 
-class MainWindow(WritesMixin, MenusMixin, QMainWindow):
+class MainWindow(WritesMixin, MenusMixin, DockLayoutMixin, QMainWindow):
     case_opened = Signal(str)
     case_closed = Signal()
 
@@ -55,12 +57,14 @@ class MainWindow(WritesMixin, MenusMixin, QMainWindow):
         self.setWindowTitle("Workbench")
         self.setAcceptDrops(True)
         self.resize(1280, 800)
+        self._init_docking()
         self._build_widgets()
         self._build_actions()
+        self._build_view_menu()
         install_timeline(self)  # the chronology's dock and actions (issue 19)
         aleph_export.install(self)  # File > Export > For Aleph (FollowTheMoney)…
         self._build_status_bar()
-        self._restore_layout()
+        self.restore_layout()
         self._counts_timer = QTimer(self, singleShot=True, interval=500)
         self._counts_timer.timeout.connect(self._refresh_counts)
         self._pending_changes: list[Changes] = []
@@ -113,41 +117,87 @@ class MainWindow(WritesMixin, MenusMixin, QMainWindow):
         self.search_panel = SearchPanel(self)
         self.search_panel.hit_opened.connect(self._hit_opened)
         self.search_panel.record_opened.connect(self._record_chosen)
-        self.tabs = QTabWidget(self)
-        self.tabs.setObjectName("listTabs")
-        self.tabs.addTab(documents_tab, "Documents")
-        self.tabs.addTab(self.search_panel, "Search")
+        self._build_list_menus()
 
         self.reader = ReaderWidget(self)
         self.reader.excerpt_requested.connect(self._excerpt_requested)
         self.reader.document_requested.connect(lambda d: self.open_document(d))
         self.reader.excerpt_clicked.connect(self._page_excerpt_clicked)
+        # Docks opening around it never squeeze it below this.
+        self.reader.setMinimumSize(READER_MIN_WIDTH, READER_MIN_HEIGHT)
         self.side_panel = SidePanel(self)
         self.side_panel.excerpt_chosen.connect(self._excerpt_chosen)
         self.side_panel.edit_requested.connect(self.edit_document)
 
-        self.centre_splitter = QSplitter(Qt.Orientation.Vertical, self)
-        self.centre_splitter.setObjectName("centreSplitter")
-        self.centre_splitter.addWidget(self.tabs)
-        self.centre_splitter.addWidget(self.reader)
-        self.centre_splitter.setSizes([230, 560])
-        self.centre_splitter.setStretchFactor(1, 1)  # the reader grows, the list keeps
-        self.main_splitter = QSplitter(Qt.Orientation.Horizontal, self)
-        self.main_splitter.setObjectName("mainSplitter")
-        self.main_splitter.addWidget(self.navigator)
-        self.main_splitter.addWidget(self.centre_splitter)
-        self.main_splitter.addWidget(self.side_panel)
-        self.main_splitter.setSizes([190, 900, 280])
-        # Squeezed by docks, the navigator and the side panel keep readable widths too.
+        # Squeezed by other docks, the navigator and the side panel keep readable widths,
+        # and the lists show a few rows (a search hit is two lines of snippet).
         self.navigator.setMinimumWidth(150)
         self.side_panel.setMinimumWidth(260)
-        self.main_splitter.setStretchFactor(1, 1)
+        documents_tab.setMinimumHeight(120)
+        self.search_panel.view.setMinimumHeight(
+            self.search_panel.view.horizontalHeader().sizeHint().height() + 3 * 42 + 4)
+        self.navigator_dock = self._make_dock("Navigator", "navigatorDock", self.navigator)
+        self.documents_dock = self._make_dock("Documents", "documentsDock", documents_tab)
+        self.search_dock = self._make_dock("Search", "searchDock", self.search_panel)
+        self.side_dock = self._make_dock("Excerpts and details", "sidePanelDock",
+                                         self.side_panel)
+        self.add_dock(self.navigator_dock, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.add_dock(self.documents_dock, Qt.DockWidgetArea.TopDockWidgetArea)
+        self.add_dock(self.search_dock, Qt.DockWidgetArea.TopDockWidgetArea)
+        self.add_dock(self.side_dock, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.documents_dock.raise_()
 
         self.welcome = WelcomePage(self)
         self.stack = QStackedWidget(self)
         self.stack.addWidget(self.welcome)
-        self.stack.addWidget(self.main_splitter)
+        self.stack.addWidget(self.reader)
         self.setCentralWidget(self.stack)
+
+    def _make_dock(self, title: str, name: str, widget: QWidget) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(name)
+        dock.setWidget(widget)
+        return dock
+
+    def _build_list_menus(self) -> None:
+        """Right-click in the documents and search lists (the views' own actions)."""
+        docs = self.documents_view
+
+        def current_document() -> int | None:
+            index = docs.currentIndex()
+            return index.data(IdRole) if index.isValid() else None
+        open_doc = context_menus.action(
+            docs, "&Open", lambda: (lambda d: d is not None and self.open_document(d))(
+                current_document()))
+        rename = context_menus.action(
+            docs, "&Rename…\tF2", lambda: docs.edit(docs.currentIndex().siblingAtColumn(0)))
+        details = context_menus.action(docs, "Show &details", lambda: self._show_details())
+        context_menus.set_menu(docs, [open_doc, rename, details])
+        context_menus.follow_current(docs, [open_doc, rename, details])
+        hits = self.search_panel.view
+        open_hit = context_menus.action(hits, "&Open at its page",
+                                        lambda: self.search_panel._open(hits.currentIndex()))
+        context_menus.set_menu(hits, [open_hit])
+        context_menus.follow_current(hits, [open_hit])
+
+    def _show_details(self) -> None:
+        self.side_dock.show()
+        self.side_dock.raise_()
+        self.side_panel.setCurrentWidget(self.side_panel.details)
+
+    def show_list(self, which: str) -> None:
+        """Bring the documents or the search list to the front (shown if closed)."""
+        dock = self.search_dock if which == "search" else self.documents_dock
+        dock.show()
+        dock.raise_()
+
+    def current_list(self) -> QTableView:
+        """The list a person is looking at: search results when the search dock is in
+        front, else the documents."""
+        search = self.search_dock
+        if search.isVisible() and not search.visibleRegion().isEmpty():
+            return self.search_panel.view
+        return self.documents_view
 
     TITLE_MIN = 240
 
@@ -167,7 +217,20 @@ class MainWindow(WritesMixin, MenusMixin, QMainWindow):
     def eventFilter(self, obj, event) -> bool:
         if obj is self.documents_view.viewport() and event.type() == QEvent.Type.Resize:
             QTimer.singleShot(0, self._fit_title_column)
+        if (obj is getattr(self, "search_box", None) and event.type() == QEvent.Type.KeyPress
+                and event.key() in (Qt.Key.Key_Down, Qt.Key.Key_PageDown)):
+            self._go_to_hits()  # from the box down into its results, as in a mail client
+            return True
         return super().eventFilter(obj, event)
+
+    def _go_to_hits(self) -> None:
+        view = self.search_panel.view
+        if not view.model().rowCount():
+            return
+        self.show_list("search")
+        if not view.currentIndex().isValid():
+            view.setCurrentIndex(view.model().index(0, 0))
+        view.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _build_status_bar(self) -> None:
         self.counts_label = QLabel("")
@@ -188,27 +251,11 @@ class MainWindow(WritesMixin, MenusMixin, QMainWindow):
                        self.next_pane_action, self.previous_pane_action):
             action.setEnabled(on)
         self.search_box.setEnabled(on)
-        self.stack.setCurrentWidget(self.main_splitter if on else self.welcome)
+        self.stack.setCurrentWidget(self.reader if on else self.welcome)
+        self._set_layout_actions(on)
+        self._show_docks(on)
         if not on:
             self.welcome.set_recent(self.settings.recent)
-
-    # -- layout memory --------------------------------------------------------------------
-    def _restore_layout(self) -> None:
-        for key, restore in (("geometry", self.restoreGeometry),
-                             ("window_state", self.restoreState),
-                             ("main_splitter", self.main_splitter.restoreState),
-                             ("centre_splitter", self.centre_splitter.restoreState),
-                             ("reader_splitter", self.reader.splitter.restoreState)):
-            value = self.settings.value(key)
-            if isinstance(value, QByteArray) and not value.isEmpty():
-                restore(value)
-
-    def _save_layout(self) -> None:
-        self.settings.set_value("geometry", self.saveGeometry())
-        self.settings.set_value("window_state", self.saveState())
-        self.settings.set_value("main_splitter", self.main_splitter.saveState())
-        self.settings.set_value("centre_splitter", self.centre_splitter.saveState())
-        self.settings.set_value("reader_splitter", self.reader.splitter.saveState())
 
     # -- opening and closing cases ----------------------------------------------------------
     def open_case(self, path: str | Path) -> bool:
@@ -376,7 +423,7 @@ class MainWindow(WritesMixin, MenusMixin, QMainWindow):
             if answer != QMessageBox.StandardButton.Yes:
                 event.ignore()
                 return
-        self._save_layout()
+        self.save_layout()
         last = str(self.session.path) if self.session else None
         self.close_case()
         self.settings.last_case = last
@@ -386,13 +433,32 @@ class MainWindow(WritesMixin, MenusMixin, QMainWindow):
     # -- documents and reading --------------------------------------------------------------
     def _scope_chosen(self, scope: dict) -> None:
         self.documents_model.set_scope(**scope)
-        self.tabs.setCurrentIndex(0)
+        self.show_list("documents")
 
     def _record_chosen(self, kind: str, record_id: int) -> None:
+        docks = getattr(self, "verification", None)
+        if kind in ("statement", "evidence", "verdict") and docks is not None:
+            if kind == "verdict":  # shown with its claim on the board
+                kind, record_id = "claim", self._claim_of_verdict(record_id)
+            if record_id is not None:
+                docks.go_to(kind, record_id)
+            return
         try:
             self.side_panel.show_record(kind, record_id)
         except WorkbenchError as exc:
             self.statusBar().showMessage(str(exc), 5000)
+            return
+        # Its details are in the side panel: bring it forward (readiness may be over it).
+        self.side_dock.show()
+        self.side_dock.raise_()
+
+    def _claim_of_verdict(self, verdict_id: int) -> int | None:
+        if self.session is None:
+            return None
+        case = self.session.reader
+        return next((c.id for c in claims.list_all(case)
+                     if any(v.id == verdict_id for v in claims.verdict_history(case, c.id))),
+                    None)
 
     def _document_chosen(self, current, _previous=None) -> None:
         doc_id = current.data(IdRole) if current.isValid() else None
@@ -460,7 +526,7 @@ class MainWindow(WritesMixin, MenusMixin, QMainWindow):
         text = self.search_box.text()
         self.search_panel.search(text)
         if text.strip():
-            self.tabs.setCurrentWidget(self.search_panel)
+            self.show_list("search")
 
     # -- changes and status -------------------------------------------------------------------
     def _case_changed(self, changes) -> None:

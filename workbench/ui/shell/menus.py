@@ -10,17 +10,18 @@ from PySide6.QtWidgets import QLineEdit
 class MenusMixin:
     """Builds File, Edit and Help, the toolbar and its search box.
 
-    Standard shortcuts: Ctrl+N, Ctrl+O, Ctrl+W, Ctrl+Q, Ctrl+I (import), Ctrl+F (search),
+    Standard shortcuts: Ctrl+N, Ctrl+O, Ctrl+W, Ctrl+Q, Ctrl+I (import), Ctrl+F (search;
+    Down in the search box goes to the hits),
     Ctrl+Shift+F (find in document), Ctrl+E (excerpt), Ctrl+Z / Ctrl+Shift+Z, F6 and
     Shift+F6 (next and previous pane, as in mail clients).
     """
 
     def cycle_panes(self, step: int) -> None:
         """Move the keyboard focus to the next (or previous) pane."""
-        list_view = (self.search_panel.view if self.tabs.currentWidget() is self.search_panel
-                     else self.documents_view)
-        panes = [self.navigator, list_view, self.reader.text_view,
-                 self.side_panel.excerpts_view]
+        panes = [p for p in (self.navigator, self.current_list(), self.reader.text_view,
+                             self.side_panel.excerpts_view) if p.isVisible()]
+        if not panes:
+            return
         focused = self.focusWidget()
         here = next((n for n, p in enumerate(panes)
                      if focused is not None and (focused is p or p.isAncestorOf(focused))), -1)
@@ -110,5 +111,6 @@ class MenusMixin:
         self.search_box.setMaximumWidth(420)
         self.search_box.textChanged.connect(self._search_typed)
         self.search_box.returnPressed.connect(self._search_typed)
+        self.search_box.installEventFilter(self)  # Down goes to the hits
         toolbar.addWidget(self.search_box)
 

@@ -89,6 +89,12 @@ class VerificationDocks(QObject):
             dock.setObjectName(name)
             dock.setWidget(getattr(self, attr))
             dock.setAllowedAreas(Qt.DockWidgetArea.AllDockWidgetAreas)
+            self.docks[attr] = dock
+            add_dock = getattr(self.window, "add_dock", None)
+            if add_dock is not None:  # tabbed with the window's docks, listed under View
+                add_dock(dock, Qt.DockWidgetArea.RightDockWidgetArea if attr == "readiness"
+                         else Qt.DockWidgetArea.BottomDockWidgetArea, shown=False)
+                continue
             if attr == "readiness":
                 self.window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
             else:
@@ -98,7 +104,6 @@ class VerificationDocks(QObject):
                 else:
                     self.window.tabifyDockWidget(first, dock)
             dock.hide()
-            self.docks[attr] = dock
 
     def _menu(self, title: str) -> QMenu:
         return menu_lookup.menu_named(self.window, title)
@@ -126,6 +131,9 @@ class VerificationDocks(QObject):
         self.actor_from_selection_action = self._action(
             "Add &actor from selection…", self.add_actor_from_selection, "Ctrl+Shift+Y",
             "Add an actor named by the text selected in the reader")
+        text_view = getattr(getattr(self.window, "reader", None), "text_view", None)
+        if hasattr(text_view, "add_menu_action"):  # right-click on a selected name
+            text_view.add_menu_action(self.actor_from_selection_action)
         file_menu = self._menu("&File")
         close = getattr(self.window, "close_action", None)
         if close is not None and close in file_menu.actions():
@@ -163,6 +171,10 @@ class VerificationDocks(QObject):
         """Put the docks back where they were last time (the window saved its state, docks
         included, but restored it before these docks existed)."""
         from PySide6.QtCore import QByteArray
+        restore = getattr(self.window, "restore_layout", None)
+        if restore is not None:
+            restore()
+            return
         settings = getattr(self.window, "settings", None)
         value = settings.value("window_state") if hasattr(settings, "value") else None
         if isinstance(value, QByteArray) and not value.isEmpty():
@@ -211,7 +223,10 @@ class VerificationDocks(QObject):
         dock = self.docks[attr]
         dock.show()
         dock.raise_()
-        if not dock.isFloating() and attr != "readiness":
+        open_bottom = getattr(self.window, "open_bottom_dock", None)
+        if open_bottom is not None:
+            open_bottom(dock)  # a height that leaves the reader and the lists theirs
+        elif not dock.isFloating() and attr != "readiness":
             # A bottom dock opens at about 40 % of the window's height: the reader keeps the rest.
             want = int(self.window.height() * 0.4)
             if dock.height() < want:
