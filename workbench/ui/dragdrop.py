@@ -8,8 +8,11 @@ plain text, so a drop onto a text field gives something readable.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
-from PySide6.QtCore import QMimeData
+from PySide6.QtCore import QMimeData, Qt
+
+from workbench.ui.table_model import ListTableModel
 
 MIME_REF = "application/x-workbench-ref"
 REF_KINDS = ("excerpt", "statement", "claim", "finding", "actor", "document", "evidence")
@@ -51,3 +54,32 @@ def mime_refs(mime: QMimeData, kinds: Iterable[str] = REF_KINDS) -> list[Ref]:
         if ref is not None and ref[0] in wanted:
             out.append(ref)
     return out
+
+
+class RefRowsModel(ListTableModel):
+    """A table whose rows drag as references (:meth:`ref_of`) with readable text
+    (:meth:`drag_text`): actors, statements, citables."""
+
+    DRAGGABLE = True
+    #: The kind of reference a row's key makes (``"actor"``); or override :meth:`ref_of`.
+    REF_KIND = ""
+    #: What joins the dragged rows' texts in the plain-text form.
+    TEXT_JOIN = "\n\n"
+
+    def ref_of(self, item: Any) -> Ref:
+        return self.REF_KIND, self.key_of(item)
+
+    def drag_text(self, item: Any) -> str:
+        return ""
+
+    def mimeTypes(self) -> list[str]:
+        return [MIME_REF, "text/plain"]
+
+    def mimeData(self, indexes):
+        rows = dict.fromkeys(i.row() for i in indexes if i.isValid())
+        items = [self.rows[r] for r in rows if 0 <= r < len(self.rows)]
+        return refs_mime([self.ref_of(item) for item in items],
+                         self.TEXT_JOIN.join(self.drag_text(item) for item in items))
+
+    def supportedDragActions(self) -> Qt.DropAction:
+        return Qt.DropAction.CopyAction | Qt.DropAction.LinkAction

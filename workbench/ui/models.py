@@ -15,9 +15,7 @@ from PySide6.QtGui import QBrush, QColor
 from workbench.core import actors, browse, documents, excerpts
 from workbench.core.casefile import Case
 from workbench.core.changes import Changes
-from workbench.ui.table_model import ListTableModel
-
-IdRole = Qt.ItemDataRole.UserRole + 1
+from workbench.ui.table_model import IdRole, ListTableModel
 SortRole = Qt.ItemDataRole.UserRole + 2
 FilterRole = Qt.ItemDataRole.UserRole + 3
 
@@ -334,13 +332,7 @@ class ExcerptsModel(ListTableModel):
     def excerpt(self, row: int) -> excerpts.Excerpt | None:
         return self.rows[row] if 0 <= row < len(self.rows) else None
 
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or not 0 <= index.row() < len(self.rows):
-            return None
-        ex = self.rows[index.row()]
-        col = index.column()
-        if role == IdRole:
-            return ex.id
+    def cell(self, ex: excerpts.Excerpt, col: int, role: int):
         if role == Qt.ItemDataRole.DisplayRole:
             return (f"“{ex.quote}”", self._titles.get(ex.document_id, ""), ex.page_no,
                     ex.note or "", self._actors.get(ex.actor_id, "") if ex.actor_id else ""
@@ -359,10 +351,10 @@ class ImportItemsModel(ListTableModel):
         super().__init__(parent)
         self.rows = list(items)
 
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or not 0 <= index.row() < len(self.rows):
-            return None
-        item = self.rows[index.row()]
+    def key_of(self, item) -> str:
+        return item.path
+
+    def cell(self, item, col: int, role: int):
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return (item.path, item.outcome, item.reason or "")[index.column()]
+            return (item.path, item.outcome, item.reason or "")[col]
         return None

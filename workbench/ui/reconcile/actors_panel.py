@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import (QModelIndex, QPersistentModelIndex,
-                            QSortFilterProxyModel, Qt, QUrl, Signal)
+from PySide6.QtCore import (QSortFilterProxyModel, Qt, QUrl, Signal)
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog,
                                QDialogButtonBox, QFormLayout, QHBoxLayout, QHeaderView,
@@ -23,18 +22,15 @@ from workbench.core.casefile import Case
 from workbench.core.changes import Changes
 from workbench.core.schema import ACTOR_TYPES
 from workbench.ui import background, dialogs, dragdrop, style, writing
-from workbench.ui.table_model import ListTableModel
-
-IdRole = Qt.ItemDataRole.UserRole + 1
-_Index = QModelIndex | QPersistentModelIndex
 
 
-class ActorsModel(ListTableModel):
+class ActorsModel(dragdrop.RefRowsModel):
     """Every actor: name, type, aliases, parent organisation."""
 
     COLUMNS = ("Name", "Type", "Aliases", "Parent")
     NAME, TYPE, ALIASES, PARENT = range(4)
-    DRAGGABLE = True
+    REF_KIND = "actor"
+    TEXT_JOIN = "\n"
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -69,16 +65,10 @@ class ActorsModel(ListTableModel):
     def actor(self, row: int) -> actors.Actor | None:
         return self.rows[row] if 0 <= row < len(self.rows) else None
 
-    def row_of(self, actor_id: int) -> int:
-        return next((n for n, a in enumerate(self.rows) if a.id == actor_id), -1)
+    def drag_text(self, a: actors.Actor) -> str:
+        return a.name
 
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or not 0 <= index.row() < len(self.rows):
-            return None
-        a = self.rows[index.row()]
-        col = index.column()
-        if role == IdRole:
-            return a.id
+    def cell(self, a: actors.Actor, col: int, role: int):
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             if col == self.NAME:
                 return a.name + (" (confidential)" if a.confidential else "")
@@ -94,14 +84,6 @@ class ActorsModel(ListTableModel):
             font.setItalic(True)
             return font
         return None
-
-    def mimeTypes(self) -> list[str]:
-        return [dragdrop.MIME_REF, "text/plain"]
-
-    def mimeData(self, indexes):
-        ids = list(dict.fromkeys(self.rows[i.row()].id for i in indexes if i.isValid()))
-        return dragdrop.refs_mime([("actor", i) for i in ids],
-                              "\n".join(self._names.get(i, "") for i in ids))
 
 
 class ActorFilterProxy(QSortFilterProxyModel):

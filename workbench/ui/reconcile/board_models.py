@@ -14,9 +14,8 @@ from workbench.core import claims, reconcile
 from workbench.core.casefile import Case
 from workbench.core.changes import Changes
 from workbench.ui import dragdrop, style
-from workbench.ui.table_model import ListTableModel
+from workbench.ui.table_model import IdRole, ListTableModel
 
-IdRole = Qt.ItemDataRole.UserRole + 1
 _Index = QModelIndex | QPersistentModelIndex
 EVIDENCE_KINDS = ("excerpt", "statement")
 #: Tables whose changes the board shows (not documents or pages: an import touches
@@ -41,6 +40,7 @@ class ClaimsModel(ListTableModel):
         "The claim under test", "The current verdict", "Evidence supporting it",
         "Evidence contradicting it", "⚑ contested: evidence on both sides")))
     FILTERS = ("all", "unresolved", "contested", "contested-unresolved")
+    DROPPABLE = True  # evidence dropped onto a claim
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -92,22 +92,10 @@ class ClaimsModel(ListTableModel):
     def reconciliation(self, row: int) -> reconcile.Reconciliation | None:
         return self.rows[row] if 0 <= row < len(self.rows) else None
 
-    def row_of(self, claim_id: int) -> int:
-        return next((n for n, r in enumerate(self.rows) if r.claim.id == claim_id), -1)
+    def key_of(self, r: reconcile.Reconciliation) -> int:
+        return r.claim.id
 
-    def flags(self, index: _Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return (Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-                | Qt.ItemFlag.ItemIsDropEnabled)
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or not 0 <= index.row() < len(self.rows):
-            return None
-        r = self.rows[index.row()]
-        col = index.column()
-        if role == IdRole:
-            return r.claim.id
+    def cell(self, r: reconcile.Reconciliation, col: int, role: int):
         if role == Qt.ItemDataRole.DisplayRole:
             if col == self.TEXT:
                 return r.claim.text

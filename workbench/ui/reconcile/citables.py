@@ -15,7 +15,6 @@ from workbench.core import actors, documents, excerpts, statements
 from workbench.core.casefile import Case
 from workbench.core.changes import Changes
 from workbench.ui import dragdrop, style
-from workbench.ui.table_model import ListTableModel
 
 RefRole = Qt.ItemDataRole.UserRole + 5
 FilterRole = Qt.ItemDataRole.UserRole + 6
@@ -60,10 +59,9 @@ def read_citables(case: Case) -> list[Citable]:
     return out
 
 
-class CitablesModel(ListTableModel):
+class CitablesModel(dragdrop.RefRowsModel):
     COLUMNS = ("Kind", "Quote or statement", "Source", "Summary")
     KIND, TEXT, SOURCE, SUMMARY = range(4)  # SUMMARY: both lines, for a list view
-    DRAGGABLE = True
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -86,14 +84,16 @@ class CitablesModel(ListTableModel):
     def citable(self, row: int) -> Citable | None:
         return self.rows[row] if 0 <= row < len(self.rows) else None
 
-    def row_of(self, ref: dragdrop.Ref) -> int:
-        return next((n for n, c in enumerate(self.rows) if c.ref == ref), -1)
+    def key_of(self, c: Citable) -> dragdrop.Ref:
+        return c.ref
 
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or not 0 <= index.row() < len(self.rows):
-            return None
-        c = self.rows[index.row()]
-        col = index.column()
+    def ref_of(self, c: Citable) -> dragdrop.Ref:
+        return c.ref
+
+    def drag_text(self, c: Citable) -> str:
+        return c.text
+
+    def cell(self, c: Citable, col: int, role: int):
         if role == RefRole:
             return dragdrop.format_ref(*c.ref)
         if role == Qt.ItemDataRole.DisplayRole:
@@ -120,18 +120,6 @@ class CitablesModel(ListTableModel):
         if role == FilterRole:
             return f"{c.kind} {c.id} {c.text} {c.source} {c.stance or ''}".lower()
         return None
-
-    def mimeTypes(self) -> list[str]:
-        return [dragdrop.MIME_REF, "text/plain"]
-
-    def mimeData(self, indexes):
-        rows = list(dict.fromkeys(i.row() for i in indexes
-                                  if i.isValid() and 0 <= i.row() < len(self.rows)))
-        return dragdrop.refs_mime([self.rows[r].ref for r in rows],
-                              "\n\n".join(self.rows[r].text for r in rows))
-
-    def supportedDragActions(self) -> Qt.DropAction:
-        return Qt.DropAction.CopyAction | Qt.DropAction.LinkAction
 
 
 class CitablesFilter(QSortFilterProxyModel):

@@ -14,9 +14,9 @@ from workbench.core import findings
 from workbench.core.casefile import Case
 from workbench.core.changes import Changes
 from workbench.ui import dragdrop, style
+from workbench.ui.table_model import IdRole
 from workbench.ui.reconcile.citables import Citable
 
-IdRole = Qt.ItemDataRole.UserRole + 1
 _Index = QModelIndex | QPersistentModelIndex
 MARK = findings.CITATION_MARK
 STATUS_HUES = {"draft": "#808080", "checked": "#3b7dd8", "ready": "#2e9e44"}

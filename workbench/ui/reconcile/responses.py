@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as _dt
 
-from PySide6.QtCore import (QModelIndex, QPersistentModelIndex, Qt,
+from PySide6.QtCore import (Qt,
                             QRegularExpression, Signal)
 from PySide6.QtGui import QKeySequence, QRegularExpressionValidator
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog,
@@ -24,10 +24,7 @@ from workbench.core.casefile import Case
 from workbench.core.changes import Changes
 from workbench.core.schema import CHANNELS, STANCES
 from workbench.ui import background, context_menus, dragdrop, style, writing
-from workbench.ui.table_model import ListTableModel
 
-IdRole = Qt.ItemDataRole.UserRole + 1
-_Index = QModelIndex | QPersistentModelIndex
 
 CHANNEL_WORDS = {"email": "email", "phone": "phone", "press-release": "press release",
                  "document": "document", "in-person": "in person"}
@@ -266,12 +263,12 @@ def save_statement(session, values: dict, statement_id: int | None = None, *,
                       reporter=reporter, done=done)
 
 
-class ResponsesModel(ListTableModel):
+class ResponsesModel(dragdrop.RefRowsModel):
     """Statements on record, optionally of one actor, in date order."""
 
     COLUMNS = ("Actor", "Stance", "Speaker", "Date", "Channel", "Statement")
     ACTOR, STANCE, SPEAKER, DATE, CHANNEL, TEXT = range(6)
-    DRAGGABLE = True
+    REF_KIND = "statement"
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -304,16 +301,10 @@ class ResponsesModel(ListTableModel):
     def statement(self, row: int) -> statements.Statement | None:
         return self.rows[row] if 0 <= row < len(self.rows) else None
 
-    def row_of(self, statement_id: int) -> int:
-        return next((n for n, s in enumerate(self.rows) if s.id == statement_id), -1)
+    def drag_text(self, st: statements.Statement) -> str:
+        return st.text or ""
 
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or not 0 <= index.row() < len(self.rows):
-            return None
-        st = self.rows[index.row()]
-        col = index.column()
-        if role == IdRole:
-            return st.id
+    def cell(self, st: statements.Statement, col: int, role: int):
         if role == Qt.ItemDataRole.DisplayRole:
             if col == self.ACTOR:
                 return self._names.get(st.actor_id, "")
@@ -336,18 +327,6 @@ class ResponsesModel(ListTableModel):
             return head + (f"\n\n“{st.text}”" if st.text else "") + \
                 ("\n\nDouble-click to open where it is recorded" if st.document_id else "")
         return None
-
-    def mimeTypes(self) -> list[str]:
-        return [dragdrop.MIME_REF, "text/plain"]
-
-    def mimeData(self, indexes):
-        ids = list(dict.fromkeys(self.rows[i.row()].id for i in indexes
-                                 if i.isValid() and 0 <= i.row() < len(self.rows)))
-        texts = [self.rows[self.row_of(i)].text or "" for i in ids]
-        return dragdrop.refs_mime([("statement", i) for i in ids], "\n\n".join(texts))
-
-    def supportedDragActions(self) -> Qt.DropAction:
-        return Qt.DropAction.CopyAction | Qt.DropAction.LinkAction
 
 
 class ResponsesPanel(QWidget):

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeade
                                QWidget)
 
 from workbench.core.casefile import Case
-from workbench.ui.models import IdRole
 from workbench.ui.table_model import ListTableModel
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -131,13 +130,10 @@ class SearchHitsModel(ListTableModel):
     def hit(self, row: int):
         return self.row_item(row)
 
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or not 0 <= index.row() < len(self.rows):
-            return None
-        hit = self.rows[index.row()]
-        col = index.column()
-        if role == IdRole:
-            return hit.doc_id
+    def key_of(self, hit) -> int:
+        return hit.doc_id
+
+    def cell(self, hit, col: int, role: int):
         if role == Qt.ItemDataRole.DisplayRole:
             if col == 0:
                 return hit.title
