@@ -132,7 +132,9 @@ def test_import_from_the_command_line_leaves_the_index_in_step(tmp_path):
                               capture_output=True, text=True)
         assert done.returncode == 0, done.stderr
     with Case.open(case_path) as case:
-        state = CaseIndex(case).check()
+        checked = CaseIndex(case)
+        state = checked.check()
+        checked.close()
         assert state.fresh, state.reason
         index = search.open_index(case)
         assert index.last_repair == "none"

@@ -230,9 +230,12 @@ def test_an_index_deleted_during_its_rebuild_falls_back(indexed):
     index = search.CaseIndex(indexed)
     building = index.directory.with_name(f"{index.directory.name}.building-{os.getpid()}")
     progress = Progress(lambda f, s: shutil.rmtree(building, ignore_errors=True))
-    index.rebuild_somewhere(progress)
-    assert index.warning and "temporary index" in index.warning
-    assert len(list(index.searcher().documents())) >= 1
+    try:
+        index.rebuild_somewhere(progress)
+        assert index.warning and "temporary index" in index.warning
+        assert len(list(index.searcher().documents())) >= 1
+    finally:
+        index.close()
 
 
 def test_queries_are_parsed_in_bounded_time_and_capped():

@@ -38,10 +38,12 @@ class _Archive:
 
     def open(self) -> zipfile.ZipFile:
         if self._zip is None:
-            fh = (self.source.path.open("rb") if self.source.path is not None
-                  else io.BytesIO(self.source.read()))
+            # Given a path, the ZipFile owns its file and closes it (also when the
+            # archive is refused, or when it is dropped without being closed).
+            where = (self.source.path if self.source.path is not None
+                     else io.BytesIO(self.source.read()))
             try:
-                self._zip = zipfile.ZipFile(fh)
+                self._zip = zipfile.ZipFile(where)
             except (zipfile.BadZipFile, OSError, EOFError) as exc:
                 raise ExpandError(f"damaged zip archive ({exc})") from None
         return self._zip
