@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from workbench.ui import refs
 from workbench.ui.session import CaseSession
 
 
@@ -13,7 +12,6 @@ def session(sample_path, qtbot):
     """A CaseSession (writer thread + reader) on a private copy of the sample case."""
     s = CaseSession.open(sample_path)
     yield s
-    refs.stop_background_reader(s)
     s.jobs.wait_idle(30000)
     s.close()
 

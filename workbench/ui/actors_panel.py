@@ -1,8 +1,8 @@
 """Actors: the list (type, aliases, parent organisation) and each actor's dossier.
 
 The dossier puts in one view every page that names the actor, every claim about it and
-every statement it made (``workbench.core.reconcile.dossier``). Finding the pages scans
-the case (or asks the search index), so the dossier is read off the GUI thread.
+every statement it made (``workbench.core.reconcile.dossier``). Finding the pages asks
+the search index (or scans the case), so the dossier is read on the session's reader.
 :func:`add_actor_from_text` is what the reader calls with its selected text.
 """
 
@@ -237,51 +237,6 @@ def add_actor_from_text(session, text: str, parent: QWidget | None = None, *,
     return dialog
 
 
-def read_dossier(case: Case, actor_id: int) -> reconcile.Dossier:
-    """An actor's dossier, reading the search index without ever writing it.
-
-    ``reconcile.dossier`` opens the index for the Case it is given and brings it up to
-    date, which from a second connection would race the writer thread that keeps the
-    index. Here the index is only read, and only when it is in step with the case;
-    otherwise the pages are scanned directly (same answer, slower).
-    """
-    from workbench.core import claims, statements
-
-    actor = actors.get(case, actor_id)
-    parent = actors.get(case, actor.parent_id) if actor.parent_id is not None else None
-    about = [c.id for c in claims.list_all(case, actor_id=actor_id)]
-    return reconcile.Dossier(
-        actor=actor, parent=parent,
-        claims=tuple(reconcile.reconcile_all(case, about)) if about else (),
-        statements=tuple(statements.list_all(case, actor_id=actor_id)),
-        mentions=tuple(_mentions(case, actor)))
-
-
-def _mentions(case: Case, actor: actors.Actor) -> list[reconcile.Mention]:
-    try:
-        from workbench.core.search.mentions import find
-        from workbench.core.search.store import CaseIndex
-    except ImportError:
-        return reconcile.scan_mentions(case, actor.names)
-    index = None
-    try:
-        index = CaseIndex(case)
-        if index.check().fresh:
-            out = []
-            for hit in find(index, actor.id):
-                snippet = hit.snippet.marked() if hasattr(hit.snippet, "marked") \
-                    else str(hit.snippet)
-                out.append(reconcile.Mention(hit.document_id, hit.title, hit.page_no,
-                                             hit.count, snippet))
-            return out
-    except Exception:  # noqa: BLE001 - the index is a cache: fall back to the pages
-        pass
-    finally:
-        if index is not None:
-            index.close()
-    return reconcile.scan_mentions(case, actor.names)
-
-
 def dossier_html(d: reconcile.Dossier, widget: QWidget | None = None) -> str:
     """The dossier as rich text with links: page:DOC:PAGE, claim:ID, statement:ID."""
     from PySide6.QtGui import QPalette
@@ -459,9 +414,10 @@ class ActorsPanel(QWidget):
                 self.dossier.setHtml(dossier_html(d, self))
                 self.dossier_shown.emit(actor_id)
 
-        refs.background_reader(self.session).submit(
-            lambda case: read_dossier(case, actor_id), shown,
-            lambda msg: self.dossier.setPlainText(msg), key="dossier")
+        queries = self.session.queries
+        queries.run(lambda case: reconcile.dossier(case, actor_id,
+                                                   index=queries.search_index()), shown,
+                    lambda msg: self.dossier.setPlainText(msg), key="dossier")
 
     def _link(self, url: QUrl) -> None:
         text = url.toString()

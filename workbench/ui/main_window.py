@@ -1,7 +1,8 @@
 """The main window: navigator, documents and search, reader, side panel, status bar.
 
-Every write goes through the session's writer thread (:mod:`.jobs`); the window reads
-through the session's reading connection and refreshes what a job's changes name.
+Every write goes through the session's writer thread, slow reads through its reader
+(:mod:`.jobs`); the window reads small things through the session's reading connection
+and refreshes what the session's change batcher says changed.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from workbench.ui.menus import MenusMixin
 from workbench.ui.models import DocumentsFilterProxy, DocumentsModel, IdRole
 from workbench.ui.navigator import NavigatorView
 from workbench.ui.reader import ReaderWidget
-from workbench.ui.render import RenderThread
+from workbench.ui.render import PageRenderer
 from workbench.ui.search_panel import SearchPanel
 from workbench.ui.session import CaseSession
 from workbench.ui.side_panel import SidePanel
@@ -45,7 +46,7 @@ class MainWindow(WritesMixin, MenusMixin, QMainWindow):
         super().__init__()
         self.settings = settings or Settings()
         self.session: CaseSession | None = None
-        self.render_thread: RenderThread | None = None
+        self.renderer: PageRenderer | None = None
         self.last_job: Job | None = None
         # A close asked for while a case is being opened waits for the opening to end:
         # the nested event loop of _off_thread lets it through, and closing then would
@@ -63,9 +64,6 @@ class MainWindow(WritesMixin, MenusMixin, QMainWindow):
         self._restore_layout()
         self._counts_timer = QTimer(self, singleShot=True, interval=500)
         self._counts_timer.timeout.connect(self._refresh_counts)
-        self._pending_changes: list[Changes] = []
-        self._changes_timer = QTimer(self, singleShot=True, interval=150)
-        self._changes_timer.timeout.connect(self._apply_pending_changes)
         self._set_case_actions(False)
 
     # -- construction ------------------------------------------------------------------
@@ -264,16 +262,16 @@ class MainWindow(WritesMixin, MenusMixin, QMainWindow):
     def _attach(self, session: CaseSession) -> None:
         self.session = session
         session.jobs.dialog_parent = self
-        session.jobs.case_changed.connect(self._case_changed)
+        session.batcher.batched.connect(self._apply_changes)
         session.jobs.busy_changed.connect(self._busy_changed)
         session.jobs.job_progressed.connect(self._job_progressed)
         session.jobs.job_completed.connect(lambda _job: self._catch_up())
-        self.render_thread = RenderThread(session.reader)
+        self.renderer = PageRenderer(session.queries, self)
         reader = session.reader
         self.documents_model.set_case(reader)
         self.navigator.set_case(reader)
         self.side_panel.set_case(reader)
-        self.reader.set_case(reader, self.render_thread.renderer)
+        self.reader.set_case(reader, self.renderer)
         self.search_panel.set_session(session)
         session.start_indexing()
         self.settings.add_recent(session.path)
@@ -302,9 +300,9 @@ class MainWindow(WritesMixin, MenusMixin, QMainWindow):
         self.documents_model.set_case(None)
         self.navigator.set_case(None)
         self.side_panel.set_case(None)
-        if self.render_thread is not None:
-            self.render_thread.stop()
-            self.render_thread = None
+        if self.renderer is not None:
+            self.renderer.deleteLater()
+            self.renderer = None
         session.close()
         session.deleteLater()
         self.setWindowTitle("Workbench")
@@ -463,20 +461,9 @@ class MainWindow(WritesMixin, MenusMixin, QMainWindow):
             self.tabs.setCurrentWidget(self.search_panel)
 
     # -- changes and status -------------------------------------------------------------------
-    def _case_changed(self, changes) -> None:
-        """Collect changes and refresh the screens at most every 150 ms.
-
-        An import commits one action per file; refreshing every screen for each would
-        keep the GUI thread busy for the whole import.
-        """
-        self._pending_changes.append(changes)
-        if not self._changes_timer.isActive():
-            self._changes_timer.start()
-
     def _catch_up(self) -> None:
-        """A job ended: bring every screen up to date now, not at the next tick."""
-        self._changes_timer.stop()
-        self._apply_pending_changes()
+        """A job ended (the batcher has just delivered its changes): bring the navigator
+        and the counts up to date now, not at their next tick."""
         if self.navigator._timer.isActive():
             self.navigator._timer.stop()
             self.navigator.refresh()
@@ -484,15 +471,10 @@ class MainWindow(WritesMixin, MenusMixin, QMainWindow):
             self._counts_timer.stop()
             self._refresh_counts()
 
-    def _apply_pending_changes(self) -> None:
-        if not self._pending_changes or self.session is None:
-            self._pending_changes.clear()
+    def _apply_changes(self, changes: Changes) -> None:
+        """What the session's change batcher delivers: refresh the rows concerned."""
+        if self.session is None:
             return
-        batch, self._pending_changes = self._pending_changes, []
-        changes = Changes(action=batch[-1].action,
-                          created=frozenset().union(*(c.created for c in batch)),
-                          updated=frozenset().union(*(c.updated for c in batch)),
-                          deleted=frozenset().union(*(c.deleted for c in batch)))
         self.documents_model.apply_changes(changes)
         self.navigator.apply_changes(changes)
         self.side_panel.apply_changes(changes)

@@ -177,8 +177,6 @@ class Part2(QObject):
 
     # -- session ------------------------------------------------------------------------
     def set_session(self, session) -> None:
-        if self.session is not None and self.session is not session:
-            refs.stop_background_reader(self.session)
         self.session = session
         for widget in (self.actors, self.responses, self.board, self.findings,
                        self.readiness):

@@ -257,7 +257,7 @@ class TimelinePanel(QWidget):
             self.status.setText(message)
             self.loaded.emit()
 
-        refs.background_reader(self.session).submit(
+        self.session.queries.run(
             lambda case: chronology.build(case, **wanted), done, failed, key="timeline")
 
     def apply_changes(self, changes: Changes) -> None:
@@ -397,7 +397,7 @@ class TimelinePanel(QWidget):
             self.suggestions_dialog.open()
             self.suggestions_shown.emit(self.suggestions_dialog)
 
-        refs.background_reader(self.session).submit(
+        self.session.queries.run(
             lambda case: chronology.suggest(case, limit=500), done,
             lambda message: self.reporter.show("Cannot look for dates", message))
 
