@@ -157,14 +157,18 @@ class _Describer:
 
 
 def _reconcile(describer: _Describer, claim: claims.Claim,
-               links: list[claims.EvidenceLink]) -> Reconciliation:
+               links: list[claims.EvidenceLink],
+               verdicts: dict[int, claims.Verdict] | None = None) -> Reconciliation:
     items = [describer.item(link) for link in links]
+    verdict = (claims.verdict(describer.case, claim.id) if verdicts is None else
+               verdicts.get(claim.id) or claims.Verdict(None, claim.id, "unverified",
+                                                          None, None))
     return Reconciliation(
         claim=claim,
         supports=tuple(i for i in items if i.relation == "supports"),
         contradicts=tuple(i for i in items if i.relation == "contradicts"),
         context=tuple(i for i in items if i.relation == "context"),
-        verdict=claims.verdict(describer.case, claim.id))
+        verdict=verdict)
 
 
 def reconcile(case: Case, claim_id: int) -> Reconciliation:
@@ -180,7 +184,8 @@ def reconcile_all(case: Case, claim_ids: Iterable[int] | None = None) -> list[Re
     for link in claims.evidence(case):
         by_claim.setdefault(link.claim_id, []).append(link)
     wanted = None if claim_ids is None else set(claim_ids)
-    return [_reconcile(describer, c, by_claim.get(c.id, []))
+    verdicts = claims.verdicts(case)
+    return [_reconcile(describer, c, by_claim.get(c.id, []), verdicts)
             for c in claims.list_all(case) if wanted is None or c.id in wanted]
 
 

@@ -237,6 +237,11 @@ def add_actor_from_text(session, text: str, parent: QWidget | None = None, *,
     return dialog
 
 
+#: Claims and pages listed in a dossier (the counts say how many there are in all): an
+#: actor named on 10,000 pages gave a page of text that took the window a second to lay out.
+SHOWN = 200
+
+
 def dossier_html(d: reconcile.Dossier, widget: QWidget | None = None) -> str:
     """The dossier as rich text with links: page:DOC:PAGE, claim:ID, statement:ID."""
     from PySide6.QtGui import QPalette
@@ -263,7 +268,7 @@ def dossier_html(d: reconcile.Dossier, widget: QWidget | None = None) -> str:
                    + (f" · {e(who)}" if who else "")
                    + (f"<br/>“{e(st.text)}”" if st.text else "") + "</p>")
     out.append(f"<h3>Claims about {e(a.name)} ({len(d.claims)})</h3>")
-    for rec in d.claims:
+    for rec in d.claims[:SHOWN]:
         v = rec.verdict
         hue = refs.strong(refs.VERDICT_HUES.get(v.status, "#808080"), widget).name()
         flag = " · <b>contested</b>" if rec.contested else ""
@@ -272,13 +277,19 @@ def dossier_html(d: reconcile.Dossier, widget: QWidget | None = None) -> str:
                    f"{len(rec.supports)} for, {len(rec.contradicts)} against{flag}</p>")
     if not d.claims:
         out.append(f"<p style='{muted}'>No claim is about this actor.</p>")
-    out.append(f"<h3>Pages that name it ({len(d.mentions)})</h3>")
-    for m in d.mentions:
+    elif len(d.claims) > SHOWN:
+        out.append(f"<p style='{muted}'>… and {len(d.claims) - SHOWN:,} more: the board "
+                   "lists them all (choose this actor there).</p>")
+    out.append(f"<h3>Pages that name it ({len(d.mentions):,})</h3>")
+    for m in d.mentions[:SHOWN]:
         snippet = e(str(m.snippet)).replace("«", "<b>").replace("»", "</b>")
         out.append(f"<p><a href='page:{m.document_id}:{m.page_no}'>{e(m.document_title)}, "
                    f"page {m.page_no}</a> ({m.count}×)<br/>{snippet}</p>")
     if not d.mentions:
         out.append(f"<p style='{muted}'>No page names it.</p>")
+    elif len(d.mentions) > SHOWN:
+        out.append(f"<p style='{muted}'>… and {len(d.mentions) - SHOWN:,} more pages: "
+                   "search for the name to go through them all.</p>")
     return "\n".join(out)
 
 

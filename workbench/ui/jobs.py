@@ -357,6 +357,25 @@ class QueryRunner(QObject):
         self._queue.put((ticket, key, fn))
         return ticket
 
+    def call(self, fn: Callable[[Case], Any]) -> Any:
+        """Run ``fn(case)`` on the reader thread and return its result here, the event
+        loop turning meanwhile (painting and timers, not user input) so the window never
+        stalls; for reads a step needs before it can go on (opening a case). Raises
+        ``WorkbenchError`` with the read's error."""
+        from PySide6.QtCore import QEventLoop
+        box: dict[str, Any] = {}
+        self.run(fn, lambda result: box.setdefault("result", result),
+                 lambda message: box.setdefault("error", message))
+        loop = QEventLoop()
+        while not box and not self._stopping:
+            QTimer.singleShot(5, loop.quit)
+            loop.exec(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents)
+        if not box:
+            raise WorkbenchError("the case was closed")
+        if "error" in box:
+            raise WorkbenchError(box["error"])
+        return box["result"]
+
     @property
     def pending(self) -> int:
         """Requests whose results have not been delivered (or dropped) yet."""

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QFileDialog, QHeaderView, QInp
                                QVBoxLayout, QWidget)
 
 from workbench import __version__
-from workbench.core import excerpts, overview
+from workbench.core import browse, excerpts, overview
 from workbench.core.changes import Changes
 from workbench.core.errors import WorkbenchError
 from workbench.ui import dialogs
@@ -27,7 +27,7 @@ from workbench.ui.jobs import Job
 from workbench.ui import aleph_export
 from workbench.ui.menus import MenusMixin
 from workbench.ui.models import DocumentsFilterProxy, DocumentsModel, IdRole
-from workbench.ui.navigator import NavigatorView
+from workbench.ui.navigator import NavigatorView, read_tree
 from workbench.ui.reader import ReaderWidget
 from workbench.ui.render import PageRenderer
 from workbench.ui.search_panel import SearchPanel
@@ -214,26 +214,27 @@ class MainWindow(WritesMixin, MenusMixin, QMainWindow):
         path = Path(path)
         self._opening = True
         try:
-            session = CaseSession.open(path, self, run=self._off_thread)
-        except (WorkbenchError, OSError) as exc:
-            if isinstance(exc, OSError):
-                exc = WorkbenchError(f"{path}: {exc.strerror or exc}")
-            if not path.exists():  # a refused file stays listed: it may open later
-                self.settings.remove_recent(str(path.resolve()))
-            dialogs.show_error(self, "Cannot open case", str(exc))
-            self.welcome.set_recent(self.settings.recent)
-            return False
-        except Exception as exc:  # sqlite3 errors on a damaged file, among others
-            dialogs.show_error(self, "Cannot open case", f"{path}: {exc}")
-            return False
+            try:
+                session = CaseSession.open(path, self, run=self._off_thread)
+            except (WorkbenchError, OSError) as exc:
+                if isinstance(exc, OSError):
+                    exc = WorkbenchError(f"{path}: {exc.strerror or exc}")
+                if not path.exists():  # a refused file stays listed: it may open later
+                    self.settings.remove_recent(str(path.resolve()))
+                dialogs.show_error(self, "Cannot open case", str(exc))
+                self.welcome.set_recent(self.settings.recent)
+                return False
+            except Exception as exc:  # sqlite3 errors on a damaged file, among others
+                dialogs.show_error(self, "Cannot open case", f"{path}: {exc}")
+                return False
+            self.close_case()
+            self._attach(session)  # its first reads turn the event loop too
+            return True
         finally:
             self._opening = False
             if self._close_requested:
                 self._close_requested = False
                 QTimer.singleShot(0, self.close)
-        self.close_case()
-        self._attach(session)
-        return True
 
     def _off_thread(self, fn):
         """Run ``fn`` on a helper thread; the window keeps painting (but takes no input)
@@ -268,8 +269,15 @@ class MainWindow(WritesMixin, MenusMixin, QMainWindow):
         session.jobs.job_completed.connect(lambda _job: self._catch_up())
         self.renderer = PageRenderer(session.queries, self)
         reader = session.reader
-        self.documents_model.set_case(reader)
-        self.navigator.set_case(reader)
+        # What grows with the case (every document's id, the navigator's counts) is read
+        # on the session's reader while the window keeps painting.
+        try:
+            ids, tree, counts = session.queries.call(lambda case: (
+                browse.document_ids(case), read_tree(case), overview.counts(case)))
+        except WorkbenchError:  # read here instead (the same error will show there)
+            ids, tree, counts = None, None, None
+        self.documents_model.set_case(reader, ids)
+        self.navigator.set_case(reader, tree, session.queries)
         self.side_panel.set_case(reader)
         self.reader.set_case(reader, self.renderer)
         self.search_panel.set_session(session)
@@ -286,7 +294,10 @@ class MainWindow(WritesMixin, MenusMixin, QMainWindow):
                 "to edit, copy the case to a writable folder.")
         session.changed_elsewhere.connect(lambda changes: self.statusBar().showMessage(
             f"Updated with changes another program made ({changes.summary_line()})", 8000))
-        self._refresh_counts()
+        if counts is not None:
+            self._show_counts(counts)
+        else:
+            self._refresh_counts()
         if self.documents_proxy.rowCount():  # something to read straight away
             self.documents_view.selectRow(0)
         self.case_opened.emit(str(session.path))
@@ -489,9 +500,15 @@ class MainWindow(WritesMixin, MenusMixin, QMainWindow):
             self._counts_timer.start()
 
     def _refresh_counts(self) -> None:
+        """Count on the session's reader (counting pages grows with the case)."""
         if self.session is None:
             return
-        c = overview.counts(self.session.reader)
+        session = self.session
+        session.queries.run(overview.counts,
+                            lambda c: self.session is session and self._show_counts(c),
+                            key="counts")
+
+    def _show_counts(self, c: dict) -> None:
         self.counts_label.setText(
             f"{c['documents']:,} documents · {c['pages']:,} pages · {c['excerpts']} excerpts · "
             f"{c['actors']} actors · {c['claims']} claims · {c['findings']} findings"
