@@ -239,7 +239,7 @@ def add_actor_from_text(session, text: str, parent: QWidget | None = None, *,
 
 #: Claims and pages listed in a dossier (the counts say how many there are in all): an
 #: actor named on 10,000 pages gave a page of text that took the window a second to lay out.
-SHOWN = 200
+SHOWN = 100
 
 
 def dossier_html(d: reconcile.Dossier, widget: QWidget | None = None) -> str:

@@ -317,6 +317,15 @@ def _elide(text: str, width: int = 70) -> str:
 # -- reads off the GUI thread -------------------------------------------------------------
 
 
+def breathe() -> None:
+    """Let the event loop paint and run its timers between the steps of a long piece of
+    GUI-thread work (opening a case): the window never stalls for the sum of the steps.
+    User input waits for the work to end."""
+    from PySide6.QtCore import QCoreApplication, QEventLoop
+    QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents)
+
+
+
 class QueryRunner(QObject):
     """Runs reads off the GUI thread (Anki's ``QueryOp``); see the module docstring.
 

@@ -23,7 +23,7 @@ from workbench.core.changes import Changes
 from workbench.core.errors import WorkbenchError
 from workbench.ui import dialogs
 from workbench.ui.app import Settings
-from workbench.ui.jobs import Job
+from workbench.ui.jobs import Job, breathe
 from workbench.ui import aleph_export
 from workbench.ui.menus import MenusMixin
 from workbench.ui.models import DocumentsFilterProxy, DocumentsModel, IdRole
@@ -271,12 +271,17 @@ class MainWindow(WritesMixin, MenusMixin, QMainWindow):
         reader = session.reader
         # What grows with the case (every document's id, the navigator's counts) is read
         # on the session's reader while the window keeps painting.
+        def first_reads(case):
+            ids = browse.document_ids(case)
+            return (ids, {d: n for n, d in enumerate(ids)}), read_tree(case), \
+                overview.counts(case)
         try:
-            ids, tree, counts = session.queries.call(lambda case: (
-                browse.document_ids(case), read_tree(case), overview.counts(case)))
+            ids, tree, counts = session.queries.call(first_reads)
         except WorkbenchError:  # read here instead (the same error will show there)
             ids, tree, counts = None, None, None
+        # The steps below each take a little time: the window paints between them.
         self.documents_model.set_case(reader, ids)
+        breathe()
         self.navigator.set_case(reader, tree, session.queries)
         self.side_panel.set_case(reader)
         self.reader.set_case(reader, self.renderer)
@@ -287,7 +292,9 @@ class MainWindow(WritesMixin, MenusMixin, QMainWindow):
         read_only = session.reader.read_only
         self.setWindowTitle(f"{session.title}{' (read-only)' if read_only else ''}"
                             " — Workbench")
+        breathe()
         self._set_case_actions(True)
+        breathe()
         if read_only:
             self.statusBar().showMessage(
                 f"Read-only: {session.reader.read_only_why}. You can read and search; "
@@ -300,6 +307,7 @@ class MainWindow(WritesMixin, MenusMixin, QMainWindow):
             self._refresh_counts()
         if self.documents_proxy.rowCount():  # something to read straight away
             self.documents_view.selectRow(0)
+        breathe()
         self.case_opened.emit(str(session.path))
 
     def close_case(self) -> None:

@@ -47,13 +47,14 @@ class DocumentsModel(QAbstractTableModel):
         self._cache: dict[int, browse.DocumentRow] = {}
 
     # -- loading -------------------------------------------------------------------
-    def set_case(self, case: Case | None, ids: list[int] | None = None) -> None:
-        """Show ``case``; ``ids`` are its document ids when already read elsewhere (off
-        the GUI thread: a leak-sized case has 250,000)."""
+    def set_case(self, case: Case | None,
+                 ids: tuple[list[int], dict[int, int]] | None = None) -> None:
+        """Show ``case``; ``ids`` are its document ids and each one's row, when already
+        read elsewhere (off the GUI thread: a leak-sized case has 250,000)."""
         self.case = case
         self.scope = {}
         if ids is not None and case is not None:
-            self._set_ids(list(ids))
+            self._set_ids(*ids)
         else:
             self.reload()
 
@@ -65,10 +66,10 @@ class DocumentsModel(QAbstractTableModel):
     def reload(self) -> None:
         self._set_ids(browse.document_ids(self.case, **self.scope) if self.case else [])
 
-    def _set_ids(self, ids: list[int]) -> None:
+    def _set_ids(self, ids: list[int], row_of: dict[int, int] | None = None) -> None:
         self.beginResetModel()
         self.ids = ids
-        self._row_of = {d: n for n, d in enumerate(self.ids)}
+        self._row_of = row_of if row_of is not None else {d: n for n, d in enumerate(ids)}
         self._cache.clear()
         self.endResetModel()
 

@@ -20,6 +20,7 @@ from workbench.ui.actors_panel import ActorsPanel, add_actor_from_text
 from workbench.ui.board import BoardPanel
 from workbench.ui.export_dialog import ExportDialog
 from workbench.ui.findings_editor import FindingsEditor
+from workbench.ui.jobs import breathe
 from workbench.ui.readiness import ReadinessPanel
 from workbench.ui.responses import ResponsesPanel, record_statement
 from workbench.ui.undo_actions import UndoActions
@@ -181,6 +182,8 @@ class Part2(QObject):
         for widget in (self.actors, self.responses, self.board, self.findings,
                        self.readiness):
             widget.set_session(session)
+            if session is not None:
+                breathe()  # each panel reads a little: the window paints in between
         self.undo.set_session(session)
         for action in (self.export_action, self.statement_action,
                        self.actor_from_selection_action, *self.show_actions.values()):
