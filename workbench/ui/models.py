@@ -94,9 +94,10 @@ class DocumentsModel(QAbstractTableModel):
         touched = changes.touched("documents")
         if not touched or self.case is None:
             return
-        current = browse.document_ids(self.case, **self.scope)
+        # Only the touched documents are looked up (not every id of a large case).
+        current = browse.document_ids(self.case, **self.scope, among=touched)
         present = set(current)
-        gone = [d for d in self.ids if d not in present]
+        gone = [d for d in touched if d in self._row_of and d not in present]
         for doc_id in gone:
             row = self._row_of[doc_id]
             self.beginRemoveRows(QModelIndex(), row, row)
@@ -104,8 +105,7 @@ class DocumentsModel(QAbstractTableModel):
             self._cache.pop(doc_id, None)
             self._row_of = {d: n for n, d in enumerate(self.ids)}
             self.endRemoveRows()
-        known = set(self.ids)
-        new = [d for d in current if d not in known]
+        new = [d for d in current if d not in self._row_of]
         if new:
             first = len(self.ids)
             self.beginInsertRows(QModelIndex(), first, first + len(new) - 1)
