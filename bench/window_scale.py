@@ -43,13 +43,13 @@ def main() -> None:
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication([])
-    from workbench.ui.app import Settings
-    from workbench.ui.main_window import MainWindow
+    from workbench.ui.shell.settings import Settings
+    from workbench.ui.shell.main_window import MainWindow
 
     settings = Settings(Path(tempfile.mkdtemp()) / "settings.ini")
     window = MainWindow(settings)
-    from workbench.ui.part2 import install_part2
-    install_part2(window)  # as the app does: actors, board, findings
+    from workbench.ui.shell.verification_docks import install_verification_docks
+    install_verification_docks(window)  # as the app does: actors, board, findings
     window.resize(1280, 800)
     window.show()
     ticks: list[float] = []
@@ -111,14 +111,14 @@ def main() -> None:
          lambda: panel.search(args.query),
          lambda: panel.results is not None and "result" in panel.status.text())
     print(f"  {panel.status.text()}")
-    part2 = getattr(window, "part2", None)
-    if part2 is not None:
-        actors_panel = part2.actors
+    docks = getattr(window, "verification", None)
+    if docks is not None:
+        actors_panel = docks.actors
         step(f"dossier of actor {args.actor}", lambda: actors_panel.show_dossier(args.actor),
              lambda: "Reading the dossier" not in actors_panel.dossier.toPlainText()
              and bool(actors_panel.dossier.toPlainText()))
-        board = part2.board
-        step("the board", lambda: part2.show_actions["board"].trigger(), idle)
+        board = docks.board
+        step("the board", lambda: docks.show_actions["board"].trigger(), idle)
         print(f"  board: {board.claims_model.rowCount():,} claims")
         step("the board: a claim chosen", lambda: board.select_claim(
             board.claims_model.rows[-1].claim.id

@@ -28,7 +28,7 @@ def _close_window_later(delay_ms: int) -> None:
     """
     from PySide6.QtCore import QTimer
 
-    from workbench.ui.app import application
+    from workbench.ui.shell.app import application
 
     app = application()  # the same configured instance that ui.app.run() will use
 

@@ -46,7 +46,7 @@ def main(argv: list[str] | None = None) -> None:
               "command line needs none (workbench export, workbench --help)",
               file=sys.stderr)
         raise SystemExit(1)
-    from workbench.ui.app import display_problem, run
+    from workbench.ui.shell.app import display_problem, run
     problem = display_problem()  # a dead X server: Qt would abort with a core dump
     if problem:
         print(f"workbench: {problem}", file=sys.stderr)

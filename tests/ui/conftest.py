@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from tests.ui.docks_helpers import session  # noqa: F401 - a fixture for every ui test
 from tests.ui.helpers import wait_idle
+from tests.ui.routes import platform_dialogs  # noqa: F401 - a fixture for every ui test
 
-from workbench.ui.app import Settings
+from workbench.ui.shell.settings import Settings
 
 
 @pytest.fixture(autouse=True)
@@ -24,7 +26,7 @@ def settings(tmp_path) -> Settings:
 @pytest.fixture
 def window(qtbot, settings):
     """A main window, shown offscreen; its case is closed after the test."""
-    from workbench.ui.main_window import MainWindow
+    from workbench.ui.shell.main_window import MainWindow
 
     win = MainWindow(settings)
     qtbot.addWidget(win)

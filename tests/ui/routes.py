@@ -69,11 +69,11 @@ def platform_dialogs(monkeypatch) -> PlatformDialogs:
 
 def build_window(settings):
     """The window exactly as ``workbench`` builds it (part 2 installed)."""
-    from workbench.ui.main_window import MainWindow
-    from workbench.ui.part2 import install_part2
+    from workbench.ui.shell.main_window import MainWindow
+    from workbench.ui.shell.verification_docks import install_verification_docks
 
     window = MainWindow(settings)
-    install_part2(window)
+    install_verification_docks(window)
     return window
 
 

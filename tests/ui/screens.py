@@ -81,9 +81,10 @@ def main() -> None:
     os.environ["WORKBENCH_INDEX_DIR"] = str(work / "index")
 
     from workbench.core import documents, excerpts, importing, sample
-    from workbench.ui.app import Settings, application
-    from workbench.ui.main_window import MainWindow
-    from workbench.ui.part2 import install_part2
+    from workbench.ui.shell.app import application
+    from workbench.ui.shell.settings import Settings
+    from workbench.ui.shell.main_window import MainWindow
+    from workbench.ui.shell.verification_docks import install_verification_docks
 
     case_path = work / "sample.wbcase"
     case = sample.build(case_path)
@@ -104,7 +105,7 @@ def main() -> None:
         app.setPalette(dark_palette())
     width, height = (int(n) for n in size.split("x"))
     window = MainWindow(Settings(work / "settings.ini"))
-    part2 = install_part2(window)
+    part2 = install_verification_docks(window)
     window.move(0, 0)
     window.resize(width, height)
     window.show()

@@ -11,8 +11,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDockWidget, QMenu, QToolBar, QWidget
 
-from tests.ui.routes import (all_actions, build_window, close_popups, describe,
-                             platform_dialogs, settle)  # noqa: F401 (fixture)
+from tests.ui.routes import all_actions, build_window, close_popups, describe, settle
 
 pytestmark = [pytest.mark.qt_log_level_fail("WARNING"),
               # The offscreen platform's own notice, not the window's.
@@ -46,8 +45,8 @@ def _ensure_case(qtbot, window, path) -> None:
         settle(qtbot, window)
         # A claim and a finding chosen, as a person would click them, so the board's
         # and the editor's own actions have something to act on.
-        window.part2.board.select_claim(1)
-        window.part2.findings.select_finding(1)
+        window.verification.board.select_claim(1)
+        window.verification.findings.select_finding(1)
     settle(qtbot, window)
 
 
@@ -119,8 +118,8 @@ def test_every_action_triggered_with_and_without_a_case(full_window, qtbot, samp
             close_popups(window)
     assert window.session is None
     _ensure_case(qtbot, window, sample_path)
-    for attr in window.part2.show_actions:
-        window.part2.show_panel(attr)
+    for attr in window.verification.show_actions:
+        window.verification.show_panel(attr)
     for action in all_actions(window):
         if _skip(window, action):
             continue

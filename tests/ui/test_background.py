@@ -1,4 +1,4 @@
-"""The window's one way to work in the background (workbench.ui.jobs): the session's
+"""The window's one way to work in the background (workbench.ui.shell.jobs): the session's
 reader drops superseded results and cannot write; the one change batcher delivers what
 a job changed, marked with the job, before the job's own handlers run."""
 
@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import threading
 
-from tests.ui.part2_helpers import run, session  # noqa: F401 - fixture
+from tests.ui.docks_helpers import run
 from workbench.core import actors
-from workbench.ui.jobs import caused_by
+from workbench.ui.shell.jobs import caused_by
 
 
-def test_a_newer_read_supersedes_an_older_one(session, qtbot):  # noqa: F811
+def test_a_newer_read_supersedes_an_older_one(session, qtbot):
     queries = session.queries
     started, release = threading.Event(), threading.Event()
     got: list[str] = []
@@ -32,7 +32,7 @@ def test_a_newer_read_supersedes_an_older_one(session, qtbot):  # noqa: F811
     assert got == ["third", "other"]
 
 
-def test_the_reader_reads_its_own_read_only_connection(session, qtbot):  # noqa: F811
+def test_the_reader_reads_its_own_read_only_connection(session, qtbot):
     queries = session.queries
     seen: list = []
     errors: list[str] = []
@@ -50,7 +50,7 @@ def test_the_reader_reads_its_own_read_only_connection(session, qtbot):  # noqa:
     assert queries.call(lambda case: len(actors.list_all(case))) == len(names)
 
 
-def test_changes_carry_the_job_that_caused_them(session, qtbot):  # noqa: F811
+def test_changes_carry_the_job_that_caused_them(session, qtbot):
     delivered = []
     session.batcher.batched.connect(delivered.append)
     panel, other = object(), object()

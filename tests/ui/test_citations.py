@@ -8,10 +8,10 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
 from tests.ui.helpers import wait_idle
-from tests.ui.routes import build_window, close_popups, platform_dialogs  # noqa: F401
+from tests.ui.routes import build_window, close_popups
 from workbench.core import findings
-from workbench.ui.findings_editor import CitationPickerDialog
-from workbench.ui.findings_models import mark_place
+from workbench.ui.reconcile.findings_editor import CitationPickerDialog
+from workbench.ui.reconcile.findings_models import mark_place
 
 
 @pytest.fixture
@@ -22,8 +22,8 @@ def editor(qtbot, settings, sample_path):
     qtbot.waitExposed(window)
     assert window.open_case(sample_path)
     wait_idle(qtbot, window)
-    window.part2.show_actions["findings"].trigger()
-    editor = window.part2.findings
+    window.verification.show_actions["findings"].trigger()
+    editor = window.verification.findings
     editor.select_finding(2)
     yield window, editor
     close_popups(window)

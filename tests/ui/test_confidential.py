@@ -10,7 +10,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from tests.ui.helpers import wait_idle
-from tests.ui.routes import build_window, close_popups, platform_dialogs  # noqa: F401
+from tests.ui.routes import build_window, close_popups
 from workbench.core import actors, documents
 from workbench.ui.models import DocumentsModel
 
@@ -83,7 +83,7 @@ def test_yes_makes_it_publishable_and_ctrl_z_reverts(full_window, qtbot, platfor
 def test_actor_dialog_asks_before_a_source_becomes_publishable(full_window, qtbot,
                                                                platform_dialogs):
     window = full_window
-    part2 = window.part2
+    part2 = window.verification
     source = next(a for a in actors.list_all(window.session.reader) if a.confidential)
     part2.show_panel("actors")
     part2.actors.select_actor(source.id)

@@ -12,10 +12,10 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
 from tests.ui.helpers import wait_idle
-from tests.ui.routes import build_window, close_popups, platform_dialogs  # noqa: F401
+from tests.ui.routes import build_window, close_popups
 from workbench.core import gate
 from workbench.core.casefile import Case
-from workbench.ui.export_dialog import in_window_terms
+from workbench.ui.publish.export_dialog import in_window_terms
 
 
 @pytest.fixture
@@ -50,7 +50,7 @@ def test_refused_final_export_opens_the_finding_from_its_button(window, qtbot, t
     window.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=2000)
     QTest.keySequence(window, "Ctrl+Shift+E")
-    dialog = window.part2.export_dialog
+    dialog = window.verification.export_dialog
     assert dialog is not None and dialog.isVisible()
     dialog.path_edit.setText(str(tmp_path / "final.pdf"))
     dialog.final_radio.setChecked(True)
@@ -63,11 +63,11 @@ def test_refused_final_export_opens_the_finding_from_its_button(window, qtbot, t
     dialog.problems_view.setCurrentRow(nothing)
     assert dialog.open_problem_button.text() == "Open finding 4"
     dialog.open_problem_button.click()
-    assert window.part2.docks["findings"].isVisible()
-    assert window.part2.findings.finding_id == 4
+    assert window.verification.docks["findings"].isVisible()
+    assert window.verification.findings.finding_id == 4
     # Enter on a row opens it too.
     claim_row = next((n for n, r in enumerate(rows) if r.startswith("Claim ")), None)
     if claim_row is not None:
         dialog.problems_view.setCurrentRow(claim_row)
         QTest.keyClick(dialog.problems_view, Qt.Key.Key_Return)
-        assert window.part2.docks["board"].isVisible()
+        assert window.verification.docks["board"].isVisible()

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QDialogButtonBox
 
 from tests.ui.helpers import wait_idle, write_pdf
 from workbench.core import browse, documents
-from workbench.ui.dialogs import ImportDialog, ImportSummaryDialog
+from workbench.ui.shell.import_dialogs import ImportDialog, ImportSummaryDialog
 
 
 def _fixtures(folder):

@@ -19,9 +19,9 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QPushButton
 
 from tests.ui.helpers import wait_idle, write_pdf
-from tests.ui.routes import build_window, close_popups, platform_dialogs  # noqa: F401
+from tests.ui.routes import build_window, close_popups
 from workbench.core import claims, documents, excerpts, findings
-from workbench.ui.findings_editor import CitationPickerDialog
+from workbench.ui.reconcile.findings_editor import CitationPickerDialog
 
 pytestmark = [pytest.mark.qt_log_level_fail("WARNING"),
               pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")]
@@ -140,7 +140,7 @@ def test_the_journey_by_menus_and_keys(qtbot, settings, sample_path, tmp_path,
 
     # The board (Ctrl+Shift+B): drop the new excerpt on "Evidence for" of a claim.
     _keys(qtbot, window, "Ctrl+Shift+B")
-    board = window.part2.board
+    board = window.verification.board
     claim_id = claims.list_all(case)[0].id
     board.select_claim(claim_id)
     source = board.source_view
@@ -177,7 +177,7 @@ def test_the_journey_by_menus_and_keys(qtbot, settings, sample_path, tmp_path,
 
     # A finding (Ctrl+Shift+N, New finding…), its text, Ctrl+K to cite the excerpt.
     _keys(qtbot, window, "Ctrl+Shift+N")
-    editor = window.part2.findings
+    editor = window.verification.findings
     platform_dialogs.texts.append("The sheriff shares plate scans without an agreement")
     editor.new_button.click()
     _settle(qtbot, window)
@@ -197,13 +197,13 @@ def test_the_journey_by_menus_and_keys(qtbot, settings, sample_path, tmp_path,
 
     # Readiness (Ctrl+Shift+G) checks in the background and names what is left.
     _keys(qtbot, window, "Ctrl+Shift+G")
-    readiness = window.part2.readiness
+    readiness = window.verification.readiness
     qtbot.waitUntil(lambda: readiness.passed is not None, timeout=20000)
     assert readiness.model.rowCount() > 0  # the new finding is still a draft
 
     # Export a draft: Ctrl+Shift+E, Draft, where, Export.
     _keys(qtbot, window, "Ctrl+Shift+E")
-    export = window.part2.export_dialog
+    export = window.verification.export_dialog
     export.draft_radio.setChecked(True)
     export.path_edit.setText(str(tmp_path / "draft.pdf"))
     QTest.mouseClick(export.export_button, Qt.MouseButton.LeftButton)

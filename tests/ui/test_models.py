@@ -12,8 +12,8 @@ from workbench.core.search import searching
 from workbench.core.search.store import CaseIndex
 from workbench.ui.models import (DocumentsFilterProxy, DocumentsModel, ExcerptsModel,
                                  IdRole, ImportItemsModel)
-from workbench.ui.navigator import NavigatorModel
-from workbench.ui.search_panel import SearchHitsModel
+from workbench.ui.shell.navigator import NavigatorModel
+from workbench.ui.search.search_panel import SearchHitsModel
 
 
 def test_documents_model(qtmodeltester, sample_case):

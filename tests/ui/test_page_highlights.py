@@ -11,7 +11,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
 from tests.ui.helpers import wait_idle, write_pdf
-from tests.ui.routes import build_window, close_popups, platform_dialogs  # noqa: F401
+from tests.ui.routes import build_window, close_popups
 from workbench.core import documents, excerpts, importing
 from workbench.core.casefile import Case
 
@@ -101,8 +101,8 @@ def test_reader_keeps_a_readable_width_with_every_panel_open(window, pdf_case, q
     assert window.open_case(path)
     wait_idle(qtbot, window)
     window.open_document(doc_id, 1)
-    for attr in window.part2.show_actions:
-        window.part2.show_actions[attr].trigger()
+    for attr in window.verification.show_actions:
+        window.verification.show_actions[attr].trigger()
     qtbot.wait(300)
     assert window.reader.width() >= 540
     assert window.reader.image_area.width() >= 300

@@ -7,7 +7,7 @@ from PySide6.QtGui import QTextCursor
 
 from tests.ui.helpers import wait_idle, write_pdf
 from workbench.core import documents, excerpts
-from workbench.ui.dialogs import ExcerptDialog
+from workbench.ui.reading.excerpt_dialog import ExcerptDialog
 
 PAGES = ["Cover page of the release", "The broker shares plate scans\nwith the agency",
          "Nothing here", "Plate scans again on page four"]
@@ -143,7 +143,8 @@ def test_astral_characters_keep_anchors_exact(window, case_path, tmp_path, qtbot
     start = view.text.index("we shared")
     cursor = QTextCursor(view.document())
     cursor.setPosition(view.to_qt(start))
-    cursor.setPosition(view.to_qt(start + len("we shared 🚓 data")), QTextCursor.MoveMode.KeepAnchor)
+    cursor.setPosition(view.to_qt(start + len("we shared 🚓 data")),
+                       QTextCursor.MoveMode.KeepAnchor)
     view.setTextCursor(cursor)
     assert view.text[slice(*view.selection_range())] == "we shared 🚓 data"
     job = window.add_excerpt(doc.id, 1, *view.selection_range())

@@ -51,7 +51,7 @@ def test_no_stall_during_a_300_page_import(window, case_path, tmp_path, qtbot):
 
 def test_opening_a_case_keeps_painting(window, sample_path, qtbot, monkeypatch):
     """Opening checks the whole file (seconds for a large one): off the GUI thread."""
-    from workbench.ui.session import CaseSession
+    from workbench.ui.shell.session import CaseSession
 
     real = CaseSession.open_files
 

@@ -107,7 +107,7 @@ def test_new_excerpt_is_found_by_search(sample_window, qtbot):
 
 def test_scrolling_to_the_end_of_the_hits_fetches_the_next_page(window, case_path, qtbot):
     from workbench.core.casefile import Case
-    from workbench.ui.search_panel import PAGE_SIZE
+    from workbench.ui.search.search_panel import PAGE_SIZE
 
     pages = [f"Ledger entry {n}: payment to the vendor." for n in range(2 * PAGE_SIZE + 50)]
     with Case.open(case_path) as case:

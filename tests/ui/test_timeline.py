@@ -11,7 +11,7 @@ from tests.ui.helpers import wait_idle
 
 from workbench.core import events
 from workbench.core.casefile import Case
-from workbench.ui.timeline_dialogs import EventDialog
+from workbench.ui.reconcile.timeline_dialogs import EventDialog
 
 
 def shown(qtbot, window):
@@ -174,7 +174,7 @@ def test_export_dialog_adds_the_chronology_section(sample_window, qtbot, tmp_pat
 
     import pypdf
 
-    from workbench.ui.export_dialog import ExportDialog
+    from workbench.ui.publish.export_dialog import ExportDialog
 
     dialog = ExportDialog(sample_window.session, folder=tmp_path)
     qtbot.addWidget(dialog)
@@ -190,25 +190,25 @@ def test_export_dialog_adds_the_chronology_section(sample_window, qtbot, tmp_pat
 
 
 def test_a_readiness_problem_about_an_event_opens_it_in_the_timeline(sample_window, qtbot):
-    from workbench.ui import refs
-    from workbench.ui.part2 import install_part2
+    from workbench.ui import writing
+    from workbench.ui.shell.verification_docks import install_verification_docks
 
-    part2 = install_part2(sample_window)  # as the application does, before a case opens
+    docks = install_verification_docks(sample_window)  # as the app does, before a case opens
     path = sample_window.session.path
     sample_window.close_case()
     assert sample_window.open_case(path)
     wait_idle(qtbot, sample_window)
     made = []
-    refs.write(sample_window.session, "Add event", lambda case: events.add(
+    writing.write(sample_window.session, "Add event", lambda case: events.add(
         case, date="2019-03", text="Unsourced", claim_ids=[1]),
         done=lambda changes: made.append(changes.id))
     wait_idle(qtbot, sample_window)
     qtbot.waitUntil(lambda: any(p.kind == "event-no-source"
-                                for p in part2.readiness.model.problems), timeout=30000)
-    row = next(n for n, p in enumerate(part2.readiness.model.problems)
+                                for p in docks.readiness.model.problems), timeout=30000)
+    row = next(n for n, p in enumerate(docks.readiness.model.problems)
                if p.kind == "event-no-source")
     panel = sample_window.timeline.panel
-    part2.readiness.view.doubleClicked.emit(part2.readiness.model.index(row))
+    docks.readiness.view.doubleClicked.emit(docks.readiness.model.index(row))
     qtbot.waitUntil(lambda: panel.current_entry() is not None
                     and panel.current_entry().record == ("event", made[0]), timeout=20000)
     assert sample_window.timeline.dock.isVisible()

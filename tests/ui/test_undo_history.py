@@ -11,7 +11,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
 from tests.ui.helpers import wait_idle
-from tests.ui.routes import build_window, close_popups, platform_dialogs  # noqa: F401
+from tests.ui.routes import build_window, close_popups
 from workbench.core import documents, findings
 from workbench.core.casefile import Case
 

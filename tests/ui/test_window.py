@@ -11,8 +11,8 @@ from tests.ui.helpers import wait_idle
 from workbench.core import documents, overview
 from workbench.core.casefile import Case
 from workbench.launcher import _gui_target
-from workbench.ui.app import start_case
-from workbench.ui.main_window import MainWindow
+from workbench.ui.shell.app import start_case
+from workbench.ui.shell.main_window import MainWindow
 from workbench.ui.models import IdRole
 
 
@@ -190,7 +190,7 @@ def test_closing_while_a_case_opens_waits_for_it(window, sample_path, qtbot, mon
 
     from PySide6.QtCore import QTimer
 
-    from workbench.ui.session import CaseSession
+    from workbench.ui.shell.session import CaseSession
 
     slow = CaseSession.open_files
 
