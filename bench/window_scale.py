@@ -129,23 +129,35 @@ def main() -> None:
 
 
 def copy_case(case: Path, folder: Path) -> Path:
-    """Copy ``case`` and its index folder into ``folder`` (kept: a second run reuses it)."""
+    """Copy ``case`` and its index folder into ``folder`` (kept: a second run reuses it).
+
+    The source is read with SQLite's backup API, never opened as a case: a case made by
+    an older Workbench stays as it is (the copy is migrated when the window opens it).
+    """
+    import hashlib
     import os
     import shutil
+    import sqlite3
 
-    from workbench.core.casefile import Case
-    from workbench.core.search.store import index_dir
+    from workbench.core.search.store import index_root
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / case.name
     if target.exists():
         return target
-    with Case.open(case, read_only=True) as source:
-        index = index_dir(source)
-        print(f"copying {case} into {folder}...", flush=True)
-        source.backup(target)
-    with Case.open(target) as copied:
-        if index.is_dir():  # the index's record names the case by id, not by path
-            shutil.copytree(index, index_dir(copied))
+    print(f"copying {case} into {folder}...", flush=True)
+    source = sqlite3.connect(f"file:{case.resolve()}?mode=ro", uri=True)
+    copy = sqlite3.connect(target)
+    source.backup(copy)
+    case_id = copy.execute("SELECT value FROM case_info WHERE key = 'case_id'").fetchone()[0]
+    copy.close()
+    source.close()
+
+    def index_of(path: Path) -> Path:  # as store.index_dir names it
+        where = hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:12]
+        return index_root() / f"{case_id}-{where}"
+    if index_of(case).is_dir():  # the index's record names the case by id, not by path
+        shutil.rmtree(index_of(target), ignore_errors=True)  # an earlier copy's
+        shutil.copytree(index_of(case), index_of(target))
     os.sync()
     return target
 
