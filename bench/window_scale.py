@@ -6,7 +6,8 @@
 A 10 ms heartbeat timer runs throughout (as tests/ui/test_responsive.py does); each
 step prints its wall time and the longest gap between two ticks (target: 100 ms):
 opening the case (and its index), the navigator, the documents list scrolled to its
-end, a search with most pages as hits (its list scrolled), an actor's dossier, the
+end, an edit of a document's title (the screens catch up when the job ends), a search
+with most pages as hits (its list scrolled), an actor's dossier, the
 board with ``--claims`` claims (added first, about the actor, with evidence and
 verdicts, when the case has fewer). ``--copy DIR`` first copies the case and its index
 folder into DIR and works on the copy (for a case that is not yours to change).
@@ -105,6 +106,11 @@ def main() -> None:
         for view in views[:1]:
             view.scrollToBottom()
     step("documents list scrolled to the end", scroll_documents)
+
+    first = docs.ids[0] if docs.ids else None
+    step("a title edited (the screens catch up)",
+         lambda: first is not None and window.edit_document(
+             first, {"title": f"Edited {time.time():.0f}"}), idle)
 
     panel = window.search_panel
     step(f"search {args.query!r} (all hits counted, facets)",
