@@ -8,6 +8,7 @@ import threading
 
 from tests.ui.docks_helpers import run
 from workbench.core import actors
+from workbench.ui import writing
 from workbench.ui.shell.jobs import caused_by
 
 
@@ -55,7 +56,8 @@ def test_changes_carry_the_job_that_caused_them(session, qtbot):
     session.batcher.batched.connect(delivered.append)
     panel, other = object(), object()
     order: list[str] = []
-    job = session.jobs.run("Add actor", lambda case, _p: actors.add(
+    # The route a panel takes for a write (writing.write), naming itself.
+    job = writing.write(session, "Add actor", lambda case: actors.add(
         case, name="Agency Z", type="agency"), initiator=panel)
     job.finished.connect(lambda _r: order.append(f"finished after {len(delivered)}"))
     run(qtbot, session, job)
