@@ -72,7 +72,16 @@ def _document_ids(case: Case, origin: str | None, kind: str | None, import_id: i
             where.append(f"{column} = ?")
             params.append(value)
     sql = "SELECT id FROM documents" + (" WHERE " + " AND ".join(where) if where else "")
-    return [r[0] for r in case.rows(sql + " ORDER BY id", params)]
+    # Read in slices: one fetch of 250,000 rows holds the interpreter for tens of
+    # milliseconds, and the window reads this on its reader thread while it paints.
+    out: list[int] = []
+    cursor = case.conn.execute(sql + " ORDER BY id", params)
+    try:
+        while rows := cursor.fetchmany(2000):
+            out += [r[0] for r in rows]
+    finally:
+        cursor.close()
+    return out
 
 
 def document_rows(case: Case, ids: Sequence[int]) -> list[DocumentRow]:
