@@ -32,9 +32,12 @@ def main() -> None:
     parser.add_argument("--query", default="the")
     parser.add_argument("--claims", type=int, default=500)
     parser.add_argument("--copy", type=Path, default=None)
+    parser.add_argument("--source-index-root", type=Path, default=None,
+                        help="with --copy: the index folder of the case copied, when it "
+                             "is not WORKBENCH_INDEX_DIR (the copy's goes there)")
     args = parser.parse_args()
     if args.copy is not None:
-        args.case = copy_case(args.case, args.copy)
+        args.case = copy_case(args.case, args.copy, args.source_index_root)
     if args.claims:
         add_claims(args.case, args.claims, args.actor)
 
@@ -134,7 +137,7 @@ def main() -> None:
     window.close()
 
 
-def copy_case(case: Path, folder: Path) -> Path:
+def copy_case(case: Path, folder: Path, source_root: Path | None = None) -> Path:
     """Copy ``case`` and its index folder into ``folder`` (kept: a second run reuses it).
 
     The source is read with SQLite's backup API, never opened as a case: a case made by
@@ -158,12 +161,13 @@ def copy_case(case: Path, folder: Path) -> Path:
     copy.close()
     source.close()
 
-    def index_of(path: Path) -> Path:  # as store.index_dir names it
+    def index_of(path: Path, root: Path) -> Path:  # as store.index_dir names it
         where = hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:12]
-        return index_root() / f"{case_id}-{where}"
-    if index_of(case).is_dir():  # the index's record names the case by id, not by path
-        shutil.rmtree(index_of(target), ignore_errors=True)  # an earlier copy's
-        shutil.copytree(index_of(case), index_of(target))
+        return root / f"{case_id}-{where}"
+    source_index = index_of(case, source_root or index_root())
+    if source_index.is_dir():  # the index's record names the case by id, not by path
+        shutil.rmtree(index_of(target, index_root()), ignore_errors=True)  # an old copy's
+        shutil.copytree(source_index, index_of(target, index_root()))
     os.sync()
     return target
 
