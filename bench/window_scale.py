@@ -6,8 +6,9 @@
 A 10 ms heartbeat timer runs throughout (as tests/ui/test_responsive.py does); each
 step prints its wall time and the longest gap between two ticks (target: 100 ms):
 opening the case (and its index), the navigator, the documents list scrolled to its
-end, an edit of a document's title (the screens catch up when the job ends), a search
-with most pages as hits (its list scrolled), an actor's dossier, the
+end, sorted by title and narrowed from the navigator, an edit of a document's title (the
+screens catch up when the job ends), a search with most pages as hits (its list
+scrolled), an actor's dossier, the
 board with ``--claims`` claims (added first, about the actor, with evidence and
 verdicts, when the case has fewer). ``--copy DIR`` first copies the case and its index
 folder into DIR and works on the copy (for a case that is not yours to change).
@@ -109,6 +110,12 @@ def main() -> None:
         for view in views[:1]:
             view.scrollToBottom()
     step("documents list scrolled to the end", scroll_documents)
+
+    from PySide6.QtCore import Qt
+    step("documents list sorted by title", lambda: window.documents_view.sortByColumn(
+        0, Qt.SortOrder.AscendingOrder), idle)
+    step("navigator: all documents chosen (import order)",
+         lambda: window.navigator.scope_chosen.emit({}), idle)
 
     first = docs.ids[0] if docs.ids else None
     step("a title edited (the screens catch up)",

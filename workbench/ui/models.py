@@ -45,6 +45,8 @@ class DocumentsModel(QAbstractTableModel):
         self.ids: list[int] = []
         self._row_of: dict[int, int] = {}
         self._cache: dict[int, browse.DocumentRow] = {}
+        #: The session's reader (``QueryRunner``), for sorting off the GUI thread.
+        self.queries = None
 
     # -- loading -------------------------------------------------------------------
     def set_case(self, case: Case | None,
@@ -64,7 +66,17 @@ class DocumentsModel(QAbstractTableModel):
         self.reload()
 
     def reload(self) -> None:
-        self._set_ids(browse.document_ids(self.case, **self.scope) if self.case else [])
+        if self.case is None:
+            self._set_ids([])
+            return
+        scope = dict(self.scope)
+
+        def read(case: Case):
+            ids = browse.document_ids(case, **scope)
+            return ids, {d: n for n, d in enumerate(ids)}
+        # On the session's reader when there is one (250,000 ids), else here.
+        self._set_ids(*(self.queries.call(read) if self.queries is not None
+                        else read(self.case)))
 
     def _set_ids(self, ids: list[int], row_of: dict[int, int] | None = None) -> None:
         self.beginResetModel()
@@ -129,14 +141,24 @@ class DocumentsModel(QAbstractTableModel):
         """
         if self.case is None or not 0 <= column < len(self.COLUMNS):
             return
-        missing = [d for d in self.ids if d not in self._cache]
-        for r in browse.document_rows(self.case, missing):
-            self._cache[r.id] = r
+        ids, cache = list(self.ids), dict(self._cache)
+        descending = order == Qt.SortOrder.DescendingOrder
+
+        def read(case: Case):
+            rows = {r.id: r for r in browse.document_rows(
+                case, [d for d in ids if d not in cache])}
+            rows.update(cache)
+            ordered = sorted(ids, key=lambda d: self._sort_key(rows.get(d), column),
+                             reverse=descending)
+            return rows, ordered, {d: n for n, d in enumerate(ordered)}
+        # On the session's reader when there is one (seconds for 250,000 documents; the
+        # window paints meanwhile), else here.
+        rows, ordered, row_of = (self.queries.call(read) if self.queries is not None
+                                 else read(self.case))
+        self._cache.update(rows)
         self.layoutAboutToBeChanged.emit()
-        before = list(self.ids)
-        self.ids.sort(key=lambda d: self._sort_key(self._cache.get(d), column),
-                      reverse=order == Qt.SortOrder.DescendingOrder)
-        self._row_of = {d: n for n, d in enumerate(self.ids)}
+        before = self.ids
+        self.ids, self._row_of = ordered, row_of
         old = self.persistentIndexList()
         new = [self.index(self._row_of[before[i.row()]], i.column()) for i in old]
         self.changePersistentIndexList(old, new)

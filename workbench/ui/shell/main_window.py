@@ -281,6 +281,7 @@ class MainWindow(WritesMixin, MenusMixin, QMainWindow):
             ids, tree, counts = None, None, None
         # The steps below each take a little time: the window paints between them.
         self.documents_model.set_case(reader, ids)
+        self.documents_model.queries = session.queries
         breathe()
         self.navigator.set_case(reader, tree, session.queries)
         self.side_panel.set_case(reader)
@@ -317,6 +318,7 @@ class MainWindow(WritesMixin, MenusMixin, QMainWindow):
         self.search_panel.set_session(None)
         self.reader.set_case(None)
         self.documents_model.set_case(None)
+        self.documents_model.queries = None
         self.navigator.set_case(None)
         self.side_panel.set_case(None)
         if self.renderer is not None:
