@@ -58,3 +58,42 @@ def test_find_in_document(case, tmp_path):
     doc_id = importing.import_paths(case, [f]).items[0].document_id
     assert browse.find_in_document(case, doc_id, "plate") == [(1, 1), (3, 2)]
     assert browse.find_in_document(case, doc_id, "") == []
+
+
+def test_counts_for_the_navigator_read_indexes_not_the_tables(tmp_path):
+    """The navigator counts documents by origin and kind, and each import's files by
+    outcome, the status bar the pages needing OCR, whenever documents change: small
+    index entries, never whole rows (a page's row holds its text)."""
+    from workbench.core.casefile import Case
+
+    with Case.create(tmp_path / "plan.wbcase", title="Plan") as case:
+        plans = [" ".join(str(r[-1]) for r in case.rows("EXPLAIN QUERY PLAN " + sql))
+                 for sql in ("SELECT origin, count(*) FROM documents GROUP BY origin",
+                             "SELECT kind, count(*) FROM documents GROUP BY kind",
+                             "SELECT import_id, outcome, count(*) FROM import_items "
+                             "GROUP BY import_id, outcome",
+                             "SELECT count(*) FROM pages WHERE ocr = 'needed'")]
+    for plan in plans:
+        assert "COVERING INDEX" in plan, plan  # the table's rows are never read
+
+
+def test_import_summaries_say_what_the_reports_say(case, tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Alpha text.", encoding="utf-8")
+    (folder / "b.txt").write_text("Beta text.", encoding="utf-8")
+    (folder / "empty.txt").write_text("", encoding="utf-8")
+    (folder / "photo.xyz").write_bytes(b"\x00\x01")
+    importing.import_paths(case, [str(folder)], origin="FOIA")
+    importing.import_paths(case, [str(folder / "a.txt")])  # a duplicate
+    summaries = importing.import_summaries(case)
+    reports = importing.imports(case)
+    assert [(s.import_id, s.origin, s.started_at, s.status, s.imported, s.failed)
+            for s in summaries] == [
+        (r.import_id, r.origin, r.started_at, r.status, r.imported, r.failed)
+        for r in reports]
+    assert [(s.imported, s.failed) for s in summaries] == [(2, 2), (0, 0)]
+    ids = browse.document_ids(case)
+    assert browse.document_ids(case, among=[ids[0], 999]) == [ids[0]]
+    assert browse.document_ids(case, origin="FOIA", among=ids) == ids
+    assert browse.document_ids(case, no_origin=True, among=ids) == []

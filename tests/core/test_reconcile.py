@@ -94,3 +94,30 @@ def test_what_findings_rely_on(sample_case):
     dunmore = actors.find(sample_case, "the county sheriff")[0]
     assert named[meridian.id] == [rows[2].id]
     assert named[dunmore.id] == [rows[0].id]  # by its alias "the county sheriff"
+
+
+def test_a_dossier_reads_the_index_it_is_given_and_never_writes_it(sample_case):
+    """Core reads never write: a lagging index is left alone and the pages are scanned."""
+    from workbench.core import search
+    from workbench.core.casefile import Case
+    from workbench.core.search.store import CaseIndex
+
+    bpd = actors.find(sample_case, "BPD")[0]
+    index = search.open_index(sample_case)  # built and in step: the command line's way
+    indexed = reconcile.dossier(sample_case, bpd.id, index=index)
+    scanned = reconcile.dossier(sample_case, bpd.id)
+    assert [(m.document_id, m.page_no) for m in indexed.mentions] == \
+        [(m.document_id, m.page_no) for m in scanned.mentions]
+    search.close_index(sample_case)
+
+    with Case.open(sample_case.path) as other:  # another program writes; nobody indexes
+        new = documents.add(other, data=b"late", title="Late note", kind="text",
+                            pages=["BPD wrote again."]).id
+    before = {p.name: p.stat().st_mtime_ns for p in index.directory.iterdir()}
+    with Case.open(sample_case.path, read_only=True) as reader:
+        view = CaseIndex(reader)
+        d = reconcile.dossier(reader, bpd.id, index=view)
+        assert not view.check().fresh  # still lagging: the dossier did not repair it
+        view.close()
+    assert new in {m.document_id for m in d.mentions}  # found by scanning the pages
+    assert {p.name: p.stat().st_mtime_ns for p in index.directory.iterdir()} == before

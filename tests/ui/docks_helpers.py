@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pytest
 
-from workbench.ui import background
 from workbench.ui.shell.session import CaseSession
 
 
@@ -14,7 +13,6 @@ def session(sample_path, qtbot):
     """A CaseSession (writer thread + reader) on a private copy of the sample case."""
     s = CaseSession.open(sample_path)
     yield s
-    background.stop_background_reader(s)
     s.jobs.wait_idle(30000)
     s.close()
 

@@ -20,8 +20,6 @@ def part2(sample_window, qtbot):
     p.undo.reporter.quiet = True
     wait_idle(qtbot, sample_window)
     yield p
-    from workbench.ui import background
-    background.stop_background_reader(sample_window.session)
 
 
 def _menu_texts(window) -> dict[str, list[str]]:
@@ -287,13 +285,13 @@ def test_panels_open_from_the_keyboard(part2, sample_window, qtbot):
 
 
 def test_dossier_reads_the_windows_search_index(part2, sample_window, qtbot):
+    from workbench.core import reconcile
     from workbench.core.search.store import CaseIndex
-    from workbench.ui.reconcile.actors_panel import read_dossier
 
     index = CaseIndex(sample_window.session.reader)
     assert index.check().fresh  # the window keeps it; the dossier only reads it
+    d = reconcile.dossier(sample_window.session.reader, 5, index=index)
     index.close()
-    d = read_dossier(sample_window.session.reader, 5)
     assert len(d.mentions) == 3 and all("«" in m.snippet for m in d.mentions)
     part2.show_panel("actors")
     with qtbot.waitSignal(part2.actors.dossier_shown, timeout=20000):

@@ -98,9 +98,10 @@ def test_problems_model(qtmodeltester, session):
 
 
 def test_actor_dossier_in_one_view(qtbot, session):
-    from workbench.ui.reconcile.actors_panel import ActorsPanel, read_dossier
+    from workbench.core import reconcile
+    from workbench.ui.reconcile.actors_panel import ActorsPanel
 
-    d = read_dossier(session.reader, 5)  # Brookfield
+    d = reconcile.dossier(session.reader, 5)  # Brookfield (its pages scanned)
     assert [s.stance for s in d.statements] == ["denies"]
     assert [r.claim.id for r in d.claims] == [1]
     assert {m.page_no for m in d.mentions} == {1} and len(d.mentions) == 3

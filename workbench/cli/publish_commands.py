@@ -78,8 +78,13 @@ def contradictions_cmd(case: str, show_all: bool, as_json: bool) -> None:
 @JSON
 def actor_dossier(case: str, actor_id: int, as_json: bool) -> None:
     """An actor's record beside its words: claims about it, statements, pages naming it."""
+    from workbench.core import search
     with open_case(case) as c:
-        d = reconcile.dossier(c, actor_id)
+        # The command owns its case: it may bring the index up to date, then reads it.
+        try:
+            d = reconcile.dossier(c, actor_id, index=search.open_index(c))
+        finally:
+            search.close_index(c)
     if as_json:
         emit_json(d)
         return

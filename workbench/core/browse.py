@@ -7,7 +7,7 @@ Everything here only reads.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from workbench.core import documents
@@ -44,9 +44,27 @@ def _ocr(states: str | None) -> str:
 
 
 def document_ids(case: Case, *, origin: str | None = None, kind: str | None = None,
-                 import_id: int | None = None, no_origin: bool = False) -> list[int]:
-    """Ids of documents, oldest first, narrowed by origin, kind or import."""
-    where, params = [], []
+                 import_id: int | None = None, no_origin: bool = False,
+                 among: Iterable[int] | None = None) -> list[int]:
+    """Ids of documents, oldest first, narrowed by origin, kind or import, and to the
+    ids ``among`` when given (which of those still exist and are in scope)."""
+    if among is not None:
+        wanted = sorted(set(among))
+        out: list[int] = []
+        for n in range(0, len(wanted), _CHUNK):
+            chunk = wanted[n:n + _CHUNK]
+            out += _document_ids(case, origin, kind, import_id, no_origin, chunk)
+        return sorted(out)
+    return _document_ids(case, origin, kind, import_id, no_origin, None)
+
+
+def _document_ids(case: Case, origin: str | None, kind: str | None, import_id: int | None,
+                  no_origin: bool, ids: list[int] | None) -> list[int]:
+    where: list[str] = []
+    params: list = []
+    if ids is not None:
+        where.append(f"id IN ({','.join('?' * len(ids))})")
+        params.extend(ids)
     if no_origin:
         where.append("origin IS NULL")
     for column, value in (("origin", origin), ("kind", kind), ("import_id", import_id)):
@@ -54,7 +72,16 @@ def document_ids(case: Case, *, origin: str | None = None, kind: str | None = No
             where.append(f"{column} = ?")
             params.append(value)
     sql = "SELECT id FROM documents" + (" WHERE " + " AND ".join(where) if where else "")
-    return [r[0] for r in case.rows(sql + " ORDER BY id", params)]
+    # Read in slices: one fetch of 250,000 rows holds the interpreter for tens of
+    # milliseconds, and the window reads this on its reader thread while it paints.
+    out: list[int] = []
+    cursor = case.conn.execute(sql + " ORDER BY id", params)
+    try:
+        while rows := cursor.fetchmany(2000):
+            out += [r[0] for r in rows]
+    finally:
+        cursor.close()
+    return out
 
 
 def document_rows(case: Case, ids: Sequence[int]) -> list[DocumentRow]:

@@ -21,7 +21,9 @@ class Ref(NamedTuple):
 class Changes:
     """The rows one user action created, updated and deleted.
 
-    ``id`` is the row the action was about (the new row for an "add" action).
+    ``id`` is the row the action was about (the new row for an "add" action). ``op`` is
+    the operation that caused them, when the caller tells (the window puts its job
+    there, so a view can skip its own edits); core never sets or reads it.
     """
 
     action: str = ""
@@ -30,6 +32,7 @@ class Changes:
     updated: frozenset[Ref] = field(default_factory=frozenset)
     deleted: frozenset[Ref] = field(default_factory=frozenset)
     action_id: int | None = None
+    op: object | None = field(default=None, compare=False, repr=False)
 
     def touched(self, table: str) -> set:
         """Ids of ``table`` that were created, updated or deleted."""

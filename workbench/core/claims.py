@@ -53,9 +53,10 @@ class Verdict:
     decided_at: str | None
 
 
-def _claim(case: Case, row) -> Claim:
-    about = tuple(r[0] for r in case.rows(
-        "SELECT actor_id FROM claim_actors WHERE claim_id = ? ORDER BY id", (row["id"],)))
+def _claim(case: Case, row, about: tuple[int, ...] | None = None) -> Claim:
+    if about is None:
+        about = tuple(r[0] for r in case.rows(
+            "SELECT actor_id FROM claim_actors WHERE claim_id = ? ORDER BY id", (row["id"],)))
     return Claim(id=row["id"], text=row["text"], origin_excerpt_id=row["origin_excerpt_id"],
                  origin_document_id=row["origin_document_id"],
                  origin_note=row["origin_note"], created_at=row["created_at"],
@@ -97,7 +98,11 @@ def list_all(case: Case, *, actor_id: int | None = None) -> list[Claim]:
     else:
         rows = case.rows("SELECT c.* FROM claims c JOIN claim_actors a ON a.claim_id = c.id "
                          "WHERE a.actor_id = ? ORDER BY c.id", (actor_id,))
-    return [_claim(case, r) for r in rows]
+    # Who each claim is about, in one query rather than one a claim.
+    about: dict[int, list[int]] = {}
+    for r in case.rows("SELECT claim_id, actor_id FROM claim_actors ORDER BY id"):
+        about.setdefault(r[0], []).append(r[1])
+    return [_claim(case, r, tuple(about.get(r["id"], ()))) for r in rows]
 
 
 def update(case: Case, claim_id: int, *, text: str | None = None,
@@ -219,6 +224,14 @@ def verdict(case: Case, claim_id: int) -> Verdict:
         get(case, claim_id)
         return Verdict(None, claim_id, "unverified", None, None)
     return Verdict(row["id"], claim_id, row["status"], row["rationale"], row["decided_at"])
+
+
+def verdicts(case: Case) -> dict[int, Verdict]:
+    """Claim id -> its current verdict, for every claim that has one (one query)."""
+    return {r["claim_id"]: Verdict(r["id"], r["claim_id"], r["status"], r["rationale"],
+                                   r["decided_at"])
+            for r in case.rows("SELECT * FROM verdicts WHERE id IN "
+                               "(SELECT max(id) FROM verdicts GROUP BY claim_id)")}
 
 
 def verdict_history(case: Case, claim_id: int) -> list[Verdict]:

@@ -157,14 +157,18 @@ class _Describer:
 
 
 def _reconcile(describer: _Describer, claim: claims.Claim,
-               links: list[claims.EvidenceLink]) -> Reconciliation:
+               links: list[claims.EvidenceLink],
+               verdicts: dict[int, claims.Verdict] | None = None) -> Reconciliation:
     items = [describer.item(link) for link in links]
+    verdict = (claims.verdict(describer.case, claim.id) if verdicts is None else
+               verdicts.get(claim.id) or claims.Verdict(None, claim.id, "unverified",
+                                                          None, None))
     return Reconciliation(
         claim=claim,
         supports=tuple(i for i in items if i.relation == "supports"),
         contradicts=tuple(i for i in items if i.relation == "contradicts"),
         context=tuple(i for i in items if i.relation == "context"),
-        verdict=claims.verdict(describer.case, claim.id))
+        verdict=verdict)
 
 
 def reconcile(case: Case, claim_id: int) -> Reconciliation:
@@ -180,7 +184,8 @@ def reconcile_all(case: Case, claim_ids: Iterable[int] | None = None) -> list[Re
     for link in claims.evidence(case):
         by_claim.setdefault(link.claim_id, []).append(link)
     wanted = None if claim_ids is None else set(claim_ids)
-    return [_reconcile(describer, c, by_claim.get(c.id, []))
+    verdicts = claims.verdicts(case)
+    return [_reconcile(describer, c, by_claim.get(c.id, []), verdicts)
             for c in claims.list_all(case) if wanted is None or c.id in wanted]
 
 
@@ -202,7 +207,7 @@ def scan_mentions(case: Case, names: Iterable[str]) -> list[Mention]:
     """Every page whose text contains one of ``names`` as a whole word, ignoring case.
 
     A direct scan of page text, without the search index: what :func:`dossier` falls
-    back on when ``workbench.core.search`` is not installed.
+    back on when it has no index in step with the case.
     """
     pattern = name_pattern(names)
     if pattern is None:
@@ -220,24 +225,37 @@ def scan_mentions(case: Case, names: Iterable[str]) -> list[Mention]:
     return found
 
 
-def _mentions(case: Case, actor: actors.Actor) -> list[Mention]:
-    """Pages naming the actor, from the search index (``workbench.core.search``)."""
-    from workbench.core.search import mentions as indexed
+def _mentions(case: Case, actor: actors.Actor, index) -> list[Mention]:
+    """Pages naming the actor: from ``index`` (a search ``CaseIndex``) when one is given
+    and it is in step with the case, else by :func:`scan_mentions` (same answer, slower).
+    The index is only read, never opened, repaired or written here."""
+    if index is not None:
+        try:
+            fresh = index.check().fresh
+        except Exception:  # noqa: BLE001 - the index is a cache: fall back to the pages
+            fresh = False
+        if fresh:
+            from workbench.core.search.mentions import find
+            return [Mention(h.document_id, h.title, h.page_no, h.count, h.snippet.marked())
+                    for h in find(index, actor.id)]
+    return scan_mentions(case, actor.names)
 
-    return [Mention(h.document_id, h.title, h.page_no, h.count, h.snippet.marked())
-            for h in indexed(case, actor.id)]
 
-
-def dossier(case: Case, actor_id: int) -> Dossier:
+def dossier(case: Case, actor_id: int, *, index=None) -> Dossier:
     """An actor's record beside its words: claims about it, its statements, the pages
-    that name it."""
+    that name it.
+
+    A read: nothing is written. ``index`` is the case's search index (a
+    ``workbench.core.search.CaseIndex``), used for the pages when it is in step with
+    ``case``; without one, or when it lags, the pages are scanned.
+    """
     actor = actors.get(case, actor_id)
     parent = actors.get(case, actor.parent_id) if actor.parent_id is not None else None
     about = [c.id for c in claims.list_all(case, actor_id=actor_id)]
     return Dossier(actor=actor, parent=parent,
                    claims=tuple(reconcile_all(case, about)) if about else (),
                    statements=tuple(statements.list_all(case, actor_id=actor_id)),
-                   mentions=tuple(_mentions(case, actor)))
+                   mentions=tuple(_mentions(case, actor, index)))
 
 
 # -- what findings rely on ------------------------------------------------------------

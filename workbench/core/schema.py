@@ -365,10 +365,24 @@ def index_audit_by_action(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX IF NOT EXISTS audit_action ON audit(action_id)")
 
 
+def index_what_the_window_counts(conn: sqlite3.Connection) -> None:
+    """The window counts documents by origin and by kind, each import's files by
+    outcome (its navigator) and the pages needing OCR (its status bar) whenever
+    documents change. Without these indexes each count read the whole table: the
+    pages' one read every page's text, seconds on a case of 250,000 pages; with them,
+    a scan of small index entries."""
+    conn.execute("CREATE INDEX IF NOT EXISTS documents_origin ON documents(origin)")
+    conn.execute("CREATE INDEX IF NOT EXISTS documents_kind ON documents(kind)")
+    conn.execute("CREATE INDEX IF NOT EXISTS import_items_outcome "
+                 "ON import_items(import_id, outcome)")
+    conn.execute("CREATE INDEX IF NOT EXISTS pages_ocr ON pages(ocr)")
+
+
 #: The ladder: MIGRATIONS[n] takes a file from version n to n + 1.
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _to_v1, _to_v2, _add_events, _add_responses_not_needed, add_import_pending,
-    _add_document_date, _file_names_for_generic_titles, index_audit_by_action]
+    _add_document_date, _file_names_for_generic_titles, index_audit_by_action,
+    index_what_the_window_counts]
 
 #: The schema version this program writes.
 SCHEMA_VERSION = len(MIGRATIONS)

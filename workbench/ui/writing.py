@@ -39,13 +39,16 @@ class WriteReporter(QObject):
 
 def write(session, label: str, fn: Callable[[Case], Any], *,
           reporter: WriteReporter | None = None,
-          done: Callable[[Any], None] | None = None):
+          done: Callable[[Any], None] | None = None,
+          initiator: object | None = None):
     """Run ``fn(case)`` on the writer thread as one job; returns the Job.
 
     ``done(result)`` runs on the GUI thread after success; a failure goes to
-    ``reporter`` (one line, titled "Cannot <label>").
+    ``reporter`` (one line, titled "Cannot <label>"). The changes the job makes carry
+    it as ``changes.op``, so ``initiator`` (the view asking) can tell them from others'
+    (``workbench.ui.shell.jobs.caused_by``).
     """
-    job = session.jobs.run(label, lambda case, _progress: fn(case))
+    job = session.jobs.run(label, lambda case, _progress: fn(case), initiator=initiator)
     if done is not None:
         job.finished.connect(done)
     if reporter is not None:

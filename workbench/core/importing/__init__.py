@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 from workbench.core.casefile import Case, is_case_or_sidecar, open_in_this_process, utcnow
@@ -36,8 +37,8 @@ from workbench.core.importing.sources import (EXPANDERS, ImportItem, ImportRepor
                                               expand, shown, walk)
 from workbench.core.progress import NO_PROGRESS, Cancelled, Progress
 
-__all__ = ["ImportOptions", "ImportItem", "ImportReport", "import_paths", "imports",
-           "import_report", "Source", "EXPANDERS"]
+__all__ = ["ImportOptions", "ImportItem", "ImportReport", "ImportSummary", "import_paths",
+           "imports", "import_report", "import_summaries", "Source", "EXPANDERS"]
 
 #: Imports running in this process; one left "running" in a file and not here was
 #: interrupted (the process was killed).
@@ -144,13 +145,47 @@ def imports(case: Case) -> list[ImportReport]:
     return [import_report(case, r["id"]) for r in case.rows("SELECT id FROM imports ORDER BY id")]
 
 
+@dataclass(frozen=True)
+class ImportSummary:
+    """One past import in a line: how many files it imported and how many failed."""
+
+    import_id: int
+    origin: str | None
+    started_at: str
+    status: str
+    imported: int
+    failed: int
+
+
+def import_summaries(case: Case) -> list[ImportSummary]:
+    """Every past import, oldest first, counted in one query (what :func:`imports` says
+    in a line, without reading each file's outcome: a leak-sized case has 250,000)."""
+    counts: dict[int, dict[str, int]] = {}
+    for r in case.rows("SELECT import_id, outcome, count(*) FROM import_items "
+                       "GROUP BY import_id, outcome"):
+        counts.setdefault(r[0], {})[r[1]] = r[2]
+    out = []
+    for row in case.rows("SELECT id, origin, started_at, status, finished_at FROM imports "
+                         "ORDER BY id"):
+        n = counts.get(row["id"], {})
+        out.append(ImportSummary(row["id"], row["origin"], row["started_at"],
+                                 _status(case, row), n.get("imported", 0),
+                                 n.get("failed", 0) + n.get("unsupported", 0)))
+    return out
+
+
+def _status(case: Case, row) -> str:
+    status = row["status"]
+    if status == "running" and row["finished_at"] is None:
+        status = "running" if (str(case.path), row["id"]) in _ACTIVE else "interrupted"
+    return status
+
+
 def import_report(case: Case, import_id: int) -> ImportReport:
     row = case.row("SELECT * FROM imports WHERE id = ?", (import_id,))
     if row is None:
         raise NotFound("import", import_id)
-    status = row["status"]
-    if status == "running" and row["finished_at"] is None:
-        status = "running" if (str(case.path), import_id) in _ACTIVE else "interrupted"
+    status = _status(case, row)
     report = ImportReport(import_id=import_id, origin=row["origin"],
                           started_at=row["started_at"], status=status,
                           seconds=row["seconds"] or 0.0)

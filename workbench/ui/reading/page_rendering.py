@@ -1,58 +1,61 @@
 """PDF pages as images, rendered off the GUI thread with pypdfium2.
 
-PDFium is not safe to call from several threads, so one renderer thread does all of
-it. A request names the document; the renderer reads the original bytes through the
-session's reading connection itself (a large PDF can take a moment to read), keeps the
-last opened document, and answers with a ``QImage`` (safe to make outside the GUI
-thread, unlike ``QPixmap``).
+Rendering is a read like any other and runs on the session's reader thread
+(``session.queries``, see :mod:`workbench.ui.shell.jobs`): PDFium is not safe to call
+from several threads at once, but may be called from any one thread, and the reader is
+one thread, so every PDFium call of the window happens there, in turn, without a thread
+of its own. A request names the document; the renderer reads the original bytes through
+the reader's connection (a large PDF can take a moment to read), keeps the last opened
+document, and answers with a ``QImage`` (safe to make outside the GUI thread, unlike
+``QPixmap``). A newer page request supersedes one not yet rendered.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QImage
 
 from workbench.core import documents
 from workbench.core.casefile import Case
+from workbench.core.errors import WorkbenchError
 
 
 class PageRenderer(QObject):
-    """Lives in its own thread; ``request(...)`` is thread-safe (a queued signal)."""
+    """Renders on the session's reader thread; ``request(...)`` is called on the GUI
+    thread and answers there through :attr:`page_rendered` or :attr:`render_failed`."""
 
     #: request number, image, and where each asked-for character range lies on it:
     #: ``[(key, [(x, y, width, height), ...]), ...]`` in the image's pixels.
     page_rendered = Signal(int, QImage, object)
     render_failed = Signal(int, str)
-    _requested = Signal(int, int, int, float, object)
 
-    def __init__(self, case: Case) -> None:
-        super().__init__()
-        self.case = case
+    def __init__(self, queries, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.queries = queries
+        # The open PDF: touched on the reader thread only.
         self._doc_id: int | None = None
         self._pdf = None
-        self._latest = 0
-        self._requested.connect(self._render)
+        queries.at_stop(self._close_pdf)
 
     def request(self, request_no: int, document_id: int, page_no: int, scale: float,
                 marks: tuple = (), text: str = "") -> None:
         """Render a page; ``marks`` are ``(key, start, end)`` ranges of the stored page
-        ``text`` whose boxes on the image come back with it."""
-        self._latest = request_no
-        self._requested.emit(request_no, document_id, page_no, scale, (tuple(marks), text))
+        ``text`` whose boxes on the image come back with it. A newer request supersedes
+        this one (the user already moved on)."""
+        wanted = (tuple(marks), text)
+        self.queries.run(
+            lambda case: self._render(case, document_id, page_no, scale, wanted),
+            lambda out: self.page_rendered.emit(request_no, *out),
+            lambda message: self.render_failed.emit(request_no, message), key="page")
 
-    @Slot(int, int, int, float, object)
-    def _render(self, request_no: int, document_id: int, page_no: int, scale: float,
-                wanted=((), "")) -> None:
-        if request_no != self._latest:  # the user already moved on
-            return
+    def _render(self, case: Case, document_id: int, page_no: int, scale: float, wanted):
+        """On the reader thread: (image, boxes); a damaged PDF raises a one-line error."""
         try:
             import pypdfium2 as pdfium
             if document_id != self._doc_id:
-                if self._pdf is not None:
-                    self._pdf.close()
-                self._pdf = None
+                self._close_pdf()
                 self._doc_id = document_id
-                self._pdf = pdfium.PdfDocument(documents.data(self.case, document_id))
+                self._pdf = pdfium.PdfDocument(documents.data(case, document_id))
             page = self._pdf[page_no - 1]
             if scale < 0:  # a negative scale asks for that many pixels of width
                 scale = -scale / max(1.0, page.get_width())
@@ -69,14 +72,14 @@ class PageRenderer(QObject):
         except Exception as exc:  # a damaged PDF: say so where the page would be
             self._doc_id = None
             self._pdf = None
-            self.render_failed.emit(request_no, f"This page cannot be shown ({exc}).")
-            return
-        self.page_rendered.emit(request_no, image, boxes)
+            raise WorkbenchError(f"This page cannot be shown ({exc}).") from None
+        return image, boxes
 
-    def close(self) -> None:
+    def _close_pdf(self) -> None:
         if self._pdf is not None:
             self._pdf.close()
-            self._pdf = None
+        self._pdf = None
+        self._doc_id = None
 
 
 def _stored_to_pdfium(raw: str, stored: str) -> list[int] | None:
@@ -125,19 +128,3 @@ def char_boxes(page, text: str, marks, scale: float) -> list:
         return out
     finally:
         textpage.close()
-
-
-class RenderThread:
-    """Owns the renderer and its thread."""
-
-    def __init__(self, case: Case) -> None:
-        self.thread = QThread()
-        self.thread.setObjectName("pdf-renderer")
-        self.renderer = PageRenderer(case)
-        self.renderer.moveToThread(self.thread)
-        self.thread.start()
-
-    def stop(self) -> None:
-        self.thread.quit()
-        self.thread.wait()  # one page at most; closing under it would crash
-        self.renderer.close()

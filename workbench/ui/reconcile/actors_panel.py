@@ -1,8 +1,8 @@
 """Actors: the list (type, aliases, parent organisation) and each actor's dossier.
 
 The dossier puts in one view every page that names the actor, every claim about it and
-every statement it made (``workbench.core.reconcile.dossier``). Finding the pages scans
-the case (or asks the search index), so the dossier is read off the GUI thread.
+every statement it made (``workbench.core.reconcile.dossier``). Finding the pages asks
+the search index (or scans the case), so the dossier is read on the session's reader.
 :func:`add_actor_from_text` is what the reader calls with its selected text.
 """
 
@@ -219,47 +219,9 @@ def add_actor_from_text(session, text: str, parent: QWidget | None = None, *,
     return dialog
 
 
-def read_dossier(case: Case, actor_id: int) -> reconcile.Dossier:
-    """An actor's dossier, reading the search index without ever writing it.
-
-    ``reconcile.dossier`` opens the index for the Case it is given and brings it up to
-    date, which from a second connection would race the writer thread that keeps the
-    index. Here the index is only read, and only when it is in step with the case;
-    otherwise the pages are scanned directly (same answer, slower).
-    """
-    from workbench.core import claims, statements
-
-    actor = actors.get(case, actor_id)
-    parent = actors.get(case, actor.parent_id) if actor.parent_id is not None else None
-    about = [c.id for c in claims.list_all(case, actor_id=actor_id)]
-    return reconcile.Dossier(
-        actor=actor, parent=parent,
-        claims=tuple(reconcile.reconcile_all(case, about)) if about else (),
-        statements=tuple(statements.list_all(case, actor_id=actor_id)),
-        mentions=tuple(_mentions(case, actor)))
-
-
-def _mentions(case: Case, actor: actors.Actor) -> list[reconcile.Mention]:
-    from workbench.core.search.mentions import find
-    from workbench.core.search.store import CaseIndex
-
-    index = None
-    try:
-        index = CaseIndex(case)
-        if index.check().fresh:
-            out = []
-            for hit in find(index, actor.id):
-                snippet = hit.snippet.marked() if hasattr(hit.snippet, "marked") \
-                    else str(hit.snippet)
-                out.append(reconcile.Mention(hit.document_id, hit.title, hit.page_no,
-                                             hit.count, snippet))
-            return out
-    except Exception:  # noqa: BLE001 - the index is a cache: fall back to the pages
-        pass
-    finally:
-        if index is not None:
-            index.close()
-    return reconcile.scan_mentions(case, actor.names)
+#: Claims and pages listed in a dossier (the counts say how many there are in all): an
+#: actor named on 10,000 pages gave a page of text that took the window a second to lay out.
+SHOWN = 100
 
 
 def dossier_html(d: reconcile.Dossier, widget: QWidget | None = None) -> str:
@@ -288,7 +250,7 @@ def dossier_html(d: reconcile.Dossier, widget: QWidget | None = None) -> str:
                    + (f" · {e(who)}" if who else "")
                    + (f"<br/>“{e(st.text)}”" if st.text else "") + "</p>")
     out.append(f"<h3>Claims about {e(a.name)} ({len(d.claims)})</h3>")
-    for rec in d.claims:
+    for rec in d.claims[:SHOWN]:
         v = rec.verdict
         hue = style.strong(style.VERDICT_HUES.get(v.status, "#808080"), widget).name()
         flag = " · <b>contested</b>" if rec.contested else ""
@@ -297,13 +259,19 @@ def dossier_html(d: reconcile.Dossier, widget: QWidget | None = None) -> str:
                    f"{len(rec.supports)} for, {len(rec.contradicts)} against{flag}</p>")
     if not d.claims:
         out.append(f"<p style='{muted}'>No claim is about this actor.</p>")
-    out.append(f"<h3>Pages that name it ({len(d.mentions)})</h3>")
-    for m in d.mentions:
+    elif len(d.claims) > SHOWN:
+        out.append(f"<p style='{muted}'>… and {len(d.claims) - SHOWN:,} more: the board "
+                   "lists them all (choose this actor there).</p>")
+    out.append(f"<h3>Pages that name it ({len(d.mentions):,})</h3>")
+    for m in d.mentions[:SHOWN]:
         snippet = e(str(m.snippet)).replace("«", "<b>").replace("»", "</b>")
         out.append(f"<p><a href='page:{m.document_id}:{m.page_no}'>{e(m.document_title)}, "
                    f"page {m.page_no}</a> ({m.count}×)<br/>{snippet}</p>")
     if not d.mentions:
         out.append(f"<p style='{muted}'>No page names it.</p>")
+    elif len(d.mentions) > SHOWN:
+        out.append(f"<p style='{muted}'>… and {len(d.mentions) - SHOWN:,} more pages: "
+                   "search for the name to go through them all.</p>")
     return "\n".join(out)
 
 
@@ -439,9 +407,10 @@ class ActorsPanel(QWidget):
                 self.dossier.setHtml(dossier_html(d, self))
                 self.dossier_shown.emit(actor_id)
 
-        background.background_reader(self.session).submit(
-            lambda case: read_dossier(case, actor_id), shown,
-            lambda msg: self.dossier.setPlainText(msg), key="dossier")
+        queries = self.session.queries
+        queries.run(lambda case: reconcile.dossier(case, actor_id,
+                                                   index=queries.search_index()), shown,
+                    lambda msg: self.dossier.setPlainText(msg), key="dossier")
 
     def _link(self, url: QUrl) -> None:
         text = url.toString()

@@ -38,11 +38,12 @@ class Citable:
 
 def read_citables(case: Case) -> list[Citable]:
     """Every excerpt and statement of the case, described for a list."""
-    titles = {d.id: d.title for d in documents.list_all(case)}
+    quotes = excerpts.list_all(case)
+    titles = documents.titles(case, {ex.document_id for ex in quotes})
     names = {a.id: a.name for a in actors.list_all(case)}
     quoted = {}
     out: list[Citable] = []
-    for ex in excerpts.list_all(case):
+    for ex in quotes:
         quoted[ex.id] = ex
         who = f" · {names[ex.actor_id]}" if ex.actor_id in names else ""
         out.append(Citable("excerpt", ex.id, ex.quote,
@@ -150,5 +151,7 @@ class CitablesFilter(QSortFilterProxyModel):
         c = model.citable(source_row)
         if c is None or c.kind not in self.kinds:
             return False
+        if not self._words:
+            return True
         blob = model.index(source_row, 0, source_parent).data(FilterRole) or ""
         return all(w in blob for w in self._words)

@@ -124,7 +124,7 @@ class ReadinessPanel(QWidget):
         self._timer.stop()
         self.status_label.setText(self.status_label.text() if self.passed is not None
                                   else "Checking…")
-        background.background_reader(self.session).submit(
+        self.session.queries.run(
             lambda case: gate.check(case), self._checked,
             lambda msg: self.status_label.setText(f"Could not check: {msg}"), key="gate")
 

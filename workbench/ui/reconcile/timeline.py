@@ -196,6 +196,9 @@ class TimelinePanel(QWidget):
         layout.addLayout(buttons)
         self.last_export = None
         self._generation = 0
+        #: Changed while hidden: read again when shown (not before: a large case's
+        #: chronology takes seconds to build, on the reader, ahead of searches).
+        self._stale = False
         self.select_after_load: tuple[str, int] | None = None
         self.suggestions_dialog: SuggestionsDialog | None = None
         self._enable()
@@ -207,7 +210,13 @@ class TimelinePanel(QWidget):
         self._fill_filters()
         self.model.set_chronology(None)
         self._enable()
-        if session is not None:
+        self._stale = session is not None
+        if session is not None and self.isVisible():
+            self.reload()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._stale and self.session is not None:
             self.reload()
 
     def _fill_filters(self) -> None:
@@ -235,6 +244,7 @@ class TimelinePanel(QWidget):
         """Read the chronology again, off the GUI thread; :attr:`loaded` when shown."""
         if self.session is None:
             return
+        self._stale = False
         wanted = self.filters()
         self._generation += 1
         generation = self._generation
@@ -257,7 +267,7 @@ class TimelinePanel(QWidget):
             self.status.setText(message)
             self.loaded.emit()
 
-        background.background_reader(self.session).submit(
+        self.session.queries.run(
             lambda case: chronology.build(case, **wanted), done, failed, key="timeline")
 
     def apply_changes(self, changes: Changes) -> None:
@@ -269,7 +279,10 @@ class TimelinePanel(QWidget):
                     combo.blockSignals(True)
                     combo.setCurrentIndex(max(0, combo.findData(value)))
                     combo.blockSignals(False)
-            self.reload()
+            if self.isVisible():
+                self.reload()
+            else:  # read when shown: building the chronology of a large case takes seconds
+                self._stale = True
 
     def _enable(self) -> None:
         has_case = self.session is not None
@@ -397,7 +410,7 @@ class TimelinePanel(QWidget):
             self.suggestions_dialog.open()
             self.suggestions_shown.emit(self.suggestions_dialog)
 
-        background.background_reader(self.session).submit(
+        self.session.queries.run(
             lambda case: chronology.suggest(case, limit=500), done,
             lambda message: self.reporter.show("Cannot look for dates", message))
 

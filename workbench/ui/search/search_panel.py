@@ -1,8 +1,9 @@
-"""Search: the results list with snippets and facets, and the thread that runs queries.
+"""Search: the results list with snippets and facets.
 
-Queries run on their own thread (:class:`SearchWorker`) against the case's whoosh index,
+Queries run on the session's reader (``session.queries``, see
+:mod:`workbench.ui.shell.jobs`) against its read-only view of the case's whoosh index,
 so typing never waits for a search, and a search never waits for an import: the writer
-thread keeps the index in step, this thread only reads it. Typing is debounced, and a
+thread keeps the index in step, the reader only reads it. Typing is debounced, and a
 result that arrives after a newer query was sent is dropped.
 
 Hits arrive a page at a time: scrolling to the end of the list asks for the next page
@@ -14,74 +15,36 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import (QModelIndex, QObject, QPersistentModelIndex,
-                            QRectF, QSize, Qt, QThread, QTimer, Signal, Slot)
+from PySide6.QtCore import (QModelIndex, QPersistentModelIndex, QRectF, QSize, Qt, QTimer,
+                            Signal)
 from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView,
                                QLabel, QStyle, QStyledItemDelegate, QTableView, QVBoxLayout,
                                QWidget)
 
-from workbench.core.casefile import Case
 from workbench.ui.table_model import ListTableModel
 
 _Index = QModelIndex | QPersistentModelIndex
 PAGE_SIZE = 200
 
 
-class SearchWorker(QObject):
-    """Runs queries in its own thread on its own connection and index reader."""
+def run_search(queries, text: str, limit: int, offset: int):
+    """Hits ``offset`` to ``offset + limit`` of ``text`` (facets with the first page only),
+    on the session's reader thread, through its read-only view of the index."""
+    from workbench.core.errors import WorkbenchError
+    from workbench.core.search import searching
 
-    results_ready = Signal(int, object)  # request number, SearchResults
-    search_failed = Signal(int, str)
-    _requested = Signal(int, str, int, int)
-
-    def __init__(self, path) -> None:
-        super().__init__()
-        self.path = path
-        self.case: Case | None = None
-        self.index = None
-        self._revision = -1
-        self.latest = 0
-        self._requested.connect(self._run)
-
-    def request(self, request_no: int, text: str, limit: int, offset: int = 0) -> None:
-        """Ask for hits ``offset`` to ``offset + limit`` (facets with the first page only)."""
-        self.latest = request_no
-        self._requested.emit(request_no, text, limit, offset)
-
-    @Slot(int, str, int, int)
-    def _run(self, request_no: int, text: str, limit: int, offset: int) -> None:
-        if request_no != self.latest:
-            return
+    def read(_case):
         try:
-            from workbench.core.search import searching
-            from workbench.core.search.store import CaseIndex
-            if self.case is None:
-                self.case = Case.open(self.path)
-            revision = self.case.revision
-            if self.index is None or revision != self._revision:
-                # The writer thread changed the index: read its newest segments.
-                if self.index is not None:
-                    self.index.close()
-                self.index = CaseIndex(self.case)
-                self._revision = revision
-            results = searching.run(self.index, text, limit=limit, offset=offset,
-                                    facets=offset == 0)
-        except Exception as exc:  # QueryError says what is wrong with the query
-            from workbench.core.errors import WorkbenchError
-            message = str(exc) if isinstance(exc, WorkbenchError) else (
-                f"the search index is not ready yet ({type(exc).__name__})")
-            self.search_failed.emit(request_no, message)
-            return
-        self.results_ready.emit(request_no, results)
-
-    @Slot()
-    def close(self) -> None:
-        if self.index is not None:
-            self.index.close()
-        if self.case is not None:
-            self.case.close()
-        self.index = self.case = None
+            return searching.run(queries.search_index(), text, limit=limit, offset=offset,
+                                 facets=offset == 0)
+        except WorkbenchError:  # QueryError says what is wrong with the query
+            raise
+        except Exception as exc:
+            queries.forget_index()  # reopened on the next search
+            raise WorkbenchError(f"the search index is not ready yet "
+                                 f"({type(exc).__name__})") from None
+    return read
 
 
 class SearchHitsModel(ListTableModel):
@@ -192,8 +155,6 @@ class SearchPanel(QWidget):
         super().__init__(parent)
         self.setObjectName("searchPanel")
         self.session = None
-        self.worker: SearchWorker | None = None
-        self.thread: QThread | None = None
         self.text = ""
         self.results = None
         self._query_sent = ""
@@ -246,25 +207,19 @@ class SearchPanel(QWidget):
 
     # -- session ---------------------------------------------------------------------------
     def set_session(self, session) -> None:
-        if self.thread is not None:
-            self.worker.latest = -1
-            self.thread.quit()
-            self.thread.wait()  # one query at most
-            self.worker.close()
-            self.thread = self.worker = None
+        self._request_no += 1  # whatever the last session still answers is dropped
         self.session = session
         self.model.set_hits([])
         self._reset_facets()
         self.text = ""
-        if session is None:
-            return
-        self.thread = QThread()
-        self.thread.setObjectName("search")
-        self.worker = SearchWorker(session.path)
-        self.worker.moveToThread(self.thread)
-        self.worker.results_ready.connect(self._shown)
-        self.worker.search_failed.connect(self._failed)
-        self.thread.start()
+
+    def _request(self, text: str, limit: int, offset: int = 0) -> None:
+        self._request_no += 1
+        request_no, session = self._request_no, self.session
+        session.queries.run(run_search(session.queries, text, limit, offset),
+                            lambda results: self._shown(request_no, results),
+                            lambda message: self._failed(request_no, message),
+                            key="search")
 
     def apply_changes(self, changes) -> None:
         """Run the current search again after the case changed (throttled: an import
@@ -302,20 +257,18 @@ class SearchPanel(QWidget):
         return " AND ".join(parts) if len(parts) > 1 else self.text.strip()
 
     def _send(self) -> None:
-        if self.worker is None or not self.text.strip():
+        if self.session is None or not self.text.strip():
             return
-        self._request_no += 1
         self.status.setText("Searching…")
         self._query_sent = self.query()
-        self.worker.request(self._request_no, self._query_sent, PAGE_SIZE)
+        self._request(self._query_sent, PAGE_SIZE)
 
     def _send_more(self, offset: int) -> None:
         """The next page of the search shown (the list was scrolled to its end)."""
-        if self.worker is None or self.results is None:
+        if self.session is None or self.results is None:
             self.model.fetch_failed()
             return
-        self._request_no += 1
-        self.worker.request(self._request_no, self._query_sent, PAGE_SIZE, offset)
+        self._request(self._query_sent, PAGE_SIZE, offset)
 
     def _shown(self, request_no: int, results) -> None:
         if request_no != self._request_no:

@@ -1,8 +1,9 @@
 """The main window: the reader in the middle; navigator, documents, search and the side
 panel as docks around it (:mod:`.layout`); the status bar.
 
-Every write goes through the session's writer thread (:mod:`.jobs`); the window reads
-through the session's reading connection and refreshes what a job's changes name.
+Every write goes through the session's writer thread, slow reads through its reader
+(:mod:`.jobs`); the window reads small things through the session's reading connection
+and refreshes what the session's change batcher says changed.
 """
 
 from __future__ import annotations
@@ -18,19 +19,19 @@ from PySide6.QtWidgets import (QAbstractItemView, QDockWidget, QFileDialog, QHea
                                QWidget)
 
 from workbench import __version__
-from workbench.core import claims, excerpts, overview
+from workbench.core import browse, claims, excerpts, overview
 from workbench.core.changes import Changes
 from workbench.core.errors import WorkbenchError
 from workbench.ui import context_menus, dialogs
 from workbench.ui.shell.settings import Settings
-from workbench.ui.shell.jobs import Job
+from workbench.ui.shell.jobs import Job, breathe
 from workbench.ui.publish import aleph_export
 from workbench.ui.shell.layout import READER_MIN_HEIGHT, READER_MIN_WIDTH, DockLayoutMixin
 from workbench.ui.shell.menus import MenusMixin
 from workbench.ui.models import DocumentsFilterProxy, DocumentsModel, IdRole
-from workbench.ui.shell.navigator import NavigatorView
+from workbench.ui.shell.navigator import NavigatorView, read_tree
 from workbench.ui.reading.reader import ReaderWidget
-from workbench.ui.reading.page_rendering import RenderThread
+from workbench.ui.reading.page_rendering import PageRenderer
 from workbench.ui.search.search_panel import SearchPanel
 from workbench.ui.shell.session import CaseSession
 from workbench.ui.reading.side_panel import SidePanel
@@ -47,7 +48,7 @@ class MainWindow(WritesMixin, MenusMixin, DockLayoutMixin, QMainWindow):
         super().__init__()
         self.settings = settings or Settings()
         self.session: CaseSession | None = None
-        self.render_thread: RenderThread | None = None
+        self.renderer: PageRenderer | None = None
         self.last_job: Job | None = None
         # A close asked for while a case is being opened waits for the opening to end:
         # the nested event loop of _off_thread lets it through, and closing then would
@@ -67,9 +68,6 @@ class MainWindow(WritesMixin, MenusMixin, DockLayoutMixin, QMainWindow):
         self.restore_layout()
         self._counts_timer = QTimer(self, singleShot=True, interval=500)
         self._counts_timer.timeout.connect(self._refresh_counts)
-        self._pending_changes: list[Changes] = []
-        self._changes_timer = QTimer(self, singleShot=True, interval=150)
-        self._changes_timer.timeout.connect(self._apply_pending_changes)
         self._set_case_actions(False)
 
     # -- construction ------------------------------------------------------------------
@@ -263,26 +261,27 @@ class MainWindow(WritesMixin, MenusMixin, DockLayoutMixin, QMainWindow):
         path = Path(path)
         self._opening = True
         try:
-            session = CaseSession.open(path, self, run=self._off_thread)
-        except (WorkbenchError, OSError) as exc:
-            if isinstance(exc, OSError):
-                exc = WorkbenchError(f"{path}: {exc.strerror or exc}")
-            if not path.exists():  # a refused file stays listed: it may open later
-                self.settings.remove_recent(str(path.resolve()))
-            dialogs.show_error(self, "Cannot open case", str(exc))
-            self.welcome.set_recent(self.settings.recent)
-            return False
-        except Exception as exc:  # sqlite3 errors on a damaged file, among others
-            dialogs.show_error(self, "Cannot open case", f"{path}: {exc}")
-            return False
+            try:
+                session = CaseSession.open(path, self, run=self._off_thread)
+            except (WorkbenchError, OSError) as exc:
+                if isinstance(exc, OSError):
+                    exc = WorkbenchError(f"{path}: {exc.strerror or exc}")
+                if not path.exists():  # a refused file stays listed: it may open later
+                    self.settings.remove_recent(str(path.resolve()))
+                dialogs.show_error(self, "Cannot open case", str(exc))
+                self.welcome.set_recent(self.settings.recent)
+                return False
+            except Exception as exc:  # sqlite3 errors on a damaged file, among others
+                dialogs.show_error(self, "Cannot open case", f"{path}: {exc}")
+                return False
+            self.close_case()
+            self._attach(session)  # its first reads turn the event loop too
+            return True
         finally:
             self._opening = False
             if self._close_requested:
                 self._close_requested = False
                 QTimer.singleShot(0, self.close)
-        self.close_case()
-        self._attach(session)
-        return True
 
     def _off_thread(self, fn):
         """Run ``fn`` on a helper thread; the window keeps painting (but takes no input)
@@ -311,16 +310,29 @@ class MainWindow(WritesMixin, MenusMixin, DockLayoutMixin, QMainWindow):
     def _attach(self, session: CaseSession) -> None:
         self.session = session
         session.jobs.dialog_parent = self
-        session.jobs.case_changed.connect(self._case_changed)
+        session.batcher.batched.connect(self._apply_changes)
         session.jobs.busy_changed.connect(self._busy_changed)
         session.jobs.job_progressed.connect(self._job_progressed)
         session.jobs.job_completed.connect(lambda _job: self._catch_up())
-        self.render_thread = RenderThread(session.reader)
+        self.renderer = PageRenderer(session.queries, self)
         reader = session.reader
-        self.documents_model.set_case(reader)
-        self.navigator.set_case(reader)
+        # What grows with the case (every document's id, the navigator's counts) is read
+        # on the session's reader while the window keeps painting.
+        def first_reads(case):
+            ids = browse.document_ids(case)
+            return (ids, {d: n for n, d in enumerate(ids)}), read_tree(case), \
+                overview.counts(case)
+        try:
+            ids, tree, counts = session.queries.call(first_reads)
+        except WorkbenchError:  # read here instead (the same error will show there)
+            ids, tree, counts = None, None, None
+        # The steps below each take a little time: the window paints between them.
+        self.documents_model.set_case(reader, ids)
+        self.documents_model.queries = session.queries
+        breathe()
+        self.navigator.set_case(reader, tree, session.queries)
         self.side_panel.set_case(reader)
-        self.reader.set_case(reader, self.render_thread.renderer)
+        self.reader.set_case(reader, self.renderer)
         self.search_panel.set_session(session)
         session.start_indexing()
         self.settings.add_recent(session.path)
@@ -328,16 +340,22 @@ class MainWindow(WritesMixin, MenusMixin, DockLayoutMixin, QMainWindow):
         read_only = session.reader.read_only
         self.setWindowTitle(f"{session.title}{' (read-only)' if read_only else ''}"
                             " — Workbench")
+        breathe()
         self._set_case_actions(True)
+        breathe()
         if read_only:
             self.statusBar().showMessage(
                 f"Read-only: {session.reader.read_only_why}. You can read and search; "
                 "to edit, copy the case to a writable folder.")
         session.changed_elsewhere.connect(lambda changes: self.statusBar().showMessage(
             f"Updated with changes another program made ({changes.summary_line()})", 8000))
-        self._refresh_counts()
+        if counts is not None:
+            self._show_counts(counts)
+        else:
+            self._refresh_counts()
         if self.documents_proxy.rowCount():  # something to read straight away
             self.documents_view.selectRow(0)
+        breathe()
         self.case_opened.emit(str(session.path))
 
     def close_case(self) -> None:
@@ -347,11 +365,12 @@ class MainWindow(WritesMixin, MenusMixin, DockLayoutMixin, QMainWindow):
         self.search_panel.set_session(None)
         self.reader.set_case(None)
         self.documents_model.set_case(None)
+        self.documents_model.queries = None
         self.navigator.set_case(None)
         self.side_panel.set_case(None)
-        if self.render_thread is not None:
-            self.render_thread.stop()
-            self.render_thread = None
+        if self.renderer is not None:
+            self.renderer.deleteLater()
+            self.renderer = None
         session.close()
         session.deleteLater()
         self.setWindowTitle("Workbench")
@@ -529,20 +548,9 @@ class MainWindow(WritesMixin, MenusMixin, DockLayoutMixin, QMainWindow):
             self.show_list("search")
 
     # -- changes and status -------------------------------------------------------------------
-    def _case_changed(self, changes) -> None:
-        """Collect changes and refresh the screens at most every 150 ms.
-
-        An import commits one action per file; refreshing every screen for each would
-        keep the GUI thread busy for the whole import.
-        """
-        self._pending_changes.append(changes)
-        if not self._changes_timer.isActive():
-            self._changes_timer.start()
-
     def _catch_up(self) -> None:
-        """A job ended: bring every screen up to date now, not at the next tick."""
-        self._changes_timer.stop()
-        self._apply_pending_changes()
+        """A job ended (the batcher has just delivered its changes): bring the navigator
+        and the counts up to date now, not at their next tick."""
         if self.navigator._timer.isActive():
             self.navigator._timer.stop()
             self.navigator.refresh()
@@ -550,15 +558,10 @@ class MainWindow(WritesMixin, MenusMixin, DockLayoutMixin, QMainWindow):
             self._counts_timer.stop()
             self._refresh_counts()
 
-    def _apply_pending_changes(self) -> None:
-        if not self._pending_changes or self.session is None:
-            self._pending_changes.clear()
+    def _apply_changes(self, changes: Changes) -> None:
+        """What the session's change batcher delivers: refresh the rows concerned."""
+        if self.session is None:
             return
-        batch, self._pending_changes = self._pending_changes, []
-        changes = Changes(action=batch[-1].action,
-                          created=frozenset().union(*(c.created for c in batch)),
-                          updated=frozenset().union(*(c.updated for c in batch)),
-                          deleted=frozenset().union(*(c.deleted for c in batch)))
         self.documents_model.apply_changes(changes)
         self.navigator.apply_changes(changes)
         self.side_panel.apply_changes(changes)
@@ -573,9 +576,15 @@ class MainWindow(WritesMixin, MenusMixin, DockLayoutMixin, QMainWindow):
             self._counts_timer.start()
 
     def _refresh_counts(self) -> None:
+        """Count on the session's reader (counting pages grows with the case)."""
         if self.session is None:
             return
-        c = overview.counts(self.session.reader)
+        session = self.session
+        session.queries.run(overview.counts,
+                            lambda c: self.session is session and self._show_counts(c),
+                            key="counts")
+
+    def _show_counts(self, c: dict) -> None:
         self.counts_label.setText(
             f"{c['documents']:,} documents · {c['pages']:,} pages · {c['excerpts']} excerpts · "
             f"{c['actors']} actors · {c['claims']} claims · {c['findings']} findings"

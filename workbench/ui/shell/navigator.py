@@ -7,6 +7,8 @@ current node survive a rebuild.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QAbstractItemView, QTreeView
@@ -26,12 +28,16 @@ class NavigatorModel(QStandardItemModel):
         super().__init__(parent)
         self.setHorizontalHeaderLabels(["Case"])
 
-    def rebuild(self, case: Case | None) -> None:
+    def rebuild(self, case: Case | None, data: "NavigatorData | None" = None) -> None:
+        """Rebuild from ``data`` (read by :func:`read_tree`, maybe on another thread),
+        or read ``case`` here."""
         self.clear()
         self.setHorizontalHeaderLabels(["Case"])
-        if case is None:
-            return
-        groups = browse.document_groups(case)
+        if data is None:
+            if case is None:
+                return
+            data = read_tree(case)
+        groups = data.groups
         total = sum(n for _, n in groups["kind"])
         docs = self._node(self, f"Documents ({total})", ("all", None))
         by_origin = self._node(docs, "By origin", ("all", None))
@@ -41,21 +47,17 @@ class NavigatorModel(QStandardItemModel):
         by_kind = self._node(docs, "By kind", ("all", None))
         for kind, n in groups["kind"]:
             self._node(by_kind, f"{kind} ({n})", ("kind", kind))
-        people = actors.list_all(case)
-        node = self._node(self, f"Actors ({len(people)})", ("section", "actors"))
-        for a in people:
+        node = self._node(self, f"Actors ({len(data.actors)})", ("section", "actors"))
+        for a in data.actors:
             self._node(node, a.name + (" (confidential)" if a.confidential else ""),
                        ("actor", a.id))
-        claim_list = claims.list_all(case)
-        node = self._node(self, f"Claims ({len(claim_list)})", ("section", "claims"))
-        for c in claim_list:
-            status = claims.verdict(case, c.id).status
-            self._node(node, f"[{status}] {_short(c.text)}", ("claim", c.id))
-        finding_list = findings.list_all(case)
-        node = self._node(self, f"Findings ({len(finding_list)})", ("section", "findings"))
-        for f in finding_list:
+        node = self._node(self, f"Claims ({len(data.claims)})", ("section", "claims"))
+        for claim_id, status, text in data.claims:
+            self._node(node, f"[{status}] {_short(text)}", ("claim", claim_id))
+        node = self._node(self, f"Findings ({len(data.findings)})", ("section", "findings"))
+        for f in data.findings:
             self._node(node, f"{f.position}. {_short(f.title)}", ("finding", f.id))
-        reports = importing.imports(case)
+        reports = data.imports
         node = self._node(self, f"Imports ({len(reports)})", ("section", "imports"))
         for r in reversed(reports):
             self._node(node, f"{r.started_at[:16].replace('T', ' ')} · "
@@ -72,6 +74,27 @@ class NavigatorModel(QStandardItemModel):
         item.setToolTip(text)
         (parent.appendRow if isinstance(parent, QStandardItem) else parent.appendRow)(item)
         return item
+
+
+@dataclass(frozen=True)
+class NavigatorData:
+    """What the tree shows, read in one go (on any thread)."""
+
+    groups: dict
+    actors: list
+    claims: list  # (id, verdict status, text)
+    findings: list
+    imports: list
+
+
+def read_tree(case: Case) -> NavigatorData:
+    """Everything the navigator shows: counts and titles, never whole documents."""
+    verdicts = claims.verdicts(case)
+    return NavigatorData(
+        groups=browse.document_groups(case), actors=actors.list_all(case),
+        claims=[(c.id, status.status if (status := verdicts.get(c.id)) else "unverified",
+                 c.text) for c in claims.list_all(case)],
+        findings=findings.list_all(case), imports=importing.import_summaries(case))
 
 
 def _short(text: str, width: int = 60) -> str:
@@ -94,15 +117,20 @@ class NavigatorView(QTreeView):
         self.setUniformRowHeights(True)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.case: Case | None = None
+        self.queries = None  # the session's reader, for refreshes off the GUI thread
         self._timer = QTimer(self, singleShot=True, interval=1000)
-        self._timer.timeout.connect(self.refresh)
+        self._timer.timeout.connect(self.refresh_in_background)
         self.clicked.connect(self._chosen)
         self.activated.connect(self._chosen)
 
-    def set_case(self, case: Case | None) -> None:
+    def set_case(self, case: Case | None, data: NavigatorData | None = None,
+                 queries=None) -> None:
+        """Show ``case`` (``data`` already read for it, if given); later refreshes read
+        on ``queries`` (the session's reader) when given."""
         self._timer.stop()
         self.case = case
-        self.refresh()
+        self.queries = queries if case is not None else None
+        self.refresh(data)
         self.expandToDepth(0)
         model = self.nav_model
         if model.rowCount():
@@ -113,13 +141,23 @@ class NavigatorView(QTreeView):
         if changes.tables() & _WATCHED and not self._timer.isActive():
             self._timer.start()
 
-    def refresh(self) -> None:
+    def refresh_in_background(self) -> None:
+        """Read the tree on the session's reader, then rebuild (the GUI thread only
+        builds nodes)."""
+        if self.queries is None or self.case is None:
+            self.refresh()
+            return
+        case = self.case
+        self.queries.run(read_tree, lambda data: self.case is case and self.refresh(data),
+                         key="navigator")
+
+    def refresh(self, data: NavigatorData | None = None) -> None:
         expanded = set()
         model = self.nav_model
         for row in range(model.rowCount()):
             self._collect(model.index(row, 0), expanded)
         current = self.currentIndex().data(NodeRole)
-        self.nav_model.rebuild(self.case)
+        self.nav_model.rebuild(self.case, data)
         for row in range(model.rowCount()):
             self._restore(model.index(row, 0), expanded, current)
 

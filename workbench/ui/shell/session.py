@@ -1,8 +1,11 @@
-"""An open case in the window: the writer thread and the GUI's reading connection.
+"""An open case in the window: its writer, its reader, its change batcher.
 
-Writes go through :attr:`CaseSession.jobs` (one writer thread). The GUI thread reads
-through :attr:`CaseSession.reader`, a second connection to the same file: in WAL mode
-readers never wait for the writer, so a long import cannot freeze a screen that reads.
+Writes go through :attr:`CaseSession.jobs` (one writer thread, which also keeps the
+search index). Reads too slow for the GUI thread go through :attr:`CaseSession.queries`
+(one reader thread with its own read-only connection). Screens hear what changed from
+:attr:`CaseSession.batcher`. See :mod:`.jobs` for who may touch what. The GUI thread
+itself reads small things through :attr:`CaseSession.reader`, a connection to the same
+file: in WAL mode readers never wait for the writer.
 
 Other programs may write the same case while the window is open (an import or a script
 in a terminal). Every :data:`WATCH_INTERVAL_MS` the session compares the case's newest
@@ -20,7 +23,7 @@ from PySide6.QtGui import QGuiApplication
 
 from workbench.core import audit
 from workbench.core.casefile import Case
-from workbench.ui.shell.jobs import JobRunner
+from workbench.ui.shell.jobs import ChangeBatcher, JobRunner, QueryRunner
 
 #: How often the window looks for changes made by other programs (a cheap query).
 WATCH_INTERVAL_MS = 1000
@@ -41,7 +44,8 @@ class CaseSession(QObject):
         self.reader = reader
         self._writer_case = writer
         self.jobs = JobRunner(writer, self)
-        self.index = None  # the search index, kept in step on the writer thread
+        self.queries = QueryRunner(path, self)
+        self.batcher = ChangeBatcher(self.jobs, self)
         self._own_actions: set[int] = set()
         writer.add_listener(self._remember_own)  # runs on the writer thread
         self._seen = reader.revision
@@ -49,6 +53,11 @@ class CaseSession(QObject):
         self._watch.setInterval(WATCH_INTERVAL_MS)
         self._watch.timeout.connect(self.check_for_changes_elsewhere)
         self._watch.start()
+
+    @property
+    def index(self):
+        """The search index, kept by the writer (None until prepared)."""
+        return self.jobs.index
 
     def _remember_own(self, changes) -> None:
         if changes.action_id is not None:
@@ -84,7 +93,7 @@ class CaseSession(QObject):
             index = CaseIndex(case)
             state = index.ensure(progress)
             case.add_listener(index.apply)
-            self.index = index
+            self.jobs.index = index
             return state
         return self.jobs.run("Preparing search", prepare, cancellable=True)
 
@@ -122,15 +131,14 @@ class CaseSession(QObject):
         return self.reader.info.title
 
     def close(self) -> None:
-        """Cancel running jobs, wait for the writer to stop, close both connections."""
+        """Cancel running jobs, wait for the writer to stop, close the connections."""
         self._watch.stop()
+        self.queries.stop()
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             self.jobs.shutdown()
         finally:
             QGuiApplication.restoreOverrideCursor()
-        if self.index is not None:
-            self.index.close()
-            self.index = None
+        self.queries.wait_stopped()
         self.reader.close()
         self._writer_case.close()

@@ -16,13 +16,14 @@ from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QToolBar, QWidget
 
 from workbench.core import claims, excerpts, statements
 from workbench.core.errors import WorkbenchError
-from workbench.ui import background, menu_lookup, style, writing
+from workbench.ui import menu_lookup, style, writing
 from workbench.ui.reconcile.actors_panel import ActorsPanel, add_actor_from_text
 from workbench.ui.reconcile.board import BoardPanel
 from workbench.ui.publish.export_dialog import ExportDialog
 from workbench.ui.reconcile.findings_editor import FindingsEditor
 from workbench.ui.reconcile.readiness import ReadinessPanel
 from workbench.ui.reconcile.responses import ResponsesPanel, record_statement
+from workbench.ui.shell.jobs import breathe
 from workbench.ui.shell.undo_actions import UndoActions
 
 #: (attribute, title, object name, shortcut); readiness docks on the right, the rest
@@ -190,12 +191,12 @@ class VerificationDocks(QObject):
 
     # -- session ------------------------------------------------------------------------
     def set_session(self, session) -> None:
-        if self.session is not None and self.session is not session:
-            background.stop_background_reader(self.session)
         self.session = session
         for widget in (self.actors, self.responses, self.board, self.findings,
                        self.readiness):
             widget.set_session(session)
+            if session is not None:
+                breathe()  # each panel reads a little: the window paints in between
         self.undo.set_session(session)
         for action in (self.export_action, self.statement_action,
                        self.actor_from_selection_action, *self.show_actions.values()):
