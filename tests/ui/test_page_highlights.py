@@ -108,3 +108,35 @@ def test_reader_keeps_a_readable_width_with_every_panel_open(window, pdf_case, q
     assert window.reader.image_area.width() >= 300
     # Titles in the list keep their room (the list scrolls sideways instead).
     assert window.documents_view.columnWidth(0) >= window.TITLE_MIN
+
+
+def test_pages_render_only_while_no_other_thread_is_inside_pdfium(window, pdf_case, qtbot):
+    """PDFium is not thread-safe: the window's reader thread renders a page only when no
+    other thread (an import's OCR, an export reading its PDF back) is inside PDFium."""
+    import threading
+
+    from workbench.core.importing.pdf import PDFIUM_LOCK
+
+    path, doc_id, _ = pdf_case
+    assert window.open_case(path)
+    wait_idle(qtbot, window)
+    rendered: list[int] = []
+    holding, release = threading.Event(), threading.Event()
+
+    def other_thread() -> None:  # as an export or an OCR worker would
+        with PDFIUM_LOCK:
+            holding.set()
+            release.wait(10)
+    worker = threading.Thread(target=other_thread)
+    worker.start()
+    try:
+        assert holding.wait(5)
+        window.renderer.page_rendered.connect(lambda n, *rest: rendered.append(n))
+        window.open_document(doc_id, 1)
+        qtbot.wait(600)
+        assert rendered == []  # waiting for the lock, not rendering beside the other call
+    finally:
+        release.set()
+        worker.join()
+    qtbot.waitUntil(lambda: bool(rendered), timeout=10000)
+    qtbot.waitUntil(lambda: not window.reader.image_label.pixmap().isNull(), timeout=5000)

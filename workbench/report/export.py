@@ -113,19 +113,22 @@ def printed_texts(fmt: str, path: Path | None = None, text: str | None = None) -
 def _pdf_texts(path: Path) -> list[str]:
     import pypdfium2 as pdfium
 
-    pdf = pdfium.PdfDocument(str(path))
-    try:
-        out = [str(v) for v in pdf.get_metadata_dict().values() if v]
-        out += [item.get_title() or "" for item in pdf.get_toc()]
-        for n in range(len(pdf)):
-            page = pdf[n]
-            textpage = page.get_textpage()
-            out.append(textpage.get_text_range())
-            textpage.close()
-            page.close()
-        return out
-    finally:
-        pdf.close()
+    from workbench.core.importing.pdf import PDFIUM_LOCK
+
+    with PDFIUM_LOCK:  # PDFium is called from one thread at a time (the window's reader
+        pdf = pdfium.PdfDocument(str(path))  # renders pages while an export runs)
+        try:
+            out = [str(v) for v in pdf.get_metadata_dict().values() if v]
+            out += [item.get_title() or "" for item in pdf.get_toc()]
+            for n in range(len(pdf)):
+                page = pdf[n]
+                textpage = page.get_textpage()
+                out.append(textpage.get_text_range())
+                textpage.close()
+                page.close()
+            return out
+        finally:
+            pdf.close()
 
 
 def last_check(redactor: Redactor, texts: list[str]) -> None:

@@ -92,24 +92,27 @@ def export(case: Case, request: ExportRequest, progress: Progress) -> ExportResu
 
 def render_preview(path: Path, pages: int = PREVIEW_PAGES,
                    width: int = PREVIEW_WIDTH * 2) -> tuple[QImage, ...]:
-    """The first ``pages`` pages as QImages ``width`` pixels wide (pypdfium2; any thread)."""
+    """The first ``pages`` pages as QImages ``width`` pixels wide (pypdfium2; any thread:
+    it holds the process's PDFium lock, as every PDFium call does)."""
     import pypdfium2 as pdfium
 
+    from workbench.core.importing.pdf import PDFIUM_LOCK
+
     out = []
-    pdf = pdfium.PdfDocument(str(path))
-    try:
-        for n in range(min(pages, len(pdf))):
-            page = pdf[n]
-            scale = width / page.get_width()
-            bitmap = page.render(scale=scale, rev_byteorder=True)
-            w, h = bitmap.width, bitmap.height
-            fmt = QImage.Format.Format_RGB888 if bitmap.n_channels == 3 \
-                else QImage.Format.Format_RGBA8888
-            image = QImage(bytes(bitmap.buffer), w, h, bitmap.stride, fmt).copy()
-            out.append(image)
-            page.close()
-    finally:
-        pdf.close()
+    with PDFIUM_LOCK:
+        pdf = pdfium.PdfDocument(str(path))
+        try:
+            for n in range(min(pages, len(pdf))):
+                page = pdf[n]
+                scale = width / page.get_width()
+                bitmap = page.render(scale=scale, rev_byteorder=True)
+                w, h = bitmap.width, bitmap.height
+                fmt = QImage.Format.Format_RGB888 if bitmap.n_channels == 3 \
+                    else QImage.Format.Format_RGBA8888
+                out.append(QImage(bytes(bitmap.buffer), w, h, bitmap.stride, fmt).copy())
+                page.close()
+        finally:
+            pdf.close()
     return tuple(out)
 
 

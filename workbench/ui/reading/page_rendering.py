@@ -1,13 +1,14 @@
 """PDF pages as images, rendered off the GUI thread with pypdfium2.
 
 Rendering is a read like any other and runs on the session's reader thread
-(``session.queries``, see :mod:`workbench.ui.shell.jobs`): PDFium is not safe to call
-from several threads at once, but may be called from any one thread, and the reader is
-one thread, so every PDFium call of the window happens there, in turn, without a thread
-of its own. A request names the document; the renderer reads the original bytes through
-the reader's connection (a large PDF can take a moment to read), keeps the last opened
-document, and answers with a ``QImage`` (safe to make outside the GUI thread, unlike
-``QPixmap``). A newer page request supersedes one not yet rendered.
+(``session.queries``, see :mod:`workbench.ui.shell.jobs`). PDFium is not safe to call
+from several threads at once, and the writer thread calls it too (an import renders
+scanned pages for OCR, an export reads its PDF back), so every call here holds the
+process's one PDFium lock (:data:`workbench.core.importing.pdf.PDFIUM_LOCK`). A request
+names the document; the renderer reads the original bytes through the reader's
+connection (a large PDF can take a moment to read), keeps the last opened document, and
+answers with a ``QImage`` (safe to make outside the GUI thread, unlike ``QPixmap``). A
+newer page request supersedes one not yet rendered.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from PySide6.QtGui import QImage
 from workbench.core import documents
 from workbench.core.casefile import Case
 from workbench.core.errors import WorkbenchError
+from workbench.core.importing.pdf import PDFIUM_LOCK
 
 
 class PageRenderer(QObject):
@@ -44,18 +46,32 @@ class PageRenderer(QObject):
         this one (the user already moved on)."""
         wanted = (tuple(marks), text)
         self.queries.run(
-            lambda case: self._render(case, document_id, page_no, scale, wanted),
+            lambda case: self._render_locked(case, document_id, page_no, scale, wanted),
             lambda out: self.page_rendered.emit(request_no, *out),
             lambda message: self.render_failed.emit(request_no, message), key="page")
 
-    def _render(self, case: Case, document_id: int, page_no: int, scale: float, wanted):
-        """On the reader thread: (image, boxes); a damaged PDF raises a one-line error."""
+    def _render_locked(self, case: Case, document_id: int, page_no: int, scale: float,
+                       wanted):
+        data = None
+        if document_id != self._doc_id:  # read before taking the lock (a large PDF
+            try:                          # takes a moment to read)
+                data = documents.data(case, document_id)
+            except Exception as exc:
+                raise WorkbenchError(f"This page cannot be shown ({exc}).") from None
+        with PDFIUM_LOCK:
+            return self._render(case, document_id, page_no, scale, wanted, data)
+
+    def _render(self, case: Case, document_id: int, page_no: int, scale: float, wanted,
+                data: bytes | None = None):
+        """On the reader thread, holding the PDFium lock: (image, boxes); a damaged PDF
+        raises a one-line error."""
         try:
             import pypdfium2 as pdfium
             if document_id != self._doc_id:
                 self._close_pdf()
                 self._doc_id = document_id
-                self._pdf = pdfium.PdfDocument(documents.data(case, document_id))
+                self._pdf = pdfium.PdfDocument(
+                    data if data is not None else documents.data(case, document_id))
             page = self._pdf[page_no - 1]
             if scale < 0:  # a negative scale asks for that many pixels of width
                 scale = -scale / max(1.0, page.get_width())
@@ -77,7 +93,8 @@ class PageRenderer(QObject):
 
     def _close_pdf(self) -> None:
         if self._pdf is not None:
-            self._pdf.close()
+            with PDFIUM_LOCK:
+                self._pdf.close()
         self._pdf = None
         self._doc_id = None
 
