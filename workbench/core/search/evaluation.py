@@ -25,7 +25,7 @@ from whoosh import query as wq
 from whoosh.scoring import BM25F
 from whoosh.searching import Searcher
 
-from workbench.core.search import compat
+from workbench.core.search import compat, grams
 from workbench.core.search.phrases import ExactPhrase
 from workbench.core.search.postings import LENGTHS, SegmentPostings
 
@@ -35,7 +35,8 @@ Scores = dict[int, float]
 class _Segment:
     """One segment of the index being searched, with the top searcher's statistics."""
 
-    def __init__(self, top: Searcher, sub: Searcher, offset: int) -> None:
+    def __init__(self, top: Searcher, sub: Searcher, offset: int, *,
+                 use_grams: bool = True) -> None:
         self.top = top
         self.sub = sub
         self.offset = offset
@@ -43,6 +44,10 @@ class _Segment:
         self.bulk = SegmentPostings(self.reader)
         self.weighting = top.weighting
         self._norms: dict[str, list[float]] = {}
+        field = self.reader.schema[grams.FIELD] if grams.FIELD in self.reader.schema else None
+        #: Whether ``body`` phrases may be matched through common grams here.
+        self.has_grams = (use_grams and field is not None
+                          and isinstance(field.format, grams.GramPositions))
 
     def norms(self, fieldname: str) -> list[float]:
         """BM25's length normalisation ``K1 * (1 - B + B * length / avg)`` per length byte."""
@@ -139,56 +144,93 @@ def _narrow(anchors: dict[int, set[int]] | None, ids: list[int], vals: list[byte
 def _phrase(seg: _Segment, q: wq.Phrase) -> Scores:
     """Documents holding the phrase's words in order, scored as the words together.
 
-    The words' document lists are intersected first (set operations), and positions
-    are compared only in the documents holding them all, starting from the rarest word
-    (the anchor). Words in most documents ("the", "of") are read last and only in the
-    blocks holding candidates.
+    What is looked for are the words themselves or, in ``body``, common grams for
+    each pair of adjacent common words (:func:`.grams.lookups`): ``"of the"`` is then
+    one posting list. The terms' document lists are intersected first (set
+    operations), and positions are compared only in the documents holding them all,
+    starting from the rarest term (the anchor). Terms in most documents are read last
+    and only in the blocks holding candidates.
     """
     fieldname, words = q.fieldname, list(q.words)
     btexts = {w: seg._btext(fieldname, w) for w in words}
     reader = seg.reader
     if any(b is None or (fieldname, b) not in reader for b in btexts.values()):
         return {}
-    decode = reader.schema[fieldname].format.decode_positions
-    df = {w: reader.doc_frequency(fieldname, btexts[w]) for w in btexts}
+    # Terms to find, each with its offsets in the phrase.
+    offsets: dict[tuple[str, bytes], list[int]] = {}
+    if fieldname == grams.SOURCE and seg.has_grams:
+        for field, text, at in grams.lookups(words):
+            offsets.setdefault((field, seg._btext(field, text)), []).append(at)
+    else:
+        for at, w in enumerate(words):
+            offsets.setdefault((fieldname, btexts[w]), []).append(at)
+    if any(key not in reader for key in offsets):
+        return {}  # (a gram missing: no entry of the segment has those two words together)
+    df = {key: reader.doc_frequency(*key) for key in offsets}
     order = sorted(df, key=df.__getitem__)
-    common = [w for w in order[1:] if df[w] > seg.bulk.doc_count // 2]
-    first = [w for w in order if w not in common]
-    read = {w: seg.bulk.postings(fieldname, btexts[w], values=True) for w in first}
+    common = {key for key in order[1:] if df[key] > seg.bulk.doc_count // 2}
+    read = {key: seg.bulk.postings(*key, values=True) for key in order if key not in common}
     if any(not p.ids for p in read.values()):
         return {}
     if any(not p.values for p in read.values()):
         return seg.fallback(q)  # a field without positions
-    docs = set(read[first[0]].ids)
-    for w in first[1:]:
-        docs.intersection_update(read[w].ids)
     anchor = order[0]
-    at = words.index(anchor)  # offsets are counted from the anchor's first place
-    anchors: dict[int, set[int]] | None = None
-    for n, w in enumerate(order):  # the anchor first, then rarer before more common
-        deltas = [k - at for k, x in enumerate(words) if x == w]
-        if w == anchor:
-            deltas = [k for k in deltas if k != 0]
-        last = n == len(order) - 1
-        if w in common:
-            p = read[w] = seg.bulk.postings(fieldname, btexts[w], values=True,
-                                            within=sorted(anchors))
-            ids, vals = p.ids, p.values
-        else:
-            p = read[w]
-            keep = [k for k, d in enumerate(p.ids) if d in docs]
-            ids, vals = [p.ids[k] for k in keep], [p.values[k] for k in keep]
-        anchors = _narrow(anchors, ids, vals, deltas, decode, last=last)
-        if not anchors:
-            return {}
-    docs_found = list(anchors)
+    if len(order) == 1 and len(offsets[anchor]) == 1:
+        docs_found = read[anchor].ids  # one term: every entry holding it has the phrase
+    else:
+        docs = set(read[anchor].ids)
+        for key in order[1:]:
+            if key not in common:
+                docs.intersection_update(read[key].ids)
+        at = offsets[anchor][0]  # offsets are counted from the anchor's first place
+        anchors: dict[int, set[int]] | None = None
+        for n, key in enumerate(order):  # the anchor first, then rarer before more common
+            deltas = [k - at for k in offsets[key]]
+            if key == anchor:
+                deltas = [k for k in deltas if k != 0]
+            last = n == len(order) - 1
+            if key in common:
+                p = read[key] = seg.bulk.postings(*key, values=True, within=sorted(anchors))
+                ids, vals = p.ids, p.values
+            else:
+                p = read[key]
+                keep = [k for k, d in enumerate(p.ids) if d in docs]
+                ids, vals = [p.ids[k] for k in keep], [p.values[k] for k in keep]
+            decode = reader.schema[key[0]].format.decode_positions
+            anchors = _narrow(anchors, ids, vals, deltas, decode, last=last)
+            if not anchors:
+                return {}
+        docs_found = list(anchors)
+    # Scored as whoosh scores the words together: each word's BM25F in ``fieldname``,
+    # added in the order of the words' document frequency (as they always were). A word
+    # read only through a gram takes its count from the gram's posting.
+    word_df = {w: reader.doc_frequency(fieldname, btexts[w]) for w in btexts}
     total = dict.fromkeys(docs_found, 0.0)
-    for w, p in read.items():
-        by_doc = dict(zip(p.ids, p.weights))
-        for d, sc in seg.scores(fieldname, btexts[w], q.boost, docs_found,
-                                [by_doc[d] for d in docs_found]).items():
+    for w in sorted(word_df, key=word_df.__getitem__):
+        key = (fieldname, btexts[w])
+        if key in read:
+            p = read[key]
+            by_doc = dict(zip(p.ids, p.weights))
+            weights = [by_doc[d] for d in docs_found]
+        else:
+            weights = _gram_counts(seg, read, w, words, docs_found)
+        for d, sc in seg.scores(fieldname, btexts[w], q.boost, docs_found, weights).items():
             total[d] += sc
     return total
+
+
+def _gram_counts(seg: _Segment, read: dict, word: str, words: list[str],
+                 docs: list[int]) -> list[int]:
+    """How often ``word`` occurs in each of ``docs``, from a gram of the phrase that
+    holds it (read already: every gram of the phrase was)."""
+    for field, text, at in grams.lookups(words):
+        if field == grams.FIELD and word in (words[at], words[at + 1]):
+            slot = 0 if words[at] == word else 1
+            p = read[(field, seg._btext(field, text))]
+            by_doc = dict(zip(p.ids, p.values))
+            unpack = grams.unpack_counts
+            return [unpack(by_doc[d])[slot] for d in docs]
+    raise AssertionError(f"{word!r} is in no gram of {words!r}")
 
 
 def _evaluate(seg: _Segment, q: wq.Query) -> Scores:
@@ -245,13 +287,15 @@ def _evaluate(seg: _Segment, q: wq.Query) -> Scores:
     return seg.fallback(q)
 
 
-def evaluate(searcher: Searcher, q: wq.Query) -> Scores:
-    """Every entry matching ``q`` (index-wide document number) and its score."""
+def evaluate(searcher: Searcher, q: wq.Query, *, use_grams: bool = True) -> Scores:
+    """Every entry matching ``q`` (index-wide document number) and its score.
+
+    ``use_grams=False`` matches phrases word by word only (the tests compare the two)."""
     if type(searcher.weighting) is not BM25F or compat.problem(searcher):
         return _by_whoosh(searcher, q)
     out: Scores = {}
     for leaf, offset in searcher.leaf_searchers():
-        scores = _evaluate(_Segment(searcher, leaf, offset), q)
+        scores = _evaluate(_Segment(searcher, leaf, offset, use_grams=use_grams), q)
         if offset:
             out.update({d + offset: s for d, s in scores.items()})
         else:
