@@ -220,7 +220,7 @@ def _phrase(seg: _Segment, q: wq.Phrase) -> Scores:
 
 
 def _gram_counts(seg: _Segment, read: dict, word: str, words: list[str],
-                 docs: list[int]) -> list[int]:
+                 docs: list[int]) -> list[float]:
     """How often ``word`` occurs in each of ``docs``, from a gram of the phrase that
     holds it (read already: every gram of the phrase was)."""
     for field, text, at in grams.lookups(words):
@@ -229,7 +229,7 @@ def _gram_counts(seg: _Segment, read: dict, word: str, words: list[str],
             p = read[(field, seg._btext(field, text))]
             by_doc = dict(zip(p.ids, p.values))
             unpack = grams.unpack_counts
-            return [unpack(by_doc[d])[slot] for d in docs]
+            return [float(unpack(by_doc[d])[slot]) for d in docs]
     raise AssertionError(f"{word!r} is in no gram of {words!r}")
 
 
