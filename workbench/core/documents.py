@@ -10,7 +10,7 @@ import hashlib
 import json
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from workbench.core import validate
@@ -244,6 +244,40 @@ def list_all(case: Case, *, kind: str | None = None, origin: str | None = None,
             params.append(value)
     sql = "SELECT * FROM documents" + (" WHERE " + " AND ".join(where) if where else "")
     return [_document(r) for r in case.rows(sql + " ORDER BY id", params)]
+
+
+def each(case: Case, *, kind: str | None = None,
+         origin: str | None = None) -> Iterator[Document]:
+    """:func:`list_all`, one document at a time from one cursor, so that a list of
+    hundreds of thousands is never held whole. Finish (or close) the iterator before
+    the next write to ``case``."""
+    where, params = [], []
+    for column, value in (("kind", kind), ("origin", origin)):
+        if value is not None:
+            where.append(f"{column} = ?")
+            params.append(value)
+    sql = "SELECT * FROM documents" + (" WHERE " + " AND ".join(where) if where else "")
+    cursor = case.conn.cursor()
+    cursor.row_factory = None  # plain tuples: read by position, several times quicker
+    cursor.execute(sql + " ORDER BY id", params)
+    at = {d[0]: i for i, d in enumerate(cursor.description)}
+    (id_, sha, title, kind_, media, origin_, name, source, received, imported, import_,
+     parent, pages_, conf, meta) = (at[n] for n in (
+        "id", "sha256", "title", "kind", "media_type", "origin", "file_name", "source_path",
+        "received", "imported_at", "import_id", "parent_id", "page_count", "confidential",
+        "metadata"))
+    date = at.get("date")
+    loads = json.loads
+    for row in cursor:
+        raw = row[meta]
+        yield Document(
+            id=row[id_], sha256=row[sha], title=row[title], kind=row[kind_],
+            media_type=row[media], origin=row[origin_], file_name=row[name],
+            source_path=row[source], received=row[received], imported_at=row[imported],
+            import_id=row[import_], parent_id=row[parent], page_count=row[pages_],
+            confidential=bool(row[conf]),
+            metadata={} if raw == "{}" or not raw else loads(raw),
+            date=None if date is None else row[date])
 
 
 def ids(case: Case) -> list[int]:
