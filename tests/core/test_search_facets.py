@@ -50,3 +50,53 @@ def test_facets_equal_counts_from_stored_fields(sample_case, query):
     assert dict(facets.years) == dict(years)
     assert {a.actor_id: a.count for a in facets.actors} == dict(by_actor)
     assert sum(n for _, n in facets.kinds) == search.search(sample_case, query).total
+
+
+def test_many_segments_give_the_hits_and_counts_of_the_whole_index(tmp_path):
+    """Per-segment counting and ranking (searching._facets, evaluation.top_of) against
+    the whole index's matches ranked at once and counted from stored fields: a case
+    written in many commits (many segments), with deletions, two actors of the same
+    name, dated and undated pages."""
+    import random
+
+    from workbench.core import deletion, documents
+    from workbench.core.casefile import Case
+    from workbench.core.search.evaluation import top
+
+    rnd = random.Random(4)
+    words = ["plate", "camera", "vendor", "the", "of", "sheriff", "contract", "data"]
+    with Case.create(tmp_path / "many.wbcase", title="Many segments") as case:
+        for name in ("Kestrel Ridge", "Alder Creek", "Alder Creek"):
+            actors.add(case, name=name, type="company")
+        index = search.open_index(case)
+        added = []
+        for batch in range(14):
+            with index.batched():
+                for n in range(25):
+                    text = " ".join(rnd.choices(words, k=30))
+                    if rnd.random() < 0.3:
+                        text += rnd.choice([" Kestrel Ridge", " Alder Creek"])
+                    added.append(documents.add(
+                        case, data=f"{batch}-{n}".encode(), title=f"Doc {batch}-{n}",
+                        kind="text", pages=[text, "the vendor " + text[:40]],
+                        received=f"{2015 + n % 6}-03-01" if n % 4 else None).id)
+            if batch % 5 == 4:
+                deletion.delete(case, "document", added.pop(rnd.randrange(len(added))),
+                                cascade=True)
+        searcher = index.searcher()
+        assert len(searcher.reader().leaf_readers()) > 5
+        for query in ("plate", "the", "vendor OR sheriff", '"the vendor"', "kestrel",
+                      "alder creek", "data -camera", "zzz"):
+            for offset, limit in ((0, 20), (15, 40), (0, 2000)):
+                r = search.search(case, query, offset=offset, limit=limit)
+                scores = evaluate(searcher, parse(query))
+                window = top(scores, offset + limit)[offset:]
+                assert r.total == len(scores), query
+                assert [(h.uid, h.score) for h in r.hits] == [
+                    (searcher.stored_fields(d)["uid"], s) for d, s in window], query
+            kinds, years, by_actor = _stored_counts(case, query)
+            facets = search.search(case, query).facets
+            assert dict(facets.kinds) == dict(kinds)
+            assert dict(facets.years) == dict(years)
+            assert {a.actor_id: a.count for a in facets.actors} == dict(by_actor)
+        search.close_index(case)

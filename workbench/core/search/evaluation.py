@@ -291,16 +291,32 @@ def evaluate(searcher: Searcher, q: wq.Query, *, use_grams: bool = True) -> Scor
     """Every entry matching ``q`` (index-wide document number) and its score.
 
     ``use_grams=False`` matches phrases word by word only (the tests compare the two)."""
-    if type(searcher.weighting) is not BM25F or compat.problem(searcher):
-        return _by_whoosh(searcher, q)
     out: Scores = {}
-    for leaf, offset in searcher.leaf_searchers():
-        scores = _evaluate(_Segment(searcher, leaf, offset, use_grams=use_grams), q)
+    for _reader, offset, scores in by_segment(searcher, q, use_grams=use_grams):
         if offset:
             out.update({d + offset: s for d, s in scores.items()})
         else:
             out.update(scores)
     return out
+
+
+def by_segment(searcher: Searcher, q: wq.Query, *,
+               use_grams: bool = True) -> list[tuple[object, int, Scores]]:
+    """:func:`evaluate`, segment by segment: ``(segment reader, offset, scores by the
+    segment's own document numbers)``. A search counts its facets from these directly
+    (see :mod:`.searching`), without merging the segments' matches first."""
+    leaves = [(leaf.reader(), offset) for leaf, offset in searcher.leaf_searchers()]
+    if type(searcher.weighting) is not BM25F or compat.problem(searcher):
+        found = _by_whoosh(searcher, q)
+        out = []
+        for n, (reader, offset) in enumerate(leaves):
+            end = leaves[n + 1][1] if n + 1 < len(leaves) else float("inf")
+            out.append((reader, offset, {d - offset: s for d, s in found.items()
+                                         if offset <= d < end}))
+        return out
+    return [(leaf.reader(), offset,
+             _evaluate(_Segment(searcher, leaf, offset, use_grams=use_grams), q))
+            for leaf, offset in searcher.leaf_searchers()]
 
 
 def _by_whoosh(searcher: Searcher, q: wq.Query) -> Scores:
@@ -316,3 +332,20 @@ def top(scores: Scores, count: int) -> list[tuple[int, float]]:
         cut = heapq.nlargest(count, scores.values())[-1]
         scores = {d: s for d, s in scores.items() if s >= cut}
     return sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:count]
+
+
+def top_of(parts: list[tuple[object, int, Scores]], count: int) -> list[tuple[int, float]]:
+    """:func:`top` of the segments' matches together (index-wide document numbers).
+
+    Each segment's best ``count`` (with ties) are chosen first: the best ``count``
+    overall are among them, and only they are renumbered and ranked together."""
+    if count <= 0:
+        return []
+    chosen: Scores = {}
+    for _reader, offset, scores in parts:
+        if len(scores) > count:
+            cut = heapq.nlargest(count, scores.values())[-1]
+            chosen.update((d + offset, s) for d, s in scores.items() if s >= cut)
+        else:
+            chosen.update((d + offset, s) for d, s in scores.items())
+    return top(chosen, count)
