@@ -100,3 +100,52 @@ def test_many_segments_give_the_hits_and_counts_of_the_whole_index(tmp_path):
             assert dict(facets.years) == dict(years)
             assert {a.actor_id: a.count for a in facets.actors} == dict(by_actor)
         search.close_index(case)
+
+
+def test_date_ranges_match_the_dates_of_the_entries(tmp_path):
+    """Date ranges read from each segment's sorted days (query.segment_days), in the
+    bulk evaluation and through whoosh's searcher, against the entries' stored dates,
+    on several segments with deletions. (whoosh's own numeric range got open and wide
+    ranges wrong: ``date:[TO 2018]`` matched every dated entry.)"""
+    import random
+
+    from workbench.core import deletion, documents
+    from workbench.core.casefile import Case
+    from workbench.core.search.query import day_number
+
+    rnd = random.Random(9)
+    with Case.create(tmp_path / "dates.wbcase", title="Dates") as case:
+        index = search.open_index(case)
+        ids = []
+        for batch in range(6):
+            with index.batched():
+                for n in range(30):
+                    day = f"{rnd.randint(2017, 2020)}-{rnd.randint(1, 12):02d}-" \
+                          f"{rnd.randint(1, 28):02d}"
+                    ids.append(documents.add(
+                        case, data=f"{batch}-{n}".encode(), title=f"D {batch}-{n}",
+                        kind="text", pages=["plate data"],
+                        received=day if n % 5 else None).id)
+            deletion.delete(case, "document", ids.pop(rnd.randrange(len(ids))), cascade=True)
+        searcher = index.searcher()
+        assert len(searcher.leaf_searchers()) > 3
+        live = [d for d in range(searcher.reader().doc_count_all())
+                if not searcher.reader().is_deleted(d)]
+        stored = {d: searcher.stored_fields(d) for d in live}
+        for text, lo, hi in (
+                ("date:2019", 20190101, 20191231), ("date:2018-02", 20180201, 20180229),
+                ("date:[2018-03-01 TO 2019-06-30]", 20180301, 20190630),
+                ("date:[2019-06 TO]", 20190601, None), ("date:[TO 2018]", None, 20181231),
+                ("date:[2018-06-10 TO 9999]", 20180610, 99991231),
+                ("date:{2018-01-01 TO 2019-01-01}", 20180102, 20181231),
+                ("date:1990", 19900101, 19901231)):
+            expected = {d for d, f in stored.items() if f.get("date")
+                        and (lo is None or day_number(f["date"]) >= lo)
+                        and (hi is None or day_number(f["date"]) <= hi)}
+            q = parse(text)
+            assert set(evaluate(searcher, q)) == expected, text
+            assert {h.docnum for h in searcher.search(q, limit=None)} == expected, text
+            assert search.search(case, text).total == len(expected), text
+        before = search.search(case, "date:[TO 2018]").total
+        assert 0 < before < search.search(case, "date:[TO 2019]").total
+        search.close_index(case)

@@ -23,27 +23,35 @@ from operator import add, mul, sub
 
 from whoosh import query as wq
 from whoosh.scoring import BM25F
+from whoosh.reading import TermNotFound
 from whoosh.searching import Searcher
 
 from workbench.core.search import compat, grams
 from workbench.core.search.phrases import ExactPhrase
+from workbench.core.search.query import DayRange
 from workbench.core.search.postings import LENGTHS, SegmentPostings
 
 Scores = dict[int, float]
+#: The numeric field date ranges search (see :class:`.query.DayRange`).
+DAY_FIELD = "day"
 
 
 class _Segment:
     """One segment of the index being searched, with the top searcher's statistics."""
 
     def __init__(self, top: Searcher, sub: Searcher, offset: int, *,
-                 use_grams: bool = True) -> None:
+                 use_grams: bool = True, shared: dict | None = None) -> None:
         self.top = top
         self.sub = sub
         self.offset = offset
         self.reader = sub.reader()
         self.bulk = SegmentPostings(self.reader)
         self.weighting = top.weighting
-        self._norms: dict[str, list[float]] = {}
+        #: Norms by field, shared by the segments of one search (they depend on the
+        #: whole index's average field length, which whoosh sums over every segment).
+        self._norms: dict[str, list[float]] = {} if shared is None else shared
+        #: Term infos looked up in this segment (None: not there), by (field, bytes).
+        self._infos: dict[tuple[str, bytes], object] = {}
         field = self.reader.schema[grams.FIELD] if grams.FIELD in self.reader.schema else None
         #: Whether ``body`` phrases may be matched through common grams here.
         self.has_grams = (use_grams and field is not None
@@ -58,6 +66,33 @@ class _Segment:
             avg = self.top.avg_field_length(fieldname) or 1
             found = self._norms[fieldname] = [w.K1 * ((1 - b) + b * n / avg) for n in LENGTHS]
         return found
+
+    def info(self, fieldname: str, btext: bytes):
+        """The segment's term info of a term, or None; each term looked up once (a
+        lookup in whoosh's term file is several reads)."""
+        key = (fieldname, btext)
+        try:
+            return self._infos[key]
+        except KeyError:
+            pass
+        try:
+            found = self.reader.term_info(fieldname, btext)
+        except TermNotFound:
+            found = None
+        self._infos[key] = found
+        return found
+
+    def has(self, fieldname: str, btext: bytes) -> bool:
+        return self.info(fieldname, btext) is not None
+
+    def df(self, fieldname: str, btext: bytes) -> int:
+        """The term's document frequency in this segment (0 if absent)."""
+        info = self.info(fieldname, btext)
+        return 0 if info is None else info.doc_frequency()
+
+    def postings(self, fieldname: str, btext: bytes, **kwargs):
+        return self.bulk.postings(fieldname, btext, info=self.info(fieldname, btext),
+                                  **kwargs)
 
     def _btext(self, fieldname: str, text) -> bytes | None:
         schema = self.reader.schema
@@ -87,8 +122,17 @@ class _Segment:
         btext = self._btext(fieldname, text)
         if btext is None:
             return {}
-        p = self.bulk.postings(fieldname, btext)
+        p = self.postings(fieldname, btext)
         return self.scores(fieldname, btext, boost, p.ids, p.weights) if p.ids else {}
+
+    def day_range(self, q: DayRange) -> Scores:
+        """The entries whose day number is in the range, each scored the range's boost
+        (as its whoosh matcher scores them; whoosh's ListMatcher weighs 0 as 1)."""
+        found = q.ids(self.reader)
+        deleted = self.bulk.deleted
+        if deleted:
+            found = [d for d in found if d not in deleted]
+        return dict.fromkeys(found, q.boost or 1.0)
 
     def fallback(self, q: wq.Query) -> Scores:
         """Every match of ``q`` in this segment through whoosh's own matcher."""
@@ -154,7 +198,7 @@ def _phrase(seg: _Segment, q: wq.Phrase) -> Scores:
     fieldname, words = q.fieldname, list(q.words)
     btexts = {w: seg._btext(fieldname, w) for w in words}
     reader = seg.reader
-    if any(b is None or (fieldname, b) not in reader for b in btexts.values()):
+    if any(b is None or not seg.has(fieldname, b) for b in btexts.values()):
         return {}
     # Terms to find, each with its offsets in the phrase.
     offsets: dict[tuple[str, bytes], list[int]] = {}
@@ -164,12 +208,12 @@ def _phrase(seg: _Segment, q: wq.Phrase) -> Scores:
     else:
         for at, w in enumerate(words):
             offsets.setdefault((fieldname, btexts[w]), []).append(at)
-    if any(key not in reader for key in offsets):
+    if any(not seg.has(*key) for key in offsets):
         return {}  # (a gram missing: no entry of the segment has those two words together)
-    df = {key: reader.doc_frequency(*key) for key in offsets}
+    df = {key: seg.df(*key) for key in offsets}
     order = sorted(df, key=df.__getitem__)
     common = {key for key in order[1:] if df[key] > seg.bulk.doc_count // 2}
-    read = {key: seg.bulk.postings(*key, values=True) for key in order if key not in common}
+    read = {key: seg.postings(*key, values=True) for key in order if key not in common}
     if any(not p.ids for p in read.values()):
         return {}
     if any(not p.values for p in read.values()):
@@ -190,7 +234,7 @@ def _phrase(seg: _Segment, q: wq.Phrase) -> Scores:
                 deltas = [k for k in deltas if k != 0]
             last = n == len(order) - 1
             if key in common:
-                p = read[key] = seg.bulk.postings(*key, values=True, within=sorted(anchors))
+                p = read[key] = seg.postings(*key, values=True, within=sorted(anchors))
                 ids, vals = p.ids, p.values
             else:
                 p = read[key]
@@ -204,7 +248,7 @@ def _phrase(seg: _Segment, q: wq.Phrase) -> Scores:
     # Scored as whoosh scores the words together: each word's BM25F in ``fieldname``,
     # added in the order of the words' document frequency (as they always were). A word
     # read only through a gram takes its count from the gram's posting.
-    word_df = {w: reader.doc_frequency(fieldname, btexts[w]) for w in btexts}
+    word_df = {w: seg.df(fieldname, btexts[w]) for w in btexts}
     total = dict.fromkeys(docs_found, 0.0)
     for w in sorted(word_df, key=word_df.__getitem__):
         key = (fieldname, btexts[w])
@@ -304,6 +348,8 @@ def _evaluate(seg: _Segment, q: wq.Query) -> Scores:
         return {d: s * q.boost for d, s in out.items()} if q.boost != 1.0 else out
     if kind is type(wq.NullQuery):
         return {}
+    if kind is DayRange and q.fieldname == DAY_FIELD:
+        return seg.day_range(q)
     return seg.fallback(q)
 
 
@@ -334,8 +380,10 @@ def by_segment(searcher: Searcher, q: wq.Query, *,
             out.append((reader, offset, {d - offset: s for d, s in found.items()
                                          if offset <= d < end}))
         return out
+    shared: dict = {}
     return [(leaf.reader(), offset,
-             _evaluate(_Segment(searcher, leaf, offset, use_grams=use_grams), q))
+             _evaluate(_Segment(searcher, leaf, offset, use_grams=use_grams,
+                                shared=shared), q))
             for leaf, offset in searcher.leaf_searchers()]
 
 

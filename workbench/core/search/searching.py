@@ -10,6 +10,7 @@ from whoosh.searching import Searcher
 from workbench.core.casefile import Case
 from workbench.core.search.entries import decoded, parse_uid
 from workbench.core.search.evaluation import by_segment, top_of
+from workbench.core.search.postings import segment_key
 from workbench.core.search.query import Highlight, highlights, parse
 from workbench.core.search.snippets import Snippet, snippet
 from workbench.core.search.store import CaseIndex
@@ -74,7 +75,7 @@ def _page_texts(case: Case, page_ids: list[int]) -> dict[int, str]:
 
 #: Facet columns of each segment, read once: segments never change once written
 #: (deletions only hide documents, and deleted documents never match).
-_COLUMNS: dict[str, tuple[list, list, list, list[int]]] = {}
+_COLUMNS: dict[tuple | None, tuple[list, list, list, list[int]]] = {}
 _COLUMNS_KEPT = 256
 
 
@@ -82,9 +83,9 @@ def _segment_columns(leaf) -> tuple[list, list, list, list[int]]:
     """The kind, year and actor ids of every document of one segment, as lists, and the
     documents that name any actor.
 
-    Keyed by the segment's id: whoosh names each segment with 16 random characters.
+    Kept by segment (:func:`.postings.segment_key`).
     """
-    key = leaf.segment().segment_id()
+    key = segment_key(leaf)
     cached = _COLUMNS.get(key)
     if cached is None:
         count = leaf.doc_count_all()
