@@ -6,6 +6,7 @@ queries; the gram postings hold exactly the pairs, positions and counts of the t
 from __future__ import annotations
 
 import random
+from array import array
 import sys
 import tempfile
 from collections import Counter
@@ -215,3 +216,31 @@ def test_an_index_of_the_previous_format_is_rebuilt_with_grams(sample_case):
     assert grams.FIELD in again.searcher().schema
     again.close()
     assert search.search(sample_case, '"does not"').total == before > 0
+
+
+def test_finding_a_position_in_the_raw_value_equals_decoding_it():
+    """evaluation._narrow's check of a phrase's last word (its position's four bytes
+    looked up in the posting value, at a position boundary) against decoding the
+    positions, on values whose bytes hold the wanted pattern out of alignment too."""
+    from workbench.core.search.analysis import WordPositions
+    from workbench.core.search.evaluation import _narrow
+
+    rnd = random.Random(8)
+    for fmt in (WordPositions(), grams.GramPositions()):
+        ids, vals, anchors = [], [], {}
+        for d in range(3000):
+            # Positions chosen so that neighbours' bytes often form other positions.
+            where = sorted(rnd.sample(range(0, 1 << 18, rnd.choice((1, 255, 256))), 12))
+            value = (fmt.encode(where) if isinstance(fmt, WordPositions)
+                     else array("I", [3, 4, *where]).tobytes())
+            ids.append(d)
+            vals.append(value)
+            if rnd.random() < 0.7:
+                k = rnd.choice((1, 2, -1))
+                anchors[d] = {rnd.choice(where) - k, rnd.randrange(1 << 18),
+                              (where[0] >> 8) - k, (where[1] << 8) - k}
+        for k in (1, 2, -1):
+            fast = _narrow(anchors, ids, vals, [k], fmt.decode_positions, last=True,
+                           at=fmt.POSITIONS_AT)
+            plain = _narrow(anchors, ids, vals, [k], fmt.decode_positions, last=True)
+            assert fast == plain and fast, (type(fmt).__name__, k)

@@ -137,6 +137,9 @@ class WordPositions(formats.Positions):
     matters when a phrase with a common word checks thousands of documents.
     """
 
+    #: Where the positions start in a value (after the count).
+    POSITIONS_AT = _INT_SIZE
+
     def encode(self, poslist: list[int]) -> bytes:
         return pack_uint(len(poslist)) + array("I", poslist).tobytes()
 

@@ -17,9 +17,10 @@ are evaluated through whoosh's matcher for that node only.
 from __future__ import annotations
 
 import heapq
+import struct
 from collections.abc import Set
-from itertools import repeat
-from operator import add, mul, sub
+from itertools import compress, repeat
+from operator import add, itemgetter, mul, sub
 
 from whoosh import query as wq
 from whoosh.scoring import BM25F
@@ -106,16 +107,20 @@ class _Segment:
     def scores(self, fieldname: str, btext: bytes, boost: float, ids: list[int],
                weights: list[float]) -> Scores:
         """BM25F scores of one term in the documents ``ids`` (whoosh's formula)."""
+        return dict(zip(ids, self.score_list(fieldname, btext, boost, ids, weights)))
+
+    def score_list(self, fieldname: str, btext: bytes, boost: float, ids: list[int],
+                   weights: list[float]) -> list[float]:
+        """:meth:`scores` as a list, in the order of ``ids``."""
         if self.reader.schema[fieldname].scorable:
             k1 = self.weighting.K1
             factor = self.top.idf(fieldname, btext) * (k1 + 1) * boost
             norms = self.norms(fieldname)
             lengths = self.bulk.lengths(fieldname)
-            return dict(zip(ids, [factor * w / (w + norms[lengths[d]])
-                                  for d, w in zip(ids, weights)]))
+            return [factor * w / (w + norms[lengths[d]]) for d, w in zip(ids, weights)]
         if boost == 1.0:
-            return dict(zip(ids, weights))
-        return dict(zip(ids, [w * boost for w in weights]))
+            return list(weights)
+        return [w * boost for w in weights]
 
     def term(self, fieldname: str, text, boost: float = 1.0) -> Scores:
         """Scores of the documents holding one term."""
@@ -148,13 +153,17 @@ class _Segment:
 
 
 def _narrow(anchors: dict[int, set[int]] | None, ids: list[int], vals: list[bytes],
-            deltas: list[int], decode, *, last: bool) -> dict[int, set[int]]:
+            deltas: list[int], decode, *, last: bool,
+            at: int | None = None) -> dict[int, set[int]]:
     """Positions of the phrase's anchor word (the first word read) that remain possible
     after one more word, per document; that word stands ``deltas`` after the anchor.
 
     The work per document is C calls (set building, ``isdisjoint``), not a loop over
-    positions. The ``last`` word only has to be found once per document, so its check
-    stops at the first fit and builds nothing.
+    positions; documents without an anchor are skipped in C (``compress``). The
+    ``last`` word only has to be found once per document, so its check stops at the
+    first fit and builds nothing: with ``at`` (where the 32-bit positions start in a
+    posting's value, native byte order) it looks for the wanted position's four bytes
+    in the value itself, at a position boundary, without decoding the value.
     """
     found: dict[int, set[int]] = {}
     if anchors is None:  # the anchor word itself: its positions, unshifted
@@ -166,11 +175,25 @@ def _narrow(anchors: dict[int, set[int]] | None, ids: list[int], vals: list[byte
             if positions:
                 found[d] = positions
         return found
-    get = anchors.get
-    for d, v in zip(ids, vals):
-        s = get(d)
-        if s is None:
-            continue
+    wanted = compress(zip(ids, vals), map(anchors.__contains__, ids))
+    if last and len(deltas) == 1 and at is not None:
+        k = deltas[0]
+        pack = _POSITION.pack
+        for d, v in wanted:
+            s = anchors[d]
+            for p in s:
+                if p + k < 0:
+                    continue
+                pattern = pack(p + k)
+                i = v.find(pattern, at)
+                while i != -1 and (i - at) & 3:  # inside a position, not at its start
+                    i = v.find(pattern, i + 1)
+                if i != -1:
+                    found[d] = s
+                    break
+        return found
+    for d, v in wanted:
+        s = anchors[d]
         positions = decode(v)
         if last and len(deltas) == 1:
             if not s.isdisjoint(map(sub, positions, repeat(deltas[0]))):
@@ -183,6 +206,10 @@ def _narrow(anchors: dict[int, set[int]] | None, ids: list[int], vals: list[byte
         if s:
             found[d] = s
     return found
+
+
+#: One position as a posting value stores it (see WordPositions and GramPositions).
+_POSITION = struct.Struct("=I")
 
 
 def _phrase(seg: _Segment, q: wq.Phrase) -> Scores:
@@ -240,8 +267,9 @@ def _phrase(seg: _Segment, q: wq.Phrase) -> Scores:
                 p = read[key]
                 keep = [k for k, d in enumerate(p.ids) if d in docs]
                 ids, vals = [p.ids[k] for k in keep], [p.values[k] for k in keep]
-            decode = reader.schema[key[0]].format.decode_positions
-            anchors = _narrow(anchors, ids, vals, deltas, decode, last=last)
+            fmt = reader.schema[key[0]].format
+            anchors = _narrow(anchors, ids, vals, deltas, fmt.decode_positions, last=last,
+                              at=getattr(fmt, "POSITIONS_AT", None))
             if not anchors:
                 return {}
         docs_found = list(anchors)
@@ -249,18 +277,22 @@ def _phrase(seg: _Segment, q: wq.Phrase) -> Scores:
     # added in the order of the words' document frequency (as they always were). A word
     # read only through a gram takes its count from the gram's posting.
     word_df = {w: seg.df(fieldname, btexts[w]) for w in btexts}
-    total = dict.fromkeys(docs_found, 0.0)
+    total: list[float] | None = None
     for w in sorted(word_df, key=word_df.__getitem__):
         key = (fieldname, btexts[w])
         if key in read:
             p = read[key]
-            by_doc = dict(zip(p.ids, p.weights))
-            weights = [by_doc[d] for d in docs_found]
+            if p.ids is docs_found:
+                weights = p.weights
+            else:
+                by_doc = dict(zip(p.ids, p.weights))
+                weights = list(map(by_doc.__getitem__, docs_found))
         else:
             weights = _gram_counts(seg, read, w, words, docs_found)
-        for d, sc in seg.scores(fieldname, btexts[w], q.boost, docs_found, weights).items():
-            total[d] += sc
-    return total
+        scores = seg.score_list(fieldname, btexts[w], q.boost, docs_found, weights)
+        # (0.0 + s is s: the first word's scores start the sums.)
+        total = scores if total is None else list(map(add, total, scores))
+    return dict(zip(docs_found, total or ()))
 
 
 def _gram_counts(seg: _Segment, read: dict, word: str, words: list[str],
@@ -271,9 +303,10 @@ def _gram_counts(seg: _Segment, read: dict, word: str, words: list[str],
         if field == grams.FIELD and word in (words[at], words[at + 1]):
             slot = 0 if words[at] == word else 1
             p = read[(field, seg._btext(field, text))]
-            by_doc = dict(zip(p.ids, p.values))
-            unpack = grams.unpack_counts
-            return [float(unpack(by_doc[d])[slot]) for d in docs]
+            values = p.values if p.ids is docs else list(map(
+                dict(zip(p.ids, p.values)).__getitem__, docs))
+            counts = map(itemgetter(slot), map(grams.unpack_counts, values))
+            return list(map(float, counts))
     raise AssertionError(f"{word!r} is in no gram of {words!r}")
 
 

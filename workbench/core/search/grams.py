@@ -82,6 +82,9 @@ class GramPositions(formats.Positions):
     :class:`.analysis.WordPositions` splits them for ``body`` (same positions).
     """
 
+    #: Where the positions start in a value (after the two counts).
+    POSITIONS_AT = 8
+
     def grams(self, value: str) -> dict[str, tuple[int, int, list[int]]]:
         """Each gram of ``value``: the counts of its two words in ``value``, and its
         positions."""
