@@ -75,13 +75,13 @@ def _page_texts(case: Case, page_ids: list[int]) -> dict[int, str]:
 
 #: Facet columns of each segment, read once: segments never change once written
 #: (deletions only hide documents, and deleted documents never match).
-_COLUMNS: dict[tuple | None, tuple[list, list, list, list[int]]] = {}
+_COLUMNS: dict[tuple | None, tuple[list, list, list[int]]] = {}
 _COLUMNS_KEPT = 256
 
 
-def _segment_columns(leaf) -> tuple[list, list, list, list[int]]:
-    """The kind, year and actor ids of every document of one segment, as lists, and the
-    documents that name any actor.
+def _segment_columns(leaf) -> tuple[list, list, list[int]]:
+    """The (kind, year) and the actor ids of every document of one segment, as lists,
+    and the documents that name any actor.
 
     Kept by segment (:func:`.postings.segment_key`).
     """
@@ -103,9 +103,13 @@ def _segment_columns(leaf) -> tuple[list, list, list, list[int]]:
             else:
                 actors.append(())
         naming = [d for d, ids in enumerate(actors) if ids]
+        # One (kind, year) pair per document, the same tuple object for equal pairs:
+        # a search counts both facets in one pass.
+        shared: dict[tuple, tuple] = {}
+        pairs = [shared.setdefault(pair, pair) for pair in zip(kinds, years)]
         if len(_COLUMNS) >= _COLUMNS_KEPT:
             _COLUMNS.clear()
-        cached = _COLUMNS[key] = (kinds, years, actors, naming)
+        cached = _COLUMNS[key] = (pairs, actors, naming)
     return cached
 
 
@@ -125,9 +129,10 @@ def _facets(case: Case, parts: list[tuple[object, int, dict[int, float]]]) -> Fa
     for leaf, _offset, scores in parts:
         if not scores:
             continue
-        kind_col, year_col, actor_col, naming = _segment_columns(leaf)
-        kinds.update(map(kind_col.__getitem__, scores))
-        years.update(map(year_col.__getitem__, scores))
+        pair_col, actor_col, naming = _segment_columns(leaf)
+        for (kind, year), n in Counter(map(pair_col.__getitem__, scores)).items():
+            kinds[kind] += n
+            years[year] += n
         if len(naming) < len(scores):
             for d in naming:
                 if d in scores:
