@@ -198,17 +198,17 @@ def documents_(case: str, kind: str | None, origin: str | None, as_json: bool) -
     # Streamed from one cursor: a leak-sized case lists 250,000 documents.
     with open_case(case) as c:
         ocr, tagged = documents.ocr_states(c), tags.of_every(c, "document")
-        docs = documents.each(c, kind=kind, origin=origin)
         if as_json:
             emit_json_list(views.document_row(c, d, ocr=ocr.get(d.id, "none"),
                                               tag_names=tagged.get(d.id, []))
-                           for d in docs)
+                           for d in documents.each(c, kind=kind, origin=origin))
             return
         table(["id", "title", "kind", "origin", "pages", "ocr", "received", "sha256",
                "confidential", "tags"],
               ([d.id, d.title, d.kind, d.origin, d.page_count, ocr.get(d.id, "none"),
                 d.received, d.sha256[:12], d.confidential, ", ".join(tagged.get(d.id, ()))]
-               for d in docs), widths={1: 44, 3: 34})
+               for d in documents.listing(c, kind=kind, origin=origin)),
+              widths={1: 44, 3: 34})
 
 
 @click.command()

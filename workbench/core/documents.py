@@ -12,6 +12,7 @@ import re
 import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from workbench.core import validate
 from workbench.core.titles import title_for
@@ -280,6 +281,39 @@ def each(case: Case, *, kind: str | None = None,
             date=None if date is None else row[date])
 
 
+class Listed(NamedTuple):
+    """One document as a list of documents shows it (see :func:`listing`)."""
+
+    id: int
+    title: str
+    kind: str
+    origin: str | None
+    page_count: int
+    received: str | None
+    sha256: str
+    confidential: bool
+
+
+def listing(case: Case, *, kind: str | None = None,
+            origin: str | None = None) -> Iterator[Listed]:
+    """The documents in id order with what a list shows of each, from one cursor: a
+    list of 250,000 documents is never held whole, nor their metadata parsed. Finish
+    (or close) the iterator before the next write to ``case``."""
+    where, params = [], []
+    for column, value in (("kind", kind), ("origin", origin)):
+        if value is not None:
+            where.append(f"{column} = ?")
+            params.append(value)
+    cursor = case.conn.cursor()
+    cursor.row_factory = None
+    cursor.execute("SELECT id, title, kind, origin, page_count, received, sha256, "
+                   "confidential FROM documents"
+                   + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY id",
+                   params)
+    for id_, title, kind_, origin_, pages_, received, sha, conf in cursor:
+        yield Listed(id_, title, kind_, origin_, pages_, received, sha, bool(conf))
+
+
 def ids(case: Case) -> list[int]:
     return [r[0] for r in case.rows("SELECT id FROM documents ORDER BY id")]
 
@@ -383,9 +417,12 @@ def ocr_state(case: Case, document_id: int) -> str:
 
 
 def ocr_states(case: Case) -> dict[int, str]:
-    """:func:`ocr_state` of every document at once (one query), by document id."""
+    """:func:`ocr_state` of every document at once (one query), by document id; a
+    document missing from the result is ``"none"`` (most are: only the documents with a
+    page that needs or had OCR are read, and their pages' ``"none"`` changes nothing)."""
     return {r[0]: summarise_ocr(set(r[1].split(","))) for r in case.rows(
-        "SELECT document_id, group_concat(DISTINCT ocr) FROM pages GROUP BY document_id")}
+        "SELECT document_id, group_concat(DISTINCT ocr) FROM pages WHERE ocr != 'none' "
+        "GROUP BY document_id")}
 
 
 def summarise_ocr(states: set[str]) -> str:
