@@ -53,7 +53,8 @@ def corpus(n: int = DOCS, seed: int = 7) -> list[str]:
 
 
 def entry(uid: str, text: str) -> dict:
-    return {"uid": uid, "kind": "page", "body": text}
+    # As entries._entry makes them: the body text also feeds the common grams.
+    return {"uid": uid, "kind": "page", "body": text, "grams": text}
 
 
 def build(directory: Path, factory, batches: list[tuple[list[dict], list[str]]],

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import click
 
-from workbench.cli.output import (emit_json, fields, lazy_progress, open_case, printable,
-                                  progress_bar, stderr_is_terminal, table)
+from workbench.cli.output import (emit_json, emit_json_list, fields, lazy_progress, open_case,
+                                  printable, progress_bar, stderr_is_terminal, table)
 from workbench.cli import views
-from workbench.core import audit, deletion, documents, importing, search
+from workbench.core import audit, deletion, documents, importing, search, tags
 from workbench.core.errors import WorkbenchError
 from workbench.core.casefile import SUFFIX, Case
 from workbench.core.importing import ImportOptions
@@ -200,17 +200,20 @@ def imports(case: str, as_json: bool) -> None:
 @JSON
 def documents_(case: str, kind: str | None, origin: str | None, as_json: bool) -> None:
     """List the documents of a case."""
+    # Streamed from one cursor: a leak-sized case lists 250,000 documents.
     with open_case(case) as c:
-        docs = documents.list_all(c, kind=kind, origin=origin)
-        rows = views.document_rows(c, docs)
-    if as_json:
-        emit_json(rows)
-        return
-    table(["id", "title", "kind", "origin", "pages", "ocr", "received", "sha256",
-           "confidential", "tags"],
-          [[r["id"], r["title"], r["kind"], r["origin"], r["page_count"], r["ocr"],
-            r["received"], r["sha256"][:12], r["confidential"], ", ".join(r["tags"])]
-           for r in rows], widths={1: 44, 3: 34})
+        ocr, tagged = documents.ocr_states(c), tags.of_every(c, "document")
+        if as_json:
+            emit_json_list(views.document_row(c, d, ocr=ocr.get(d.id, "none"),
+                                              tag_names=tagged.get(d.id, []))
+                           for d in documents.each(c, kind=kind, origin=origin))
+            return
+        table(["id", "title", "kind", "origin", "pages", "ocr", "received", "sha256",
+               "confidential", "tags"],
+              ([d.id, d.title, d.kind, d.origin, d.page_count, ocr.get(d.id, "none"),
+                d.received, d.sha256[:12], d.confidential, ", ".join(tagged.get(d.id, ()))]
+               for d in documents.listing(c, kind=kind, origin=origin)),
+              widths={1: 44, 3: 34})
 
 
 @click.command()

@@ -6,7 +6,8 @@ import contextlib
 import dataclasses
 import json
 import sys
-from collections.abc import Iterator, Sequence
+from itertools import repeat
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 import click
@@ -57,22 +58,63 @@ def emit_json(value: object) -> None:
     click.echo(json.dumps(to_plain(value), ensure_ascii=False, indent=2, sort_keys=False))
 
 
-def table(headers: Sequence[str], rows: Sequence[Sequence[object]], *,
+def emit_json_list(items: Iterable[object]) -> None:
+    """:func:`emit_json` of a list, item by item: the same bytes, without holding the
+    list or its text whole (a listing of 250,000 documents)."""
+    dumps = json.dumps
+    lines: list[str] = []
+    first = True
+    for item in items:
+        # An item at the list's level is indented by two more spaces on every line (its
+        # strings hold no raw line breaks: JSON escapes them).
+        text = dumps(to_plain(item), ensure_ascii=False, indent=2, sort_keys=False)
+        lines.append(("[\n  " if first else ",\n  ") + text.replace("\n", "\n  "))
+        first = False
+        if len(lines) == 1000:
+            click.echo("".join(lines), nl=False)
+            lines = []
+    lines.append("[]" if first else "\n]")
+    click.echo("".join(lines))
+
+
+def table(headers: Sequence[str], rows: Iterable[Sequence[object]], *,
           widths: dict[int, int] | None = None) -> None:
-    """Print rows under headers, each column as wide as its widest cell (capped)."""
+    """Print rows under headers, each column as wide as its widest cell (capped).
+
+    ``rows`` may be a generator: it is read once, and only each row's cells are kept
+    (as one string) until the widths are known. (A cell is :func:`_cell` of its value;
+    it is inlined here, as a listing of 250,000 documents has millions of cells.)"""
     widths = widths or {}
-    cells = [[_cell(v, widths.get(i)) for i, v in enumerate(r)] for r in rows]
+    count = len(headers)
+    caps = [widths.get(i) or 60 for i in range(count)]
     sizes = [len(h) for h in headers]
-    for r in cells:
-        for i, c in enumerate(r):
-            sizes[i] = max(sizes[i], len(c))
+    kept: list[str] = []
+    join = _SEP.join
+    for r in rows:
+        cells = ["" if v is None else ("yes" if v else "") if v.__class__ is bool
+                 else " ".join((v if v.__class__ is str else str(v)).split()) for v in r]
+        cells = [c if len(c) <= cap else c[:cap - 1] + "…" for c, cap in zip(cells, caps)]
+        if len(cells) == count:
+            sizes = list(map(max, sizes, map(len, cells)))
+        else:  # a short row (none is longer than the headers)
+            for i, c in enumerate(cells):
+                sizes[i] = max(sizes[i], len(c))
+        kept.append(join(cells))
     line = "  ".join(h.ljust(sizes[i]) for i, h in enumerate(headers)).rstrip()
     click.echo(click.style(line, bold=True))
-    for start in range(0, len(cells), 1000):  # a long list: a thousand lines a write
-        click.echo("\n".join("  ".join(c.ljust(sizes[i]) for i, c in enumerate(r)).rstrip()
-                             for r in cells[start:start + 1000]))
-    if not rows:
+    # Each cell left-aligned in its column's width, as str.ljust pads.
+    form = "  ".join(f"{{:<{s}}}" for s in sizes).format
+    for start in range(0, len(kept), 1000):  # a long list: a thousand lines a write
+        click.echo("\n".join(
+            form(*cells).rstrip() if len(cells) == count else
+            "  ".join(c.ljust(sizes[i]) for i, c in enumerate(cells)).rstrip()
+            for cells in map(str.split, kept[start:start + 1000], repeat(_SEP))))
+    if not kept:
         click.echo("(none)")
+
+
+#: Joins a row's cells while a table is read (a cell never holds a line break).
+_SEP = "\n"
 
 
 def _cell(value: object, cap: int | None) -> str:

@@ -10,10 +10,10 @@ import hashlib
 import json
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, NamedTuple
 
 from workbench.core import validate
 from workbench.core.titles import title_for
@@ -302,6 +302,73 @@ def titles(case: Case, document_ids: Iterable[int] | None = None) -> dict[int, s
     return out
 
 
+def each(case: Case, *, kind: str | None = None,
+         origin: str | None = None) -> Iterator[Document]:
+    """:func:`list_all`, one document at a time from one cursor, so that a list of
+    hundreds of thousands is never held whole. Finish (or close) the iterator before
+    the next write to ``case``."""
+    where, params = [], []
+    for column, value in (("kind", kind), ("origin", origin)):
+        if value is not None:
+            where.append(f"{column} = ?")
+            params.append(value)
+    sql = "SELECT * FROM documents" + (" WHERE " + " AND ".join(where) if where else "")
+    cursor = case.conn.cursor()
+    cursor.row_factory = None  # plain tuples: read by position, several times quicker
+    cursor.execute(sql + " ORDER BY id", params)
+    at = {d[0]: i for i, d in enumerate(cursor.description)}
+    (id_, sha, title, kind_, media, origin_, name, source, received, imported, import_,
+     parent, pages_, conf, meta) = (at[n] for n in (
+        "id", "sha256", "title", "kind", "media_type", "origin", "file_name", "source_path",
+        "received", "imported_at", "import_id", "parent_id", "page_count", "confidential",
+        "metadata"))
+    date = at.get("date")
+    loads = json.loads
+    for row in cursor:
+        raw = row[meta]
+        yield Document(
+            id=row[id_], sha256=row[sha], title=row[title], kind=row[kind_],
+            media_type=row[media], origin=row[origin_], file_name=row[name],
+            source_path=row[source], received=row[received], imported_at=row[imported],
+            import_id=row[import_], parent_id=row[parent], page_count=row[pages_],
+            confidential=bool(row[conf]),
+            metadata={} if raw == "{}" or not raw else loads(raw),
+            date=None if date is None else row[date])
+
+
+class Listed(NamedTuple):
+    """One document as a list of documents shows it (see :func:`listing`)."""
+
+    id: int
+    title: str
+    kind: str
+    origin: str | None
+    page_count: int
+    received: str | None
+    sha256: str
+    confidential: bool
+
+
+def listing(case: Case, *, kind: str | None = None,
+            origin: str | None = None) -> Iterator[Listed]:
+    """The documents in id order with what a list shows of each, from one cursor: a
+    list of 250,000 documents is never held whole, nor their metadata parsed. Finish
+    (or close) the iterator before the next write to ``case``."""
+    where, params = [], []
+    for column, value in (("kind", kind), ("origin", origin)):
+        if value is not None:
+            where.append(f"{column} = ?")
+            params.append(value)
+    cursor = case.conn.cursor()
+    cursor.row_factory = None
+    cursor.execute("SELECT id, title, kind, origin, page_count, received, sha256, "
+                   "confidential FROM documents"
+                   + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY id",
+                   params)
+    for id_, title, kind_, origin_, pages_, received, sha, conf in cursor:
+        yield Listed(id_, title, kind_, origin_, pages_, received, sha, bool(conf))
+
+
 def ids(case: Case) -> list[int]:
     return [r[0] for r in case.rows("SELECT id FROM documents ORDER BY id")]
 
@@ -405,9 +472,12 @@ def ocr_state(case: Case, document_id: int) -> str:
 
 
 def ocr_states(case: Case) -> dict[int, str]:
-    """:func:`ocr_state` of every document at once (one query), by document id."""
+    """:func:`ocr_state` of every document at once (one query), by document id; a
+    document missing from the result is ``"none"`` (most are: only the documents with a
+    page that needs or had OCR are read, and their pages' ``"none"`` changes nothing)."""
     return {r[0]: summarise_ocr(set(r[1].split(","))) for r in case.rows(
-        "SELECT document_id, group_concat(DISTINCT ocr) FROM pages GROUP BY document_id")}
+        "SELECT document_id, group_concat(DISTINCT ocr) FROM pages WHERE ocr != 'none' "
+        "GROUP BY document_id")}
 
 
 def summarise_ocr(states: set[str]) -> str:

@@ -45,25 +45,29 @@ def term(word: str) -> str:
     return word if word.isascii() else _fold(word)
 
 
-_last: tuple[str | None, list[str]] = (None, [])
+#: The last few texts split, with their terms (newest first).
+_recent: tuple[tuple[str, list[str]], ...] = ()
+_RECENT = 4
 
 
 def terms(text: str) -> list[str]:
     """Every term of ``text`` in order (positions are list indexes).
 
-    The last result is remembered: indexing a page splits its text twice in a row
-    (to find the actors it names, then to index it). Callers must not change the list.
+    The last few results are remembered: indexing a page splits its text several
+    times in a row (to find the actors it names, to index ``body``, then its common
+    grams). Callers must not change the list.
     """
-    global _last
-    last = _last  # one read and one write of the pair keep this safe across threads
-    if text == last[0]:
-        return last[1]
+    global _recent
+    recent = _recent  # one read and one write of the tuple keep this safe across threads
+    for seen, found in recent:
+        if seen is text or seen == text:
+            return found
     if text.isascii():
         # Lower-casing ASCII text whole gives the same words as word by word.
         found = WORD.findall(text.lower())
     else:
         found = [term(w) for w in WORD.findall(text)]
-    _last = (text, found)
+    _recent = ((text, found), *recent[:_RECENT - 1])
     return found
 
 
@@ -132,6 +136,9 @@ class WordPositions(formats.Positions):
     whoosh's pickled list of deltas: both directions are then single C calls, which
     matters when a phrase with a common word checks thousands of documents.
     """
+
+    #: Where the positions start in a value (after the count).
+    POSITIONS_AT = _INT_SIZE
 
     def encode(self, poslist: list[int]) -> bytes:
         return pack_uint(len(poslist)) + array("I", poslist).tobytes()

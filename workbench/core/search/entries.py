@@ -19,6 +19,7 @@ from typing import Any
 
 from workbench.core.casefile import Case
 from workbench.core.search.analysis import GAP
+from workbench.core.search.grams import FIELD as GRAMS
 from workbench.core.search.mentions_match import ActorMatcher
 from workbench.core.search.query import day_number
 
@@ -91,11 +92,15 @@ class Context:
 def _entry(**values: object) -> Entry:
     """An index entry: empty values dropped (whoosh cannot index None), and the title and
     email headers appended to ``body`` so that a plain word searches one field (a
-    query over five fields was several times slower on common words)."""
+    query over five fields was several times slower on common words). ``grams`` gets
+    the body text too (every entry with a body must have it: phrases rely on it)."""
     out: Entry = {k: v for k, v in values.items() if v is not None and v != ""}
     extra = [str(out[k]) for k in ("title", "subject", "from", "to") if k in out]
     if extra:
         out["body"] = GAP.join([str(out.get("body", "")), *extra])
+    if "body" in out:
+        # The same text again: its common grams make phrases of common words fast.
+        out[GRAMS] = out["body"]
     date = out.get("date")
     if date:
         out["year"] = str(date)[:4]

@@ -11,10 +11,12 @@ from __future__ import annotations
 from whoosh import fields
 
 from workbench.core.search.analysis import ANALYZER, WordPositions
+from workbench.core.search.grams import GramPositions
 
 #: Bump when the schema or what goes into it changes: older indexes are rebuilt.
 #: 7: ``type``, the kind of document a page or excerpt comes from.
-FORMAT = 7
+#: 8: the ``grams`` field (common grams of ``body``, see :mod:`.grams`).
+FORMAT = 8
 
 #: What the ``kind`` field holds.
 KINDS = ("page", "excerpt", "statement", "claim", "verdict", "finding", "actor", "note")
@@ -50,6 +52,15 @@ def _text(*, stored: bool = False, boost: float = 1.0) -> fields.TEXT:
     return field
 
 
+def _grams() -> fields.TEXT:
+    """Common grams of ``body`` (given the body text; see :mod:`.grams`). Never scored
+    (no field lengths) and never named in a query."""
+    field = fields.TEXT(analyzer=ANALYZER)
+    field.format = GramPositions()
+    field.scorable = False
+    return field
+
+
 def schema() -> fields.Schema:
     return fields.Schema(
         uid=fields.ID(unique=True, stored=True),       # "page:12", "note:evidence:3"
@@ -59,6 +70,7 @@ def schema() -> fields.Schema:
         page=fields.STORED(),
         title=_text(stored=True),
         body=_text(),
+        grams=_grams(),                                 # = body: see entries._entry
         extract=fields.STORED(),                        # short texts, for snippets
         date=fields.ID(stored=True),                    # ISO date; queries go to "day"
         day=fields.NUMERIC(int, bits=32, signed=False),  # 20190403: date queries

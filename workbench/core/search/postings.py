@@ -83,6 +83,25 @@ def _decode_blocks(data: bytes, within: list[int] | None = None) -> Postings:
             return Postings(ids, weights, values)
 
 
+def segment_key(reader) -> tuple | None:
+    """What identifies one segment's files for the caches of what a search reads from a
+    segment (which never changes once written): the index folder, whoosh's segment id
+    and the segment's size. (The id alone is 16 random characters from Python's global
+    ``random``, which a program, or a test, may seed.) None for a reader that is not one
+    segment's."""
+    segment = getattr(reader, "segment", None)
+    if segment is None:
+        return None
+    storage = getattr(reader, "_storage", None)
+    return (getattr(storage, "folder", id(storage)), segment().segment_id(),
+            reader.doc_count_all())
+
+
+#: Length bytes of recently searched segments, by (segment key, field).
+_LENGTHS: dict[tuple[tuple, str], bytes] = {}
+_LENGTHS_KEPT = 512
+
+
 class SegmentPostings:
     """Bulk reads from one segment reader; falls back to whoosh's matcher if unsure."""
 
@@ -101,14 +120,17 @@ class SegmentPostings:
         self._postfile = getattr(terms, "_postfile", None)
 
     def postings(self, fieldname: str, btext: bytes, *, values: bool = False,
-                 within: list[int] | None = None) -> Postings:
+                 within: list[int] | None = None, info: object = False) -> Postings:
         """The term's postings; with ``within`` (sorted ids) they may be limited to
-        the blocks holding those documents (others may still be included)."""
+        the blocks holding those documents (others may still be included). ``info``:
+        the term's info if already looked up (None: the term is not there)."""
         reader = self.reader
-        if (fieldname, btext) not in reader:
+        if info is False:
+            info = reader.term_info(fieldname, btext) if (fieldname, btext) in reader \
+                else None
+        if info is None:
             return EMPTY
         found = None
-        info = reader.term_info(fieldname, btext)
         if self._postfile is not None and isinstance(info, W3TermInfo):
             if info.is_inlined():
                 i, w, v = info.inlined_postings()
@@ -142,10 +164,21 @@ class SegmentPostings:
         return Postings(ids, weights, vals)
 
     def lengths(self, fieldname: str) -> bytes:
-        """One length byte per document of the segment (0: the field is empty)."""
+        """One length byte per document of the segment (0: the field is empty).
+
+        Kept between searches by segment id: a segment's lengths never change."""
         found = self._lengths.get(fieldname)
         if found is None:
-            found = self._lengths[fieldname] = self._read_lengths(fieldname)
+            segment = segment_key(self.reader)
+            key = (segment, fieldname) if segment else None
+            found = _LENGTHS.get(key) if key else None
+            if found is None:
+                found = self._read_lengths(fieldname)
+                if key:
+                    if len(_LENGTHS) >= _LENGTHS_KEPT:
+                        _LENGTHS.clear()
+                    _LENGTHS[key] = found
+            self._lengths[fieldname] = found
         return found
 
     def _read_lengths(self, fieldname: str) -> bytes:

@@ -13,6 +13,7 @@ query first and raises :class:`QueryError` with the reason.
 from __future__ import annotations
 
 import datetime
+from bisect import bisect_left, bisect_right
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -22,11 +23,11 @@ from whoosh import query as wq
 from whoosh.matching import ListMatcher, NullMatcher
 
 from workbench.core.errors import WorkbenchError
-from workbench.core.search import compat
 from workbench.core.search.analysis import term
 from workbench.core.search.fields import (DEFAULT_FIELD, KINDS, QUERY_FIELDS, TYPE_ALIASES,
                                           TYPES, schema)
 from workbench.core.search.phrases import exact_phrases
+from workbench.core.search.postings import segment_key
 
 _FIELD = re.compile(r"(?<![\w@.])([A-Za-z_][\w]*):")
 _DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?$")
@@ -165,25 +166,64 @@ def day_number(date: str, *, last: bool = False) -> int:
     return year * 10000 + month * 100 + day
 
 
+#: Each recently searched segment's day numbers in order, with their entries.
+_DAYS: dict[tuple, tuple[list[int], list[int]]] = {}
+_DAYS_KEPT = 256
+
+
+def segment_days(reader) -> tuple[list[int], list[int]]:
+    """The day numbers of one segment's entries, sorted, and the entry of each (deleted
+    entries included), read from the ``day`` field's full-precision terms. Kept by
+    segment (:func:`.postings.segment_key`): a segment never changes once written."""
+    key = segment_key(reader)
+    found = _DAYS.get(key) if key else None
+    if found is None:
+        field = reader.schema["day"]
+        pairs: list[tuple[int, int]] = []
+        for token in field.sortable_terms(reader, "day"):
+            day = field.from_bytes(token)
+            pairs.extend((day, d) for d in reader.postings("day", token).all_ids())
+        pairs.sort()
+        found = ([p[0] for p in pairs], [p[1] for p in pairs])
+        if key:
+            if len(_DAYS) >= _DAYS_KEPT:
+                _DAYS.clear()
+            _DAYS[key] = found
+    return found
+
+
 class DayRange(wq.NumericRange):
     """A range of day numbers matched as one set of documents.
 
-    whoosh matches a numeric range through a tree of union matchers over its trie
-    terms, advancing it one document at a time; reading each term's postings straight
-    into a set is several times faster for a range covering months.
+    whoosh matches a numeric range through its trie terms, and got wide ranges wrong:
+    ``date:[TO 2018]`` or ``date:[2018-06 TO 9999]`` matched entries of any date
+    (whoosh-reloaded 2.7.5 splits such ranges into tiers that cover too much). It was
+    also slow on an index of many segments (each segment expands each tier). Here each
+    segment's days are read once, in order (:func:`segment_days`), and a range is two
+    bisections.
     """
 
+    def ids(self, reader) -> list[int]:
+        """The matching entries of one segment reader (deleted entries included)."""
+        days, docs = segment_days(reader)
+        start, end = self.start, self.end
+        lo = 0 if start is None else (bisect_right if self.startexcl else bisect_left)(
+            days, start)
+        hi = len(days) if end is None else (bisect_left if self.endexcl else bisect_right)(
+            days, end)
+        return docs[lo:hi]
+
     def matcher(self, searcher, context=None):
-        if compat.whoosh_problem():  # _compile_query is whoosh's own
-            return super().matcher(searcher, context)
         reader = searcher.reader()
-        ids: set[int] = set()
-        for fieldname, text in self._compile_query(reader).existing_terms(reader,
-                                                                          expand=True):
-            ids.update(reader.postings(fieldname, text).all_ids())
+        if reader.is_atomic():
+            ids = set(self.ids(reader))
+        else:
+            ids = {d + base for leaf, base in reader.leaf_readers() for d in self.ids(leaf)}
+        deleted = reader.deleted_docs_set if hasattr(reader, "deleted_docs_set") else ()
+        ids = sorted(d for d in ids if d not in deleted) if deleted else sorted(ids)
         if not ids:
             return NullMatcher()
-        return ListMatcher(sorted(ids), all_weights=self.boost)
+        return ListMatcher(ids, all_weights=self.boost)
 
 
 def _dates(q: wq.Query) -> wq.Query:

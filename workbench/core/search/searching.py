@@ -11,7 +11,8 @@ from whoosh.searching import Searcher
 
 from workbench.core.casefile import Case
 from workbench.core.search.entries import decoded, parse_uid
-from workbench.core.search.evaluation import evaluate, top
+from workbench.core.search.evaluation import by_segment, top_of
+from workbench.core.search.postings import segment_key
 from workbench.core.search.query import Highlight, highlights, parse
 from workbench.core.search.snippets import Snippet, snippet
 from workbench.core.search.store import CaseIndex
@@ -92,16 +93,17 @@ def _page_texts(case: Case, page_ids: list[int]) -> dict[int, str]:
 
 #: Facet columns of each segment, read once: segments never change once written
 #: (deletions only hide documents, and deleted documents never match).
-_COLUMNS: dict[str, tuple[list, list, list]] = {}
+_COLUMNS: dict[tuple | None, tuple[list, list, list[int]]] = {}
 _COLUMNS_KEPT = 256
 
 
-def _segment_columns(leaf) -> tuple[list, list, list]:
-    """The kind, year and actor ids of every document of one segment, as lists.
+def _segment_columns(leaf) -> tuple[list, list, list[int]]:
+    """The (kind, year) and the actor ids of every document of one segment, as lists,
+    and the documents that name any actor.
 
-    Keyed by the segment's id: whoosh names each segment with 16 random characters.
+    Kept by segment (:func:`.postings.segment_key`).
     """
-    key = leaf.segment().segment_id()
+    key = segment_key(leaf)
     cached = _COLUMNS.get(key)
     if cached is None:
         count = leaf.doc_count_all()
@@ -110,7 +112,7 @@ def _segment_columns(leaf) -> tuple[list, list, list]:
         actors_of = leaf.column_reader("actor_id")
         kinds = [kind_of[d] for d in range(count)]
         years = [year_of[d] or None for d in range(count)]
-        actors = []
+        actors: list[tuple[int, ...]] = []
         for d in range(count):
             ids = actors_of[d]
             if ids:
@@ -118,58 +120,72 @@ def _segment_columns(leaf) -> tuple[list, list, list]:
                 actors.append(tuple(int(a) for a in text.split(",")))
             else:
                 actors.append(())
+        naming = [d for d, ids in enumerate(actors) if ids]
+        # One (kind, year) pair per document, the same tuple object for equal pairs:
+        # a search counts both facets in one pass.
+        shared: dict[tuple, tuple] = {}
+        pairs = [shared.setdefault(pair, pair) for pair in zip(kinds, years)]
         if len(_COLUMNS) >= _COLUMNS_KEPT:
             _COLUMNS.clear()
-        cached = _COLUMNS[key] = (kinds, years, actors)
+        cached = _COLUMNS[key] = (pairs, actors, naming)
     return cached
 
 
-def _facets(case: Case, searcher: Searcher, docnums: list[int],
+def _facets(case: Case, parts: list[tuple[object, int, dict[int, float]]],
             deadline: float | None = None) -> Facets:
-    """Counts by kind, year and actor over ``docnums``, from the index's columns.
+    """Counts by kind, year and actor over the matches, segment by segment (as
+    :func:`.evaluation.by_segment` gives them), from the index's columns; raises
+    :class:`_OverBudget` once past ``deadline`` (a ``time.monotonic()`` value).
 
     Each segment's columns are read into lists once (:func:`_segment_columns`), so a
-    search counts its matches by indexing lists, not by decoding column entries one
-    match at a time (whoosh's ``groupedby`` would also score every match).
+    search counts its matches with C-level counting over those lists, not by decoding
+    column entries one match at a time (whoosh's ``groupedby`` would also score every
+    match). Actors are counted from whichever is shorter: the matches, or the
+    segment's documents that name an actor (usually few).
     """
     kinds: Counter[str] = Counter()
-    years: Counter[str] = Counter()
+    years: Counter[str | None] = Counter()
     by_actor: Counter[int] = Counter()
-    docnums = sorted(docnums)
-    # Segment by segment: whoosh's multi-segment column reader fails on some layouts.
-    for leaf, base in searcher.reader().leaf_readers():
-        end = base + leaf.doc_count_all()
-        inside = [d - base for d in docnums if base <= d < end]
-        if not inside:
+    for leaf, _offset, scores in parts:
+        if not scores:
             continue
         if deadline is not None and time.monotonic() >= deadline:
             raise _OverBudget
-        kind_col, year_col, actor_col = _segment_columns(leaf)
-        kinds.update(map(kind_col.__getitem__, inside))
-        years.update(y for y in map(year_col.__getitem__, inside) if y)
-        for ids in map(actor_col.__getitem__, inside):
-            if ids:
-                by_actor.update(ids)
+        pair_col, actor_col, naming = _segment_columns(leaf)
+        for (kind, year), n in Counter(map(pair_col.__getitem__, scores)).items():
+            kinds[kind] += n
+            years[year] += n
+        if len(naming) < len(scores):
+            for d in naming:
+                if d in scores:
+                    by_actor.update(actor_col[d])
+        else:
+            for ids in map(actor_col.__getitem__, scores):
+                if ids:
+                    by_actor.update(ids)
+    years.pop(None, None)  # entries without a date
     names = {}
     if by_actor:
         marks = ",".join("?" * len(by_actor))
         names = {r[0]: r[1] for r in case.rows(
             f"SELECT id, name FROM actors WHERE id IN ({marks})", list(by_actor))}
-    ranked = sorted(by_actor.items(), key=lambda kv: (-kv[1], names.get(kv[0], "")))
+    # (Two actors of one name and count: the lower id first, whatever order the
+    # matches came in.)
+    ranked = sorted(by_actor.items(), key=lambda kv: (-kv[1], names.get(kv[0], ""), kv[0]))
     return Facets(
         kinds=tuple(sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0]))),
         actors=tuple(ActorCount(a, names.get(a, f"actor {a}"), n) for a, n in ranked),
-        years=tuple(sorted(years.items(), reverse=True)))
+        years=tuple(sorted(years.items(), reverse=True)))  # type: ignore[arg-type]
 
 
-def facets_or_note(index: CaseIndex, searcher: Searcher, docnums: list[int],
+def facets_or_note(index: CaseIndex, parts: list[tuple[object, int, dict[int, float]]],
                    seconds: float | None = None) -> Facets:
     """:func:`_facets`, or none with a one-line note when counting them fails or takes
     longer than ``seconds`` (:data:`FACETS_SECONDS` when not given). A failure marks
     the index out of step, so that it is rebuilt when next opened."""
     budget = FACETS_SECONDS if seconds is None else seconds
     try:
-        return _facets(index.case, searcher, docnums, time.monotonic() + budget)
+        return _facets(index.case, parts, time.monotonic() + budget)
     except _OverBudget:
         return Facets(skipped=f"facets skipped: counting them took over {budget:g} s")
     except Exception as exc:  # a damaged column, say: the hits still stand
@@ -228,10 +244,11 @@ def _run(index: CaseIndex, q, text: str, limit: int, offset: int, facets: bool,
     searcher = index.searcher()
     # Every match and its score in one bulk pass (see .evaluation): the total and the
     # facets need every match anyway, and the top hits are then a heap selection.
-    scores = evaluate(searcher, q)
-    window = top(scores, offset + limit)[offset:] if limit else []
+    # Segment by segment: the facets count each segment's matches where they are.
+    parts = by_segment(searcher, q)
+    window = top_of(parts, offset + limit)[offset:] if limit else []
     hl = highlights(q, searcher.reader())
     return SearchResults(
-        query=text, total=len(scores), offset=offset, limit=limit,
-        hits=hits_from(index.case, searcher, window, hl, width),
-        facets=facets_or_note(index, searcher, list(scores)) if facets else Facets())
+        query=text, total=sum(len(scores) for _, _, scores in parts), offset=offset,
+        limit=limit, hits=hits_from(index.case, searcher, window, hl, width),
+        facets=facets_or_note(index, parts) if facets else Facets())
