@@ -143,3 +143,22 @@ def test_hits_come_without_facets_when_counting_them_is_too_slow(sample_window, 
     assert panel.results.total > 1 and panel.model.rowCount() > 0
     assert panel.kind_combo.count() == 1  # "all kinds" only
     assert "facets skipped: counting them took over 0 s" in panel.status.text()
+
+
+def test_a_damaged_index_found_by_the_reader_is_rebuilt_by_its_owner(sample_window, qtbot):
+    """The reader thread only reads the index: when a search finds a facet column
+    damaged, the hits are listed, the index's files are left alone while the case is
+    open, and the writer has it rebuilt when the case is closed (next open repairs)."""
+    from workbench.core.search.store import META
+
+    window = sample_window
+    directory = window.session.index.directory
+    for column in directory.glob("*.kind.col"):
+        column.write_bytes(b"\xff" * column.stat().st_size)
+    _search(window, qtbot, "plate")
+    panel = window.search_panel
+    assert panel.results.total > 1 and panel.model.rowCount() > 0
+    assert "facets skipped: the index is damaged" in panel.status.text()
+    assert (directory / META).exists()  # the reader wrote nothing
+    window.close_case()
+    assert not (directory / META).exists()  # the owner marked it for a rebuild

@@ -97,6 +97,22 @@ def segment_key(reader) -> tuple | None:
             reader.doc_count_all())
 
 
+class SegmentGone(Exception):
+    """Another writer merged a segment away after this searcher opened it and before it
+    read the segment's column files (whoosh opens them on first use, and reads a
+    missing column as empty, which would give blank facets and zero lengths): the
+    search runs again on the newest index."""
+
+
+def require_segment(reader) -> None:
+    """Raise :class:`SegmentGone` if one segment's files are no longer on disk (every
+    segment has a stored-fields column; its file goes when the segment is merged)."""
+    perdoc = getattr(reader, "_perdoc", None)
+    if perdoc is not None and hasattr(perdoc, "has_column") \
+            and not perdoc.has_column("_stored"):
+        raise SegmentGone("a segment of the index was merged away during the search")
+
+
 #: Length bytes of recently searched segments, by (segment key, field).
 _LENGTHS: dict[tuple[tuple, str], bytes] = {}
 _LENGTHS_KEPT = 512
@@ -185,7 +201,12 @@ class SegmentPostings:
         perdoc = getattr(self.reader, "_perdoc", None)
         column = None
         if perdoc is not None and hasattr(perdoc, "_cached_reader"):
-            column = perdoc._cached_reader(f"_{fieldname}_len", LENGTHS_COLUMN)
+            require_segment(self.reader)
+            try:
+                column = perdoc._cached_reader(f"_{fieldname}_len", LENGTHS_COLUMN)
+            except OSError:  # removed between the look and the open
+                raise SegmentGone("a segment of the index was merged away during the "
+                                  "search") from None
         if column is None:
             return bytes(self.doc_count)
         raw = column._dbfile.get(column._basepos, column._count)

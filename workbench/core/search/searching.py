@@ -12,7 +12,7 @@ from whoosh.searching import Searcher
 from workbench.core.casefile import Case
 from workbench.core.search.entries import decoded, parse_uid
 from workbench.core.search.evaluation import by_segment, top_of
-from workbench.core.search.postings import segment_key
+from workbench.core.search.postings import SegmentGone, require_segment, segment_key
 from workbench.core.search.query import Highlight, highlights, parse
 from workbench.core.search.snippets import Snippet, snippet
 from workbench.core.search.store import CaseIndex
@@ -107,9 +107,14 @@ def _segment_columns(leaf) -> tuple[list, list, list[int]]:
     cached = _COLUMNS.get(key)
     if cached is None:
         count = leaf.doc_count_all()
-        kind_of = leaf.column_reader("kind")
-        year_of = leaf.column_reader("year")
-        actors_of = leaf.column_reader("actor_id")
+        require_segment(leaf)
+        try:
+            kind_of = leaf.column_reader("kind")
+            year_of = leaf.column_reader("year")
+            actors_of = leaf.column_reader("actor_id")
+        except OSError:  # removed between the look and the open
+            raise SegmentGone("a segment of the index was merged away during the "
+                              "search") from None
         kinds = [kind_of[d] for d in range(count)]
         years = [year_of[d] or None for d in range(count)]
         actors: list[tuple[int, ...]] = []
@@ -188,6 +193,8 @@ def facets_or_note(index: CaseIndex, parts: list[tuple[object, int, dict[int, fl
         return _facets(index.case, parts, time.monotonic() + budget)
     except _OverBudget:
         return Facets(skipped=f"facets skipped: counting them took over {budget:g} s")
+    except SegmentGone:  # not damage: the search runs again on the newest index
+        raise
     except Exception as exc:  # a damaged column, say: the hits still stand
         log.info("facets failed; the index will be rebuilt", exc_info=True)
         index.mark_out_of_step()

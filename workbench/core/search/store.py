@@ -198,8 +198,13 @@ def _stamp(case: Case, revision: int) -> str | None:
 class CaseIndex:
     """The full-text index of one open case."""
 
-    def __init__(self, case: Case, directory: Path | None = None) -> None:
+    def __init__(self, case: Case, directory: Path | None = None, *,
+                 viewer: bool = False) -> None:
         self.case = case
+        #: Only ever read (the window's reader thread): a fault found while reading is
+        #: noted in :attr:`fault_seen` for the index's owner, never written to disk here.
+        self.viewer = viewer
+        self.fault_seen = False
         self.directory = Path(directory) if directory else index_dir(case)
         self._ix: whoosh_index.Index | None = None
         self._searcher: Searcher | None = None
@@ -240,8 +245,11 @@ class CaseIndex:
         self.revision_seen = revision
 
     def mark_out_of_step(self) -> None:
-        """Have the index rebuilt when next opened (a fault found while reading it)."""
-        self._forget_meta()
+        """Have the index rebuilt when next opened (a fault found while reading it). A
+        viewer only notes it (:attr:`fault_seen`): the writer owns the index's files."""
+        self.fault_seen = True
+        if not self.viewer:
+            self._forget_meta()
 
     def _forget_meta(self) -> None:
         """Mark the index as out of step, so the next open repairs it."""

@@ -196,6 +196,8 @@ class JobRunner(QObject):
         #: The search index (a ``CaseIndex`` on the writable case), once
         #: ``CaseSession.start_indexing`` has prepared it; written on the writer thread only.
         self.index = None
+        #: Whether the reader found the index damaged (set by the session: a callable).
+        self.index_fault_seen: Callable[[], bool] = lambda: False
         self.pending: list[Job] = []
         self.dialog_parent: QWidget | None = None
         self._dialog: QProgressDialog | None = None
@@ -296,6 +298,8 @@ class JobRunner(QObject):
         self._thread.quit()
         self._thread.wait()
         if self.index is not None:
+            if self.index_fault_seen():  # the reader found it damaged: rebuild at next open
+                self.index.mark_out_of_step()
             self.index.close()
             self.index = None
 
@@ -347,6 +351,7 @@ class QueryRunner(QObject):
         self._lock = threading.Lock()
         self._case: Case | None = None
         self._index = None
+        self._fault_seen = False
         self._stopping = False
         self._at_stop: list[Callable[[], None]] = []
         self._delivered.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
@@ -397,12 +402,19 @@ class QueryRunner(QObject):
             raise RuntimeError("search_index() is for functions run on the reader thread")
         if self._index is None:
             from workbench.core.search.store import CaseIndex
-            self._index = CaseIndex(self._reader_case())
+            self._index = CaseIndex(self._reader_case(), viewer=True)
         return self._index
+
+    @property
+    def index_fault_seen(self) -> bool:
+        """Whether a read found the index damaged (its owner, the writer, then has it
+        rebuilt at the next open: see :meth:`JobRunner.shutdown`)."""
+        return self._fault_seen or (self._index is not None and self._index.fault_seen)
 
     def forget_index(self) -> None:
         """Drop the index view after a failure (reader thread): the next use reopens it."""
         if self._index is not None:
+            self._fault_seen = self._fault_seen or self._index.fault_seen
             try:
                 self._index.close()
             except Exception:  # noqa: BLE001 - a cache being dropped

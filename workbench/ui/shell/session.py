@@ -45,6 +45,7 @@ class CaseSession(QObject):
         self._writer_case = writer
         self.jobs = JobRunner(writer, self)
         self.queries = QueryRunner(path, self)
+        self.jobs.index_fault_seen = lambda: self.queries.index_fault_seen
         self.batcher = ChangeBatcher(self.jobs, self)
         self._own_actions: set[int] = set()
         writer.add_listener(self._remember_own)  # runs on the writer thread
