@@ -170,3 +170,43 @@ def test_a_worker_left_holding_much_memory_is_stopped_after_the_import(case, tmp
     (tmp_path / "b.html").write_bytes(b"<html><p>second</p></html>")
     import_paths(case, [tmp_path / "b.html"], options=ImportOptions(ocr="off"))
     assert guard.GUARD._executor is not None  # a small one is kept for the next import
+
+
+@pytest.mark.skipif(not guard.available(), reason="no memory limit on this system")
+def test_a_cancelled_import_stops_the_worker_reading_its_last_file(case, tmp_path):
+    """Cancel (the window's Cancel button) while the capped worker reads a slow file: the
+    worker is stopped, so the next import's first file neither waits behind it nor is
+    blamed for its time."""
+    from workbench.core.importing import ImportOptions, import_paths
+    from workbench.core.progress import Progress
+    slow = tmp_path / "slow.html"
+    slow.write_bytes(tiny_paragraphs(4))  # seconds of parsing in the worker
+    guard.GUARD.restart()
+    reading: list[int] = []
+
+    def cancel_while_the_worker_reads() -> bool:
+        processes = getattr(guard.GUARD._executor, "_processes", None) or {}
+        reading.extend(p.pid for p in processes.values())
+        return bool(reading)
+    progress = Progress(None, cancel_while_the_worker_reads)
+    report = import_paths(case, [slow], options=ImportOptions(ocr="off"),
+                          progress=progress)
+    assert report.status == "cancelled"
+    assert reading  # the worker had the file when Cancel came
+    for pid in set(reading):  # and it is gone now (reaped), not still parsing
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and _alive(pid):
+            time.sleep(0.05)
+        assert not _alive(pid)
+    later = tmp_path / "later.html"
+    later.write_bytes(b"<html><title>Later</title><p>read at once</p></html>")
+    again = import_paths(case, [later], options=ImportOptions(ocr="off", max_seconds=30))
+    assert [i.outcome for i in again.items] == ["imported"]
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            return stat.read().split(") ")[1][0] != "Z"
+    except FileNotFoundError:
+        return False

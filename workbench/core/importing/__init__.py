@@ -86,6 +86,12 @@ def import_paths(case: Case, paths: Iterable[str | Path], *, origin: str | None 
     finally:
         if pool is not None:
             pool.close(cancel=report.status != "done")
+        if report.status != "done":
+            # Cancelled or stopped: the capped worker may still be reading the last file
+            # (up to its limits), and the next import's first file would wait behind it
+            # and be blamed for its time. Stop it; a new one starts when next needed.
+            guard.GUARD.stop()
+            guard.GUARD.restart()
         guard.GUARD.trim()
         _ACTIVE.discard((str(case.path), import_id))
     report.seconds = time.monotonic() - started
