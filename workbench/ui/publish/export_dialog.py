@@ -110,6 +110,7 @@ def render_preview(path: Path, pages: int = PREVIEW_PAGES,
                 fmt = QImage.Format.Format_RGB888 if bitmap.n_channels == 3 \
                     else QImage.Format.Format_RGBA8888
                 out.append(QImage(bytes(bitmap.buffer), w, h, bitmap.stride, fmt).copy())
+                bitmap.close()  # freed here, under the lock, not by a finaliser later
                 page.close()
         finally:
             pdf.close()
