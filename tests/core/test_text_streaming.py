@@ -112,3 +112,20 @@ def test_importing_a_large_text_file_takes_memory_bounded_by_design(tmp_path):
     peak_mb = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)",
                             done.stderr).group(1)) / 1024
     assert peak_mb < size_mb, f"{peak_mb:.0f} MB for a {size_mb:.0f} MB file"
+
+
+def test_pages_read_from_other_bytes_than_those_stored_are_refused(tmp_path):
+    """A file edited in place (same length, same page count) between its bytes being
+    hashed and its pages being read must not give pages that differ from the original
+    stored for it."""
+    from workbench.core.importing import text
+    from workbench.core.importing.extract import ExtractionError, ImportOptions
+    path = write(tmp_path / "memo.txt", b"The agency shares plate scans.\n" * 10)
+    stored = text.file_bytes(path)
+    extracted = text.extract_text_file(path, "memo.txt", ImportOptions(),
+                                       sha256=stored.sha256)
+    assert [p.text for p in extracted.pages]  # the bytes as hashed: read as they are
+    path.write_bytes(b"The agency denies plate scans.\n" * 10)  # same length
+    assert path.stat().st_size == stored.size
+    with pytest.raises(ExtractionError, match="changed while it was imported"):
+        list(extracted.pages)

@@ -297,7 +297,7 @@ class Importer:
         try:
             if on_disk is not None:
                 ready.extracted = text.extract_text_file(on_disk.path, source.file_name,
-                                                         options)
+                                                         options, sha256=on_disk.sha256)
             else:
                 ready.extracted = extractor(data, source.file_name, options)
         except Exception as exc:

@@ -130,14 +130,24 @@ class TextPages(Sequence[PageText]):
                  keep: int) -> None:
         self._chunks, self.encoding, self._errors = chunks, encoding, errors
         self._count, self._keep = count, keep
+        #: The SHA-256 the bytes must have (the stored original's): a file edited after
+        #: it was stored, keeping its length, must not give pages that differ from it.
+        self.sha256: str | None = None
 
     def __len__(self) -> int:
         return min(self._count, self._keep)
 
     def __iter__(self) -> Iterator[PageText]:
         n = 0
+        digest = hashlib.sha256() if self.sha256 else None
+
+        def hashed() -> Iterator[bytes]:
+            for piece in self._chunks():
+                if digest is not None:
+                    digest.update(piece)
+                yield piece
         try:
-            for n, page in enumerate(_cut(_decoded(self._chunks(), self.encoding,
+            for n, page in enumerate(_cut(_decoded(hashed(), self.encoding,
                                                    self._errors), MAX_PAGE_CHARS), 1):
                 if n > self._keep:
                     return
@@ -147,6 +157,9 @@ class TextPages(Sequence[PageText]):
         if n != self._count:
             raise ExtractionError("the file changed while it was imported "
                                   f"({n:,} pages, not {self._count:,})")
+        if digest is not None and digest.hexdigest() != self.sha256:
+            raise ExtractionError("the file changed while it was imported (its pages "
+                                  "were read from other bytes than those stored)")
 
     @overload
     def __getitem__(self, index: int) -> PageText: ...
@@ -270,9 +283,12 @@ def file_bytes(path: Path) -> FileBytes:
     return FileBytes(path=path, size=size, sha256=digest.hexdigest())
 
 
-def extract_text_file(path: Path, name: str, options: ImportOptions) -> Extracted:
-    """A text file on disk, read in pieces (see the module docstring)."""
+def extract_text_file(path: Path, name: str, options: ImportOptions,
+                      sha256: str | None = None) -> Extracted:
+    """A text file on disk, read in pieces (see the module docstring); with ``sha256``
+    (the bytes being stored), its pages must come from exactly those bytes."""
     with open(path, "rb") as f:
         head = f.read(8192)
     pages, notes = read_text(lambda: _file_pieces(path), head=head)
+    pages.sha256 = sha256
     return _extracted(pages, notes, name, options)
