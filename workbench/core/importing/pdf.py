@@ -15,6 +15,7 @@ import ctypes
 import ctypes.util
 import functools
 import threading
+import re
 import time
 from itertools import islice
 from pathlib import Path
@@ -58,6 +59,12 @@ OCR_DPI = 300
 MAX_RENDER_SIDE = 10_000
 
 
+#: A page tree with no pages (``/Kids []`` or ``/Count 0``). PDFium sets no error of its
+#: own for such a file, so the error it reports is whatever an earlier file left.
+_EMPTY_PAGE_TREE = re.compile(
+    rb"/Type\s*/Pages\b(?:(?!>>).){0,200}?(?:/Kids\s*\[\s*\]|/Count\s+0\b)", re.S)
+
+
 def _open(data: bytes | str) -> pdfium.PdfDocument:
     try:
         return pdfium.PdfDocument(data)
@@ -70,6 +77,8 @@ def _open(data: bytes | str) -> pdfium.PdfDocument:
             raise ExtractionError("password required (encrypted PDF)") from None
         if "password" in message:
             message = "success"
+        if not isinstance(data, str) and _EMPTY_PAGE_TREE.search(data):
+            message = "success"  # the stale error of an earlier file, not this one's
         if "format" in message or "file" in message:
             raise ExtractionError("damaged or truncated PDF (cannot be parsed)") from None
         if "success" in message:  # PDFium found no error, only no document to load
