@@ -14,7 +14,7 @@ from workbench.ui.reconcile.responses import save_statement
 
 
 @pytest.fixture
-def part2(sample_window, qtbot):
+def verification(sample_window, qtbot):
     p = install_verification_docks(sample_window, sample_window.session)
     quiet(p, p.board, p.findings, p.actors, p.responses)
     p.undo.reporter.quiet = True
@@ -31,7 +31,7 @@ def _menu_texts(window) -> dict[str, list[str]]:
     return out
 
 
-def test_menus_and_shortcuts(part2, sample_window):
+def test_menus_and_shortcuts(verification, sample_window):
     menus = _menu_texts(sample_window)
     assert "Export report…" in menus["File"]
     assert "Record statement…" in menus["Edit"]
@@ -41,37 +41,37 @@ def test_menus_and_shortcuts(part2, sample_window):
             "Readiness"} <= set(menus["Reconcile"])
     keys = [a.shortcut().toString() for a in sample_window.actions() if not a.shortcut().isEmpty()]
     assert len(keys) == len(set(keys)), "a shortcut is used twice"
-    assert part2.undo.undo_action is sample_window.undo_action
+    assert verification.undo.undo_action is sample_window.undo_action
     assert sample_window.undo_action.shortcut().toString() == "Ctrl+Z"
 
 
-def test_show_panels_by_keyboard_and_open_sources_at_their_page(part2, sample_window, qtbot):
-    part2.show_actions["board"].trigger()
-    assert part2.docks["board"].isVisible()
-    part2.board.select_claim(1)
-    view = part2.board.columns["contradicts"].view
+def test_show_panels_by_keyboard_and_open_sources_at_their_page(verification, sample_window, qtbot):
+    verification.show_actions["board"].trigger()
+    assert verification.docks["board"].isVisible()
+    verification.board.select_claim(1)
+    view = verification.board.columns["contradicts"].view
     view.activated.emit(view.model().index(1, 0))  # the account export excerpt
     ex = excerpts.get(sample_window.session.reader, 4)
     assert sample_window.reader.document.id == ex.document_id
     assert sample_window.reader.page_no == ex.page_no
-    part2.open_source("excerpt", 5)  # the export's second page
+    verification.open_source("excerpt", 5)  # the export's second page
     ex5 = excerpts.get(sample_window.session.reader, 5)
     assert (sample_window.reader.document.id, sample_window.reader.page_no) == (
         ex5.document_id, ex5.page_no) and ex5.page_no == 2
-    part2.open_source("statement", 2)  # Brookfield's emailed statement
+    verification.open_source("statement", 2)  # Brookfield's emailed statement
     assert sample_window.reader.document.id == statements.get(
         sample_window.session.reader, 2).document_id
-    part2.go_to("finding", 3)
-    assert part2.docks["findings"].isVisible() and part2.findings.finding_id == 3
+    verification.go_to("finding", 3)
+    assert verification.docks["findings"].isVisible() and verification.findings.finding_id == 3
 
 
-def test_add_actor_from_the_readers_selection(part2, sample_window, qtbot):
+def test_add_actor_from_the_readers_selection(verification, sample_window, qtbot):
     doc = excerpts.get(sample_window.session.reader, 5).document_id
     sample_window.open_document(doc, 2)
     view = sample_window.reader.text_view
     start = view.text.index("Dunmore County Sheriff")
     view.select_range(start, start + len("Dunmore County Sheriff"))
-    dialog = part2.add_actor_from_selection()
+    dialog = verification.add_actor_from_selection()
     assert dialog.name_edit.text() == "Dunmore County Sheriff"
     assert "already names" in dialog.existing_label.text()
     dialog.name_edit.setText("Dunmore County Detective Unit")
@@ -93,7 +93,7 @@ def _undo_redo(qtbot, window, label, check_done, check_undone):
     assert check_done(), f"redo {label}"
 
 
-def test_undo_and_redo_every_kind_of_edit(part2, sample_window, qtbot):
+def test_undo_and_redo_every_kind_of_edit(verification, sample_window, qtbot):
     w = sample_window
     case = w.session.reader
 
@@ -132,28 +132,29 @@ def test_undo_and_redo_every_kind_of_edit(part2, sample_window, qtbot):
                                                     about=[erpd])).id
     _undo_redo(qtbot, w, "Add claim", lambda: claim_id in [c.id for c in claims.list_all(case)],
                lambda: claim_id not in [c.id for c in claims.list_all(case)])
-    part2.board.select_claim(claim_id)
-    part2.board.link_evidence("supports", [("excerpt", 2)])
+    verification.board.select_claim(claim_id)
+    verification.board.link_evidence("supports", [("excerpt", 2)])
     wait_idle(qtbot, w)
     _undo_redo(qtbot, w, "Link evidence", lambda: len(claims.evidence(case, claim_id)) == 1,
                lambda: not claims.evidence(case, claim_id))
-    part2.board.verdict_combo.setCurrentIndex(part2.board.verdict_combo.findData("unresolved"))
-    part2.board.rationale_edit.setPlainText("Listed by the vendor; no answer from Elm Ridge.")
-    part2.board.save_verdict()
+    board = verification.board
+    board.verdict_combo.setCurrentIndex(board.verdict_combo.findData("unresolved"))
+    board.rationale_edit.setPlainText("Listed by the vendor; no answer from Elm Ridge.")
+    board.save_verdict()
     wait_idle(qtbot, w)
     _undo_redo(qtbot, w, "Set verdict",
                lambda: claims.verdict(case, claim_id).status == "unresolved",
                lambda: claims.verdict(case, claim_id).status == "unverified")
     # A finding and a citation.
-    part2.findings.add_finding("Elm Ridge did not answer")
+    verification.findings.add_finding("Elm Ridge did not answer")
     wait_idle(qtbot, w)
     finding_id = max(f.id for f in findings.list_all(case))
     _undo_redo(qtbot, w, "Add finding",
                lambda: finding_id in [f.id for f in findings.list_all(case)],
                lambda: finding_id not in [f.id for f in findings.list_all(case)])
-    part2.findings.select_finding(finding_id)
+    verification.findings.select_finding(finding_id)
     statement_id = statements.list_all(case, actor_id=erpd)[0].id
-    part2.findings.insert_citation(("statement", statement_id), at=0)
+    verification.findings.insert_citation(("statement", statement_id), at=0)
     wait_idle(qtbot, w)
     _undo_redo(qtbot, w, "Add citation",
                lambda: len(findings.get(case, finding_id).citations) == 1,
@@ -176,7 +177,7 @@ def test_undo_and_redo_every_kind_of_edit(part2, sample_window, qtbot):
     assert "Undo Add excerpt" in labels and "Redo Add tag" in labels
 
 
-def test_part2_follows_the_windows_case(window, sample_path, qtbot):
+def test_the_docks_follow_the_windows_case(window, sample_path, qtbot):
     p = install_verification_docks(window)
     assert not p.board.isEnabled() and not p.export_action.isEnabled()
     assert window.open_case(sample_path)
@@ -188,7 +189,7 @@ def test_part2_follows_the_windows_case(window, sample_path, qtbot):
     assert not window.undo_action.isEnabled()
 
 
-def test_in_the_window_alone_reconcile_write_pass_the_gate_and_export(part2, sample_window,
+def test_in_the_window_alone_reconcile_write_pass_the_gate_and_export(verification, sample_window,
                                                                       qtbot, tmp_path):
     """The issue's "done when", step by step through the part-2 widgets."""
     import io
@@ -197,9 +198,9 @@ def test_in_the_window_alone_reconcile_write_pass_the_gate_and_export(part2, sam
 
     w = sample_window
     case = w.session.reader
-    board, editor, readiness = part2.board, part2.findings, part2.readiness
+    board, editor, readiness = verification.board, verification.findings, verification.readiness
     # Reconcile a contested claim: the vendor lists Cedar Falls as sharing; it says no.
-    part2.show_actions["board"].trigger()
+    verification.show_actions["board"].trigger()
     claim_id = 2
     board.select_claim(claim_id)
     assert board.contested_label.isVisible()
@@ -210,7 +211,7 @@ def test_in_the_window_alone_reconcile_write_pass_the_gate_and_export(part2, sam
     wait_idle(qtbot, w)
     assert claims.verdict(case, claim_id).status == "refuted"
     # Write a sourced finding with two citations, and make the draft finding checked.
-    part2.show_actions["findings"].trigger()
+    verification.show_actions["findings"].trigger()
     editor.add_finding("Cedar Falls has no cameras of its own")
     wait_idle(qtbot, w)
     editor.text_edit.setPlainText("The vendor lists Cedar Falls as sharing. The department "
@@ -235,8 +236,8 @@ def test_in_the_window_alone_reconcile_write_pass_the_gate_and_export(part2, sam
     wait_idle(qtbot, w)
     qtbot.waitUntil(lambda: readiness.passed is True, timeout=20000)
     # Export the final PDF from File > Export report.
-    part2.export_action.trigger()
-    dialog = part2.export_dialog
+    verification.export_action.trigger()
+    dialog = verification.export_dialog
     dialog.final_radio.setChecked(True)
     dialog.path_edit.setText(str(tmp_path / "report.pdf"))
     dialog.start()
@@ -261,17 +262,17 @@ def test_dock_layout_is_remembered(qtbot, settings, sample_path):
     first.close()  # as a person quits: the layout is saved then
     second = MainWindow(settings)
     qtbot.addWidget(second)
-    p2 = install_verification_docks(second)
+    verification = install_verification_docks(second)
     second.show()
-    assert p2.docks["findings"].isHidden()  # no case open yet: the welcome page
+    assert verification.docks["findings"].isHidden()  # no case open yet: the welcome page
     assert second.open_case(sample_path)
     wait_idle(qtbot, second)
-    assert not p2.docks["findings"].isHidden()
-    assert p2.docks["board"].isHidden()
+    assert not verification.docks["findings"].isHidden()
+    assert verification.docks["board"].isHidden()
     second.close_case()
 
 
-def test_panels_open_from_the_keyboard(part2, sample_window, qtbot):
+def test_panels_open_from_the_keyboard(verification, sample_window, qtbot):
     from PySide6.QtCore import Qt
 
     sample_window.activateWindow()
@@ -280,11 +281,11 @@ def test_panels_open_from_the_keyboard(part2, sample_window, qtbot):
     for key, attr in ((Qt.Key.Key_B, "board"), (Qt.Key.Key_N, "findings"),
                       (Qt.Key.Key_G, "readiness")):
         qtbot.keyClick(sample_window.documents_view, key, mods)
-        assert not part2.docks[attr].isHidden(), attr
-    assert part2.readiness.view.hasFocus()  # the opened panel takes the keyboard
+        assert not verification.docks[attr].isHidden(), attr
+    assert verification.readiness.view.hasFocus()  # the opened panel takes the keyboard
 
 
-def test_dossier_reads_the_windows_search_index(part2, sample_window, qtbot):
+def test_dossier_reads_the_windows_search_index(verification, sample_window, qtbot):
     from workbench.core import reconcile
     from workbench.core.search.store import CaseIndex
 
@@ -293,7 +294,7 @@ def test_dossier_reads_the_windows_search_index(part2, sample_window, qtbot):
     d = reconcile.dossier(sample_window.session.reader, 5, index=index)
     index.close()
     assert len(d.mentions) == 3 and all("«" in m.snippet for m in d.mentions)
-    part2.show_panel("actors")
-    with qtbot.waitSignal(part2.actors.dossier_shown, timeout=20000):
-        part2.actors.select_actor(5)
-    assert "Pages that name it (3)" in part2.actors.dossier.toPlainText()
+    verification.show_panel("actors")
+    with qtbot.waitSignal(verification.actors.dossier_shown, timeout=20000):
+        verification.actors.select_actor(5)
+    assert "Pages that name it (3)" in verification.actors.dossier.toPlainText()

@@ -28,8 +28,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from workbench.core import (actors, anchors, claims, excerpts, findings, reconcile, snapshot,
-                            statements)
+from workbench.core import (actors, anchors, chronology, claims, events, excerpts,
+                            findings, reconcile, snapshot, statements)
 from workbench.core.casefile import Case
 
 KINDS = ("no-citation", "quote-mismatch", "no-verdict", "no-response", "confidential",
@@ -262,9 +262,6 @@ def _drafts(rows: list[findings.Finding]) -> list[Problem]:
 
 
 def _event_no_source(case: Case, rows: list[findings.Finding]) -> list[Problem]:
-    # Imported here so that the rule of issue 19 stays one block for the merge.
-    from workbench.core import chronology, events
-
     out = []
     reported: set[int] = set()
     for f in rows:

@@ -273,7 +273,7 @@ def _to_v2(conn: sqlite3.Connection) -> None:
 
 
 def _add_events(conn: sqlite3.Connection) -> None:
-    """Events for the chronology (issue 19): something that happened at a date, with its
+    """Events for the chronology: something that happened at a date, with its
     precision kept in the date's own text (``2019``, ``2019-03``, ``2019-03-04``, a range
     ``FROM/TO``), who was involved, the sources that establish it and the claims it
     bears on. Old files simply have no events."""

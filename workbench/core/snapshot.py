@@ -194,7 +194,7 @@ class ReportSnapshot:
     #: (ClaimReview's ``author`` and ``url``): export options or the case's setting.
     publisher: str | None = None
     url: str | None = None
-    #: The optional Chronology section (issue 19): chronology_report.Line rows.
+    #: The optional Chronology section: chronology_report.Line rows.
     chronology: tuple = ()
 
     @property

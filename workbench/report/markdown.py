@@ -177,7 +177,7 @@ def render_markdown(snap: ReportSnapshot) -> str:
 
 
 def _chronology(snap: ReportSnapshot) -> list[str]:
-    """The optional Chronology section (issue 19): one line per entry with its citation."""
+    """The optional Chronology section: one line per entry with its citation."""
     if not snap.chronology:
         return []
     out = ["## Chronology", ""]

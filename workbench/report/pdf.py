@@ -185,7 +185,7 @@ def story(snap: ReportSnapshot, styles: Styles, width: float) -> list:
     flow.append(PageBreak())
     flow += sections.responses(snap, styles)
     flow.append(PageBreak())
-    if snap.chronology:  # optional (issue 19)
+    if snap.chronology:  # optional
         flow += chronology_section.chronology(snap, styles, width)
         flow.append(PageBreak())
     flow += sections.sources(snap, styles, width)

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (QButtonGroup, QComboBox, QDateEdit, QDialog,
                                QHBoxLayout, QLabel, QLineEdit, QListWidget,
                                QListWidgetItem, QPlainTextEdit, QProgressBar,
                                QPushButton, QRadioButton, QScrollArea, QVBoxLayout, QWidget)
-from PySide6.QtWidgets import QCheckBox  # the chronology option (issue 19)
+from PySide6.QtWidgets import QCheckBox  # the chronology option
 
 from workbench.core import gate, snapshot
 from workbench.core.casefile import Case
@@ -42,7 +42,7 @@ class ExportRequest:
     byline: str | None
     date: str | None
     draft: bool
-    chronology: bool = False  # the optional Chronology section (issue 19)
+    chronology: bool = False  # the optional Chronology section
     publisher: str | None = None  # ClaimReview's author (default: the case's setting)
     url: str | None = None  # where the fact-check is published (ClaimReview's url)
 

@@ -62,7 +62,7 @@ class MainWindow(WritesMixin, MenusMixin, DockLayoutMixin, QMainWindow):
         self._build_widgets()
         self._build_actions()
         self._build_view_menu()
-        install_timeline(self)  # the chronology's dock and actions (issue 19)
+        install_timeline(self)  # the chronology's dock and actions
         aleph_export.install(self)  # File > Export > For Aleph (FollowTheMoney)…
         self._build_status_bar()
         self.restore_layout()
