@@ -33,6 +33,21 @@ def test_documents_model(qtmodeltester, sample_case):
                for r in range(proxy.rowCount()))
 
 
+def test_documents_sorted_by_each_column_as_their_rows_say(sample_case):
+    model = DocumentsModel()
+    model.set_case(sample_case)
+    rows = {r.id: r for r in browse.document_rows(sample_case, model.ids)}
+    for column in range(len(DocumentsModel.COLUMNS)):
+        for order in (Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder):
+            before = list(model.ids)
+            model.sort(column, order)
+            # As a stable sort of the rows on the column's key (ties keep their order).
+            assert model.ids == sorted(
+                before, key=lambda d: model._sort_key(rows[d], column),
+                reverse=order == Qt.SortOrder.DescendingOrder), (column, order)
+            assert [model.row_of(d) for d in model.ids] == list(range(len(model.ids)))
+
+
 def test_documents_model_scope_and_changes(qtbot, sample_case, tmp_path):
     model = DocumentsModel()
     model.set_case(sample_case)

@@ -33,6 +33,8 @@ class DocumentsModel(QAbstractTableModel):
 
     COLUMNS = ("Title", "Kind", "Origin", "Date", "Pages", "OCR", "Tags", "Conf.")
     TITLE, KIND, ORIGIN, DATE, PAGES, OCR, TAGS, CONFIDENTIAL = range(8)
+    #: The field of :class:`browse.DocumentRow` each column shows.
+    FIELDS = ("title", "kind", "origin", "date", "page_count", "ocr", "tags", "confidential")
     CHUNK = 256
     #: Rows read at a time when sorting (each slice is turned into sort keys, then dropped).
     SORT_SLICE = 2000
@@ -153,11 +155,18 @@ class DocumentsModel(QAbstractTableModel):
         descending = order == Qt.SortOrder.DescendingOrder
         sort_key = self._sort_key
 
+        field = self.FIELDS[column]
+        key_of = self._key
+
         def read(case: Case):
             keys = dict.fromkeys(ids, sort_key(None, column))  # a missing row sorts last
-            for n in range(0, len(ids), self.SORT_SLICE):
-                for r in browse.document_rows(case, ids[n:n + self.SORT_SLICE]):
-                    keys[r.id] = sort_key(r, column)
+            if field in browse.PLAIN_FIELDS:  # just that field (title: 10x faster)
+                for doc_id, value in browse.document_field(case, ids, field):
+                    keys[doc_id] = key_of(column, value, doc_id)
+            else:  # OCR and tags: whole rows, a slice at a time
+                for n in range(0, len(ids), self.SORT_SLICE):
+                    for r in browse.document_rows(case, ids[n:n + self.SORT_SLICE]):
+                        keys[r.id] = sort_key(r, column)
             ordered = sorted_in_runs(ids, keys.__getitem__, reverse=descending)
             return ordered, {d: n for n, d in enumerate(ordered)}
         # On the session's reader when there is one (seconds for 250,000 documents; the
@@ -175,13 +184,17 @@ class DocumentsModel(QAbstractTableModel):
     def _sort_key(self, row: browse.DocumentRow | None, column: int):
         if row is None:
             return (1, "")
+        return self._key(column, getattr(row, self.FIELDS[column]), row.id)
+
+    def _key(self, column: int, value, doc_id: int):
+        """The sort key of a row whose ``column`` holds ``value`` (its row's field)."""
         if column == self.PAGES:
-            return (0, row.page_count)
+            return (0, value)
         if column == self.CONFIDENTIAL:
-            return (0, int(row.confidential))
+            return (0, int(value))
         if column == self.DATE:
-            return (0 if row.date else 1, row.date or "")
-        return (0, str(self._display(row, column) or "").lower(), row.id)
+            return (0 if value else 1, value or "")
+        return (0, str(self._shown(column, value) or "").lower(), doc_id)
 
     # -- Qt model interface ----------------------------------------------------------
     def rowCount(self, parent: _Index = QModelIndex()) -> int:
@@ -246,20 +259,22 @@ class DocumentsModel(QAbstractTableModel):
         return None
 
     def _display(self, row: browse.DocumentRow, col: int, edit: bool = False):
-        if col == self.TITLE:
-            return row.title
-        if col == self.KIND:
-            return row.kind
+        if not 0 <= col < len(self.FIELDS):
+            return None
+        return self._shown(col, getattr(row, self.FIELDS[col]))
+
+    def _shown(self, col: int, value):
+        """What ``col`` shows for its field's ``value``."""
+        if col in (self.TITLE, self.KIND, self.PAGES):
+            return value
         if col == self.ORIGIN:
-            return row.origin or ""
+            return value or ""
         if col == self.DATE:
-            return (row.date or "")[:10]
-        if col == self.PAGES:
-            return row.page_count
+            return (value or "")[:10]
         if col == self.OCR:
-            return "" if row.ocr == "none" else row.ocr
+            return "" if value == "none" else value
         if col == self.TAGS:
-            return ", ".join(row.tags)
+            return ", ".join(value)
         if col == self.CONFIDENTIAL:
             return ""  # shown by the check box
         return None
