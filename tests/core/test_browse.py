@@ -29,6 +29,17 @@ def test_rows_carry_tags_ocr_state_and_flags(sample_case):
         assert row.ocr == documents.ocr_state(sample_case, doc.id)
 
 
+def test_one_field_is_what_the_whole_row_says(sample_case):
+    ids = documents.ids(sample_case)
+    documents.update(sample_case, ids[0], date="2021-03-04")  # a date set by hand
+    rows = {r.id: r for r in browse.document_rows(sample_case, ids)}
+    assert {r.date for r in rows.values()} - {None}  # dates of several kinds are there
+    for field in browse.PLAIN_FIELDS:
+        got = browse.document_field(sample_case, [*ids, 10**9], field)  # one missing id
+        assert dict(got) == {d: getattr(r, field) for d, r in rows.items()}, field
+        assert len(got) == len(ids)
+
+
 def test_ids_and_groups(sample_case):
     groups = browse.document_groups(sample_case)
     assert sum(n for _, n in groups["origin"]) == sum(n for _, n in groups["kind"]) == len(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from workbench.core import documents
 from workbench.core.casefile import Case
@@ -36,6 +37,17 @@ class DocumentRow:
     file_name: str | None
     #: The document's date: set by the user, else an email's sent date, else received.
     date: str | None = None
+
+
+#: The date a document shows: set by the user, else an email's sent date, else received.
+_SHOWN_DATE = ("COALESCE(d.date, (SELECT substr(e.date, 1, 10) FROM emails e "
+               "WHERE e.document_id = d.id), d.received)")
+
+#: The fields of :class:`DocumentRow` that one expression over ``documents d`` gives,
+#: exactly as :func:`document_rows` reads them (see :func:`document_field`).
+PLAIN_FIELDS = {"title": "d.title", "kind": "d.kind", "origin": "d.origin",
+                "page_count": "d.page_count", "confidential": "d.confidential",
+                "date": _SHOWN_DATE}
 
 
 def _ocr(states: str | None) -> str:
@@ -93,8 +105,7 @@ def document_rows(case: Case, ids: Sequence[int]) -> list[DocumentRow]:
         rows = case.rows(
             "SELECT d.id, d.title, d.kind, d.origin, d.received, d.imported_at, "
             "d.page_count, d.confidential, d.parent_id, d.import_id, d.file_name, "
-            "COALESCE(d.date, (SELECT substr(e.date, 1, 10) FROM emails e "
-            " WHERE e.document_id = d.id), d.received) AS shown_date, "
+            f"{_SHOWN_DATE} AS shown_date, "
             "(SELECT group_concat(DISTINCT p.ocr) FROM pages p WHERE p.document_id = d.id)"
             " AS ocr_states, "
             "(SELECT group_concat(t.name, char(31)) FROM taggings g JOIN tags t "
@@ -110,6 +121,26 @@ def document_rows(case: Case, ids: Sequence[int]) -> list[DocumentRow]:
                 tags=tuple(n for n in names if n), confidential=bool(r["confidential"]),
                 parent_id=r["parent_id"], import_id=r["import_id"],
                 file_name=r["file_name"], date=r["shown_date"]))
+    return out
+
+
+def document_field(case: Case, ids: Sequence[int], field: str) -> list[tuple[int, Any]]:
+    """``(id, value)`` of one field of the :class:`DocumentRow` of ``ids`` (a name in
+    :data:`PLAIN_FIELDS`; missing ids are left out), the value :func:`document_rows`
+    gives, without reading the rest of the row: sorting 250,000 documents by their title
+    reads titles, not every page's OCR state and every tag."""
+    expression = PLAIN_FIELDS[field]
+    out: list[tuple[int, Any]] = []
+    for n in range(0, len(ids), _CHUNK):
+        chunk = list(ids[n:n + _CHUNK])
+        marks = ",".join("?" for _ in chunk)
+        rows = case.conn.execute(
+            f"SELECT d.id, {expression} FROM documents d WHERE d.id IN ({marks})",
+            chunk).fetchall()
+        if field == "confidential":
+            out += [(r[0], bool(r[1])) for r in rows]
+        else:
+            out += [(r[0], r[1]) for r in rows]
     return out
 
 
