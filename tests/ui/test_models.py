@@ -173,3 +173,53 @@ def test_search_hits_model(qtmodeltester, sample_case, tmp_path):
     markup = model.index(0, 3).data(Qt.ItemDataRole.UserRole)
     assert "<b" in markup
     index.close()
+
+
+class _ReaderWhileAnImportGoesOn:
+    """The session's reader as the documents list sees it, with an import storing a file
+    (and the window applying its change) while the list's read runs, as happens when a
+    person sorts or picks a scope during an import."""
+
+    def __init__(self, case, model, during) -> None:
+        self.case, self.model, self.during = case, model, during
+
+    def call(self, read):
+        result = read(self.case)
+        for changes in self.during(self.case):
+            self.model.apply_changes(changes)
+        return result
+
+
+def _add(case, title: str):
+    return documents.add(case, data=title.encode(), title=title, kind="text",
+                         pages=[title], file_name=f"{title}.txt")
+
+
+def test_a_document_stored_while_the_list_sorts_stays_in_it(sample_case, qtmodeltester):
+    model = DocumentsModel()
+    model.set_case(sample_case)
+    first = model.ids[0]
+    model.queries = _ReaderWhileAnImportGoesOn(sample_case, model,
+                                               lambda case: [_add(case, "Aaa arrived")])
+    current = model.index(0, 0)
+    from PySide6.QtCore import QPersistentModelIndex
+    kept = QPersistentModelIndex(current)
+    model.sort(model.TITLE, Qt.SortOrder.AscendingOrder)
+    assert sorted(model.ids) == documents.ids(sample_case)  # the newcomer is listed
+    assert model.ids[kept.row()] == first  # the chosen row still names its document
+    qtmodeltester.check(model)
+
+
+def test_a_document_removed_or_added_while_a_scope_is_read_is_as_the_case_is(sample_case):
+    from workbench.core import deletion
+    model = DocumentsModel()
+    model.set_case(sample_case)
+    gone = model.ids[-1]
+
+    def meanwhile(case):
+        return [_add(case, "During the read"),
+                deletion.delete(case, "document", gone, cascade=True)]
+    model.queries = _ReaderWhileAnImportGoesOn(sample_case, model, meanwhile)
+    model.set_scope()
+    assert sorted(model.ids) == documents.ids(sample_case)
+    assert gone not in model.ids

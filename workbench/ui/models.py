@@ -51,6 +51,9 @@ class DocumentsModel(QAbstractTableModel):
         self._cache: dict[int, browse.DocumentRow] = {}
         #: The session's reader (``QueryRunner``), for sorting off the GUI thread.
         self.queries = None
+        #: Documents changes touched while a read of the list was on the reader (the
+        #: window keeps handling changes while it waits): None when no read is.
+        self._touched_meanwhile: set[int] | None = None
 
     # -- loading -------------------------------------------------------------------
     def set_case(self, case: Case | None,
@@ -76,11 +79,29 @@ class DocumentsModel(QAbstractTableModel):
         scope = dict(self.scope)
 
         def read(case: Case):
-            ids = browse.document_ids(case, **scope)
-            return ids, {d: n for n, d in enumerate(ids)}
+            return browse.document_ids(case, **scope)
         # On the session's reader when there is one (250,000 ids), else here.
-        self._set_ids(*(self.queries.call(read) if self.queries is not None
-                        else read(self.case)))
+        ids = self._read_meanwhile(read)
+        touched = self._touched_meanwhile or set()
+        self._touched_meanwhile = None
+        if touched:  # what changed while the ids were read: as the case is now
+            present = set(browse.document_ids(self.case, **scope, among=touched))
+            known = set(ids)
+            ids = [d for d in ids if d not in touched or d in present]
+            ids += [d for d in sorted(present) if d not in known]
+        self._set_ids(ids)
+
+    def _read_meanwhile(self, read):
+        """``read(case)`` on the session's reader (else here), noting which documents
+        changes touch while it runs (:attr:`_touched_meanwhile`)."""
+        if self.queries is None:
+            return read(self.case)
+        self._touched_meanwhile = set()
+        try:
+            return self.queries.call(read)
+        except BaseException:
+            self._touched_meanwhile = None
+            raise
 
     def _set_ids(self, ids: list[int], row_of: dict[int, int] | None = None) -> None:
         self.beginResetModel()
@@ -110,6 +131,8 @@ class DocumentsModel(QAbstractTableModel):
         touched = changes.touched("documents")
         if not touched or self.case is None:
             return
+        if self._touched_meanwhile is not None:
+            self._touched_meanwhile |= touched
         # Only the touched documents are looked up (not every id of a large case).
         current = browse.document_ids(self.case, **self.scope, among=touched)
         present = set(current)
@@ -171,8 +194,16 @@ class DocumentsModel(QAbstractTableModel):
             return ordered, {d: n for n, d in enumerate(ordered)}
         # On the session's reader when there is one (seconds for 250,000 documents; the
         # window paints meanwhile), else here.
-        ordered, row_of = (self.queries.call(read) if self.queries is not None
-                           else read(self.case))
+        ordered, row_of = self._read_meanwhile(read)
+        touched, self._touched_meanwhile = self._touched_meanwhile, None
+        if touched:
+            # Rows came and went while the keys were read (an import goes on): keep the
+            # list as it is now, the newcomers after the sorted rows.
+            present = set(self.ids)
+            ordered = [d for d in ordered if d in present]
+            known = set(ordered)
+            ordered += [d for d in self.ids if d not in known]
+            row_of = {d: n for n, d in enumerate(ordered)}
         self.layoutAboutToBeChanged.emit()
         before = self.ids
         self.ids, self._row_of = ordered, row_of
