@@ -162,3 +162,30 @@ def test_a_damaged_index_found_by_the_reader_is_rebuilt_by_its_owner(sample_wind
     assert (directory / META).exists()  # the reader wrote nothing
     window.close_case()
     assert not (directory / META).exists()  # the owner marked it for a rebuild
+
+
+def test_a_search_made_while_the_index_is_prepared_runs_once_it_is_ready(window,
+                                                                         sample_path, qtbot):
+    """The first open after an upgrade rebuilds the index: a search typed meanwhile is
+    not answered from the old index (it could be wrong) and is run again when ready."""
+    import json
+
+    from workbench.core import search
+    from workbench.core.casefile import Case
+    from workbench.core.search.store import FORMAT, META
+
+    with Case.open(sample_path) as case:
+        directory = search.open_index(case).directory
+        search.close_index(case)
+    meta = json.loads((directory / META).read_text())
+    meta["format"] = FORMAT - 1
+    (directory / META).write_text(json.dumps(meta))
+    assert window.open_case(sample_path)
+    panel = window.search_panel
+    with qtbot.waitSignal(panel.results_shown, timeout=30000):
+        window.search_action.trigger()
+        qtbot.keyClicks(window.search_box, "plate")
+    wait_idle(qtbot, window)
+    qtbot.waitUntil(lambda: panel.results is not None and panel.results.total > 1,
+                    timeout=20000)
+    assert json.loads((directory / META).read_text())["format"] == FORMAT

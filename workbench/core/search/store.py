@@ -77,6 +77,11 @@ class IndexFolderError(Exception):
     """The index folder cannot be used; ``str()`` says why."""
 
 
+class IndexNotReady(WorkbenchError):
+    """A viewer found the index not yet fit to search (another format, or marked for a
+    rebuild): searching it could answer wrongly, so it waits for the owner's repair."""
+
+
 class IndexUnavailable(WorkbenchError):
     """No folder will take the search index (a full disk, say)."""
 
@@ -321,6 +326,12 @@ class CaseIndex:
     # -- whoosh objects ---------------------------------------------------------------
     def _open(self) -> whoosh_index.Index:
         if self._ix is None:
+            if self.viewer:  # only the owner repairs: a viewer reads what it can trust
+                meta = self._read_meta()
+                if meta is None or meta.get("format") != FORMAT \
+                        or meta.get("case_id") != self.case.info.case_id:
+                    raise IndexNotReady("the search index is being prepared (made by "
+                                        "another version, or marked for a rebuild)")
             ix = whoosh_index.open_dir(str(self.directory))
             searcher = ix.searcher()  # opening the segments proves they are readable
             self._ix, self._searcher = ix, searcher

@@ -157,6 +157,8 @@ class SearchPanel(QWidget):
         self.session = None
         self.text = ""
         self.results = None
+        #: Whether the last search failed (the index not ready, say): run again when it is.
+        self._last_failed = False
         self._query_sent = ""
         self._request_no = 0
         self._timer = QTimer(self, singleShot=True, interval=250)  # typing
@@ -273,6 +275,7 @@ class SearchPanel(QWidget):
     def _shown(self, request_no: int, results) -> None:
         if request_no != self._request_no:
             return
+        self._last_failed = False
         if results.offset:
             if results.offset == len(self.model.rows):
                 self.model.append_hits(results.hits)
@@ -295,9 +298,16 @@ class SearchPanel(QWidget):
             text += f"; {skipped}"
         self.status.setText(text)
 
+    def index_ready(self) -> None:
+        """The session's index is ready: a search that found it still being prepared is
+        run again (its answer could not be trusted before)."""
+        if self.session is not None and self.text.strip() and self._last_failed:
+            self._send()
+
     def _failed(self, request_no: int, message: str) -> None:
         if request_no != self._request_no:
             return
+        self._last_failed = True
         self.model.set_hits([])
         self.status.setText(f'<span style="color:#b91c1c">{html.escape(message)}</span>')
 

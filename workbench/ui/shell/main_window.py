@@ -334,7 +334,8 @@ class MainWindow(WritesMixin, MenusMixin, DockLayoutMixin, QMainWindow):
         self.side_panel.set_case(reader)
         self.reader.set_case(reader, self.renderer)
         self.search_panel.set_session(session)
-        session.start_indexing()
+        # A search made while the index was prepared is run again once it is ready.
+        session.start_indexing().ended.connect(self.search_panel.index_ready)
         self.settings.add_recent(session.path)
         self.settings.last_case = session.path
         read_only = session.reader.read_only
