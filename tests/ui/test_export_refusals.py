@@ -11,33 +11,27 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from tests.ui.helpers import wait_idle
-from tests.ui.routes import build_window, close_popups
 from workbench.core import gate
 from workbench.core.casefile import Case
 from workbench.ui.publish.export_dialog import in_window_terms
 
 
 @pytest.fixture
-def window(qtbot, settings, sample_path):
+def unfinished(sample_path):
+    """The sample case with a draft finding that cites nothing (added from a terminal)."""
     subprocess.run([sys.executable, "-m", "workbench", "finding", "add", str(sample_path),
                     "--title", "Nothing cited yet"], check=True, capture_output=True)
-    win = build_window(settings)
-    qtbot.addWidget(win)
-    win.resize(1366, 768)
-    win.show()
-    qtbot.waitExposed(win)
-    assert win.open_case(sample_path)
-    wait_idle(qtbot, win)
-    yield win
-    close_popups(win)
-    win.close_case()
+    return sample_path
 
 
-def test_every_refusal_of_the_gate_reads_in_window_terms(sample_path):
-    subprocess.run([sys.executable, "-m", "workbench", "finding", "add", str(sample_path),
-                    "--title", "Nothing cited yet"], check=True, capture_output=True)
-    with Case.open(sample_path) as case:
+@pytest.fixture
+def window(unfinished, sample_full_window):
+    sample_full_window.resize(1366, 768)
+    return sample_full_window
+
+
+def test_every_refusal_of_the_gate_reads_in_window_terms(unfinished):
+    with Case.open(unfinished) as case:
         problems = gate.check(case)
     assert {p.kind for p in problems} >= {"no-citation", "draft"}
     for p in problems:
