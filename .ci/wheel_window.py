@@ -14,7 +14,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtCore import QTimer  # noqa: E402
 
-from workbench.ui.app import Settings, application, run  # noqa: E402
+from workbench.ui.shell.app import application, run  # noqa: E402
+from workbench.ui.shell.settings import Settings  # noqa: E402
 
 
 def main() -> int:
