@@ -50,15 +50,24 @@ def sample_window(window, sample_path, qtbot):
 
 
 @pytest.fixture
-def sample_full_window(qtbot, settings, sample_path):
-    """The window as ``workbench`` builds it (every dock installed), shown, with the sample
-    case open and its search index ready; popups closed and the case closed afterwards."""
+def full_window(qtbot, settings):
+    """The window as ``workbench`` builds it (every dock installed), shown; afterwards its
+    work is cancelled and waited for, popups closed and the case closed."""
     window = build_window(settings)
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)
-    assert window.open_case(sample_path)
-    wait_idle(qtbot, window)
     yield window
+    if window.session is not None:
+        window.session.jobs.cancel_all()
+        window.session.jobs.wait_idle(30000)
     close_popups(window)
     window.close_case()
+
+
+@pytest.fixture
+def sample_full_window(full_window, sample_path, qtbot):
+    """:func:`full_window` with the sample case open and its search index ready."""
+    assert full_window.open_case(sample_path)
+    wait_idle(qtbot, full_window)
+    return full_window

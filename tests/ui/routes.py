@@ -72,7 +72,7 @@ def platform_dialogs(monkeypatch) -> PlatformDialogs:
 
 
 def build_window(settings):
-    """The window exactly as ``workbench`` builds it (part 2 installed)."""
+    """The window exactly as ``workbench`` builds it (the verification docks installed)."""
     from workbench.ui.shell.main_window import MainWindow
     from workbench.ui.shell.verification_docks import install_verification_docks
 

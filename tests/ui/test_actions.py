@@ -12,7 +12,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (QAbstractItemView, QApplication, QDockWidget, QMenu, QToolBar,
                                QWidget)
 
-from tests.ui.routes import (all_actions, bring_forward, build_window, close_popups,
+from tests.ui.routes import (all_actions, bring_forward, close_popups,
                              context_menu_widgets, describe, right_click, settle)
 
 pytestmark = [pytest.mark.qt_log_level_fail("WARNING"),
@@ -21,19 +21,12 @@ pytestmark = [pytest.mark.qt_log_level_fail("WARNING"),
 
 
 @pytest.fixture
-def full_window(qtbot, settings):
-    window = build_window(settings)
-    qtbot.addWidget(window)
-    window.resize(1440, 900)
-    window.show()
-    qtbot.waitExposed(window)
-    window.activateWindow()
-    yield window
-    if window.session is not None:
-        window.session.jobs.cancel_all()
-        window.session.jobs.wait_idle(30000)
-    close_popups(window)
-    window.close_case()
+def full_window(full_window):
+    """The shared window (tests/ui/conftest.py), at a desktop size and active, so that
+    shortcuts reach it."""
+    full_window.resize(1440, 900)
+    full_window.activateWindow()
+    return full_window
 
 
 def _skip(window, action: QAction) -> bool:

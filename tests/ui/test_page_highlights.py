@@ -11,7 +11,6 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
 from tests.ui.helpers import wait_idle, write_pdf
-from tests.ui.routes import build_window, close_popups
 from workbench.core import documents, excerpts, importing
 from workbench.core.casefile import Case
 
@@ -32,15 +31,9 @@ def pdf_case(sample_path, tmp_path):
 
 
 @pytest.fixture
-def window(qtbot, settings):
-    win = build_window(settings)
-    qtbot.addWidget(win)
-    win.resize(1366, 768)
-    win.show()
-    qtbot.waitExposed(win)
-    yield win
-    close_popups(win)
-    win.close_case()
+def window(full_window):
+    full_window.resize(1366, 768)  # a laptop's screen
+    return full_window
 
 
 def test_excerpt_is_drawn_on_the_page_and_a_click_chooses_it(window, pdf_case, qtbot):
