@@ -10,11 +10,13 @@ goes through whoosh's matcher (same result, slower).
 
 from __future__ import annotations
 
+import contextlib
 import io
 from bisect import bisect_left
 import pickle
 import struct
 import zlib
+from collections.abc import Iterator
 from itertools import accumulate, repeat
 
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3TermInfo
@@ -104,13 +106,20 @@ class SegmentGone(Exception):
     search runs again on the newest index."""
 
 
-def require_segment(reader) -> None:
-    """Raise :class:`SegmentGone` if one segment's files are no longer on disk (every
-    segment has a stored-fields column; its file goes when the segment is merged)."""
+@contextlib.contextmanager
+def segment_files(reader) -> Iterator[None]:
+    """Around a first read of one segment's column files: raise :class:`SegmentGone` if
+    they are no longer on disk (every segment has a stored-fields column; its file goes
+    when the segment is merged), before the read or because they went during it."""
+    gone = "a segment of the index was merged away during the search"
     perdoc = getattr(reader, "_perdoc", None)
     if perdoc is not None and hasattr(perdoc, "has_column") \
             and not perdoc.has_column("_stored"):
-        raise SegmentGone("a segment of the index was merged away during the search")
+        raise SegmentGone(gone)
+    try:
+        yield
+    except OSError:  # removed between the look and the open
+        raise SegmentGone(gone) from None
 
 
 #: Length bytes of recently searched segments, by (segment key, field).
@@ -201,12 +210,8 @@ class SegmentPostings:
         perdoc = getattr(self.reader, "_perdoc", None)
         column = None
         if perdoc is not None and hasattr(perdoc, "_cached_reader"):
-            require_segment(self.reader)
-            try:
+            with segment_files(self.reader):
                 column = perdoc._cached_reader(f"_{fieldname}_len", LENGTHS_COLUMN)
-            except OSError:  # removed between the look and the open
-                raise SegmentGone("a segment of the index was merged away during the "
-                                  "search") from None
         if column is None:
             return bytes(self.doc_count)
         raw = column._dbfile.get(column._basepos, column._count)

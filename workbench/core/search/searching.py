@@ -12,7 +12,7 @@ from whoosh.searching import Searcher
 from workbench.core.casefile import Case
 from workbench.core.search.entries import decoded, parse_uid
 from workbench.core.search.evaluation import by_segment, top_of
-from workbench.core.search.postings import SegmentGone, require_segment, segment_key
+from workbench.core.search.postings import SegmentGone, segment_files, segment_key
 from workbench.core.search.query import Highlight, highlights, parse
 from workbench.core.search.snippets import Snippet, snippet
 from workbench.core.search.store import CaseIndex
@@ -107,14 +107,10 @@ def _segment_columns(leaf) -> tuple[list, list, list[int]]:
     cached = _COLUMNS.get(key)
     if cached is None:
         count = leaf.doc_count_all()
-        require_segment(leaf)
-        try:
+        with segment_files(leaf):
             kind_of = leaf.column_reader("kind")
             year_of = leaf.column_reader("year")
             actors_of = leaf.column_reader("actor_id")
-        except OSError:  # removed between the look and the open
-            raise SegmentGone("a segment of the index was merged away during the "
-                              "search") from None
         kinds = [kind_of[d] for d in range(count)]
         years = [year_of[d] or None for d in range(count)]
         actors: list[tuple[int, ...]] = []

@@ -261,17 +261,26 @@ class CaseIndex:
         with contextlib.suppress(OSError):
             (self.directory / META).unlink()
 
+    def _unfit(self, meta: dict | None) -> str | None:
+        """Why the index whose record is ``meta`` cannot be searched for this case as it
+        is (None: it can, if its files are sound and it is up to date)."""
+        if meta is None:
+            return "unreadable (no record of what it holds)"
+        if meta.get("format") != FORMAT:
+            return "made by another version of Workbench"
+        if meta.get("case_id") != self.case.info.case_id:
+            return "belongs to another case"
+        return None
+
     def check(self) -> IndexState:
         """How the index on disk stands against the case (reads only)."""
         if not self.directory.is_dir():
             return IndexState(False, "missing")
         meta = self._read_meta()
-        if meta is None:
-            return IndexState(False, "unreadable (no record of what it holds)")
-        if meta.get("format") != FORMAT:
-            return IndexState(False, "made by another version of Workbench")
-        if meta.get("case_id") != self.case.info.case_id:
-            return IndexState(False, "belongs to another case")
+        unfit = self._unfit(meta)
+        if unfit:
+            return IndexState(False, unfit)
+        assert meta is not None
         try:
             self._open()
         except Exception as exc:  # whoosh raises many kinds on damaged files
@@ -327,11 +336,9 @@ class CaseIndex:
     def _open(self) -> whoosh_index.Index:
         if self._ix is None:
             if self.viewer:  # only the owner repairs: a viewer reads what it can trust
-                meta = self._read_meta()
-                if meta is None or meta.get("format") != FORMAT \
-                        or meta.get("case_id") != self.case.info.case_id:
-                    raise IndexNotReady("the search index is being prepared (made by "
-                                        "another version, or marked for a rebuild)")
+                unfit = self._unfit(self._read_meta())
+                if unfit:
+                    raise IndexNotReady(f"the search index is being prepared (it is {unfit})")
             ix = whoosh_index.open_dir(str(self.directory))
             searcher = ix.searcher()  # opening the segments proves they are readable
             self._ix, self._searcher = ix, searcher

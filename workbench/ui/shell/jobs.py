@@ -196,8 +196,6 @@ class JobRunner(QObject):
         #: The search index (a ``CaseIndex`` on the writable case), once
         #: ``CaseSession.start_indexing`` has prepared it; written on the writer thread only.
         self.index = None
-        #: Whether the reader found the index damaged (set by the session: a callable).
-        self.index_fault_seen: Callable[[], bool] = lambda: False
         self.pending: list[Job] = []
         self.dialog_parent: QWidget | None = None
         self._dialog: QProgressDialog | None = None
@@ -288,7 +286,7 @@ class JobRunner(QObject):
         for job in list(self.pending):
             job.cancel()
 
-    def shutdown(self) -> None:
+    def shutdown(self, *, index_damaged: bool = False) -> None:
         """Cancel what can be cancelled, let the writer finish its job, stop its thread.
 
         Waits without a limit: closing the case under a running write would be worse
@@ -298,7 +296,7 @@ class JobRunner(QObject):
         self._thread.quit()
         self._thread.wait()
         if self.index is not None:
-            if self.index_fault_seen():  # the reader found it damaged: rebuild at next open
+            if index_damaged:  # the reader found it so: rebuilt at the next open
                 self.index.mark_out_of_step()
             self.index.close()
             self.index = None

@@ -45,7 +45,6 @@ class CaseSession(QObject):
         self._writer_case = writer
         self.jobs = JobRunner(writer, self)
         self.queries = QueryRunner(path, self)
-        self.jobs.index_fault_seen = lambda: self.queries.index_fault_seen
         self.batcher = ChangeBatcher(self.jobs, self)
         self._own_actions: set[int] = set()
         writer.add_listener(self._remember_own)  # runs on the writer thread
@@ -137,7 +136,7 @@ class CaseSession(QObject):
         self.queries.stop()
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            self.jobs.shutdown()
+            self.jobs.shutdown(index_damaged=self.queries.index_fault_seen)
         finally:
             QGuiApplication.restoreOverrideCursor()
         self.queries.wait_stopped()
