@@ -218,29 +218,39 @@ def test_an_index_of_the_previous_format_is_rebuilt_with_grams(sample_case):
     assert search.search(sample_case, '"does not"').total == before > 0
 
 
-def test_finding_a_position_in_the_raw_value_equals_decoding_it():
-    """evaluation._narrow's check of a phrase's last word (its position's four bytes
-    looked up in the posting value, at a position boundary) against decoding the
-    positions, on values whose bytes hold the wanted pattern out of alignment too."""
+def test_position_keys_read_as_arrays_equal_decoding_each_value():
+    """evaluation._keys (every posting value joined and read as one array of 32-bit
+    words, the header words left out) against decoding each value's positions one by
+    one, for both position formats, some documents masked out, and shifts either way
+    (a word before or after the phrase's anchor); and _gram_counts against the counts
+    each gram value starts with."""
+    import numpy as np
+
     from workbench.core.search.analysis import WordPositions
-    from workbench.core.search.evaluation import _narrow
+    from workbench.core.search.evaluation import _gram_counts, _keys, _Read
 
     rnd = random.Random(8)
     for fmt in (WordPositions(), grams.GramPositions()):
-        ids, vals, anchors = [], [], {}
-        for d in range(3000):
-            # Positions chosen so that neighbours' bytes often form other positions.
-            where = sorted(rnd.sample(range(0, 1 << 18, rnd.choice((1, 255, 256))), 12))
+        ids, vals, counts = [], [], []
+        for d in range(0, 9000, 3):
+            where = sorted(rnd.sample(range(0, 1 << 18, rnd.choice((1, 255, 256))),
+                                      rnd.randint(1, 14)))
+            pair = (rnd.randint(1, 9), rnd.randint(1, 9))
             value = (fmt.encode(where) if isinstance(fmt, WordPositions)
-                     else array("I", [3, 4, *where]).tobytes())
+                     else array("I", [*pair, *where]).tobytes())
             ids.append(d)
             vals.append(value)
-            if rnd.random() < 0.7:
-                k = rnd.choice((1, 2, -1))
-                anchors[d] = {rnd.choice(where) - k, rnd.randrange(1 << 18),
-                              (where[0] >> 8) - k, (where[1] << 8) - k}
-        for k in (1, 2, -1):
-            fast = _narrow(anchors, ids, vals, [k], fmt.decode_positions, last=True,
-                           at=fmt.POSITIONS_AT)
-            plain = _narrow(anchors, ids, vals, [k], fmt.decode_positions, last=True)
-            assert fast == plain and fast, (type(fmt).__name__, k)
+            counts.append(pair)
+        read = _Read(np.array(ids, dtype=np.int64), np.ones(len(ids)), vals)
+        mask = np.array([rnd.random() < 0.6 for _ in ids])
+        for shift in (0, 1, 2, -1, 300):
+            keys = _keys(read, mask, fmt.POSITIONS_AT, shift)
+            plain = sorted((d << 32) | (p - shift)
+                           for d, v, m in zip(ids, vals, mask) if m
+                           for p in fmt.decode_positions(v) if p >= shift)
+            assert keys.tolist() == plain and plain, (type(fmt).__name__, shift)
+        if isinstance(fmt, grams.GramPositions):
+            some = read.ids[mask]
+            for slot in (0, 1):
+                assert _gram_counts(read, slot, some).tolist() == [
+                    float(c[slot]) for c, m in zip(counts, mask) if m]

@@ -4,24 +4,27 @@ whoosh evaluates a query document by document through a tree of matcher objects,
 scoring each match with several Python calls; on 20,000 pages a common word or a
 phrase of common words cost 50-600 ms, most of it in those calls. A search here
 needs the top hits *and* the total (and the facets, which need every match), so it
-has to visit every match anyway. This module does that visit in bulk: each word's
-postings are read whole (:mod:`.postings`), scored with one list comprehension, and
-combined with dict and set operations (AND intersects, OR sums, NOT removes).
+has to visit every match anyway. This module does that visit in bulk, as arrays
+(numpy): each word's postings are read whole (:mod:`.postings`), scored with a few
+array operations, and combined by sorted-array operations (AND intersects, OR adds,
+NOT removes); phrases compare positions as arrays of ``(document, position)`` keys.
+At 250,000 pages the slowest queries match 20,000-200,000 pages, and a Python step
+per match (a dict entry, a set of positions) was most of their time.
 
-Scores are whoosh's BM25F, computed the same way (global idf and average field
-length, the segment's one-byte field lengths), so the ranking matches whoosh's own;
-the tests compare the two. Query nodes not handled here (rare in this app's queries)
-are evaluated through whoosh's matcher for that node only.
+A segment's matches are :class:`Matches`: its document numbers, sorted, and their
+scores. Scores are whoosh's BM25F, computed the same way and in the same order of
+floating-point operations (global idf and average field length, the segment's
+one-byte field lengths; numpy's float64 arithmetic is IEEE's, as Python's is), so the
+ranking and the scores equal whoosh's own; the tests compare the two. Query nodes not
+handled here (rare in this app's queries) are evaluated through whoosh's matcher for
+that node only.
 """
 
 from __future__ import annotations
 
-import heapq
-import struct
-from collections.abc import Set
-from itertools import compress, repeat
-from operator import add, itemgetter, mul, sub
+from itertools import compress
 
+import numpy as np
 from whoosh import query as wq
 from whoosh.scoring import BM25F
 from whoosh.reading import TermNotFound
@@ -35,6 +38,56 @@ from workbench.core.search.postings import LENGTHS, SegmentPostings
 Scores = dict[int, float]
 #: The numeric field date ranges search (see :class:`.query.DayRange`).
 DAY_FIELD = "day"
+_IDS = np.int64
+#: Positions in a posting value: native 32-bit (see WordPositions and GramPositions).
+_POSITION = np.dtype("=u4")
+
+
+class Matches:
+    """The matches of a query in one segment: document numbers (the segment's own,
+    sorted, each once) and their scores, in the same order."""
+
+    __slots__ = ("ids", "scores")
+
+    def __init__(self, ids: np.ndarray, scores: np.ndarray) -> None:
+        self.ids = ids
+        self.scores = scores
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def as_dict(self, offset: int = 0) -> Scores:
+        return dict(zip((self.ids + offset).tolist() if offset else self.ids.tolist(),
+                        self.scores.tolist()))
+
+    @classmethod
+    def of(cls, scores: Scores) -> "Matches":
+        """From a dict of scores (whoosh's matcher's results)."""
+        if not scores:
+            return NONE
+        ids = np.fromiter(scores, dtype=_IDS, count=len(scores))
+        order = np.argsort(ids, kind="stable")
+        values = np.fromiter(scores.values(), dtype=np.float64, count=len(scores))
+        return cls(ids[order], values[order])
+
+
+NONE = Matches(np.zeros(0, _IDS), np.zeros(0, np.float64))
+
+
+def within(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Which of ``a`` are in ``b`` (a mask of ``a``); ``b`` sorted."""
+    if not len(b) or not len(a):
+        return np.zeros(len(a), bool)
+    at = np.searchsorted(b, a)
+    at[at == len(b)] = 0
+    return b[at] == a
+
+
+def _take(m: Matches, ids: np.ndarray) -> np.ndarray:
+    """The scores in ``m`` of ``ids`` (every one of which ``m`` holds)."""
+    if m.ids is ids:
+        return m.scores
+    return m.scores[np.searchsorted(m.ids, ids)]
 
 
 class _Segment:
@@ -50,7 +103,7 @@ class _Segment:
         self.weighting = top.weighting
         #: Norms by field, shared by the segments of one search (they depend on the
         #: whole index's average field length, which whoosh sums over every segment).
-        self._norms: dict[str, list[float]] = {} if shared is None else shared
+        self._norms: dict[str, np.ndarray] = {} if shared is None else shared
         #: Term infos looked up in this segment (None: not there), by (field, bytes).
         self._infos: dict[tuple[str, bytes], object] = {}
         field = self.reader.schema[grams.FIELD] if grams.FIELD in self.reader.schema else None
@@ -58,14 +111,15 @@ class _Segment:
         self.has_grams = (use_grams and field is not None
                           and isinstance(field.format, grams.GramPositions))
 
-    def norms(self, fieldname: str) -> list[float]:
+    def norms(self, fieldname: str) -> np.ndarray:
         """BM25's length normalisation ``K1 * (1 - B + B * length / avg)`` per length byte."""
         found = self._norms.get(fieldname)
         if found is None:
             w = self.weighting
             b = w._field_B.get(fieldname, w.B)
             avg = self.top.avg_field_length(fieldname) or 1
-            found = self._norms[fieldname] = [w.K1 * ((1 - b) + b * n / avg) for n in LENGTHS]
+            found = self._norms[fieldname] = np.array(
+                [w.K1 * ((1 - b) + b * n / avg) for n in LENGTHS], dtype=np.float64)
         return found
 
     def info(self, fieldname: str, btext: bytes):
@@ -91,9 +145,12 @@ class _Segment:
         info = self.info(fieldname, btext)
         return 0 if info is None else info.doc_frequency()
 
-    def postings(self, fieldname: str, btext: bytes, **kwargs):
-        return self.bulk.postings(fieldname, btext, info=self.info(fieldname, btext),
-                                  **kwargs)
+    def postings(self, fieldname: str, btext: bytes, *, values: bool = False,
+                 within: list[int] | None = None) -> "_Read":
+        p = self.bulk.postings(fieldname, btext, info=self.info(fieldname, btext),
+                               values=values, within=within)
+        return _Read(np.array(p.ids, dtype=_IDS), np.array(p.weights, dtype=np.float64),
+                     p.values)
 
     def _btext(self, fieldname: str, text) -> bytes | None:
         schema = self.reader.schema
@@ -104,42 +161,40 @@ class _Segment:
         except ValueError:
             return None
 
-    def scores(self, fieldname: str, btext: bytes, boost: float, ids: list[int],
-               weights: list[float]) -> Scores:
-        """BM25F scores of one term in the documents ``ids`` (whoosh's formula)."""
-        return dict(zip(ids, self.score_list(fieldname, btext, boost, ids, weights)))
-
-    def score_list(self, fieldname: str, btext: bytes, boost: float, ids: list[int],
-                   weights: list[float]) -> list[float]:
-        """:meth:`scores` as a list, in the order of ``ids``."""
+    def scores(self, fieldname: str, btext: bytes, boost: float, ids: np.ndarray,
+               weights: np.ndarray) -> np.ndarray:
+        """BM25F scores of one term in the documents ``ids`` (whoosh's formula, its
+        operations in the same order)."""
         if self.reader.schema[fieldname].scorable:
             k1 = self.weighting.K1
             factor = self.top.idf(fieldname, btext) * (k1 + 1) * boost
-            norms = self.norms(fieldname)
-            lengths = self.bulk.lengths(fieldname)
-            return [factor * w / (w + norms[lengths[d]]) for d, w in zip(ids, weights)]
+            lengths = np.frombuffer(self.bulk.lengths(fieldname), dtype=np.uint8)
+            return factor * weights / (weights + self.norms(fieldname)[lengths[ids]])
         if boost == 1.0:
-            return list(weights)
-        return [w * boost for w in weights]
+            return weights
+        return weights * boost
 
-    def term(self, fieldname: str, text, boost: float = 1.0) -> Scores:
-        """Scores of the documents holding one term."""
+    def term(self, fieldname: str, text, boost: float = 1.0) -> Matches:
+        """The documents holding one term, scored."""
         btext = self._btext(fieldname, text)
-        if btext is None:
-            return {}
+        if btext is None or not self.has(fieldname, btext):
+            return NONE
         p = self.postings(fieldname, btext)
-        return self.scores(fieldname, btext, boost, p.ids, p.weights) if p.ids else {}
+        if not len(p.ids):
+            return NONE
+        return Matches(p.ids, self.scores(fieldname, btext, boost, p.ids, p.weights))
 
-    def day_range(self, q: DayRange) -> Scores:
+    def day_range(self, q: DayRange) -> Matches:
         """The entries whose day number is in the range, each scored the range's boost
         (as its whoosh matcher scores them; whoosh's ListMatcher weighs 0 as 1)."""
-        found = q.ids(self.reader)
+        found = np.unique(np.array(q.ids(self.reader), dtype=_IDS))
         deleted = self.bulk.deleted
-        if deleted:
-            found = [d for d in found if d not in deleted]
-        return dict.fromkeys(found, q.boost or 1.0)
+        if deleted and len(found):
+            gone = np.array(sorted(deleted), dtype=_IDS)
+            found = found[~within(found, gone)]
+        return Matches(found, np.full(len(found), q.boost or 1.0, dtype=np.float64))
 
-    def fallback(self, q: wq.Query) -> Scores:
+    def fallback(self, q: wq.Query) -> Matches:
         """Every match of ``q`` in this segment through whoosh's own matcher."""
         m = q.matcher(self.sub)
         deleted = self.bulk.deleted or ()
@@ -149,84 +204,112 @@ class _Segment:
             if d not in deleted:
                 out[d] = m.score()
             m.next()
-        return out
+        return Matches.of(out)
 
 
-def _narrow(anchors: dict[int, set[int]] | None, ids: list[int], vals: list[bytes],
-            deltas: list[int], decode, *, last: bool,
-            at: int | None = None) -> dict[int, set[int]]:
-    """Positions of the phrase's anchor word (the first word read) that remain possible
-    after one more word, per document; that word stands ``deltas`` after the anchor.
+class _Read:
+    """One term's postings in a segment as arrays (``values``: the raw posting values)."""
 
-    The work per document is C calls (set building, ``isdisjoint``), not a loop over
-    positions; documents without an anchor are skipped in C (``compress``). The
-    ``last`` word only has to be found once per document, so its check stops at the
-    first fit and builds nothing: with ``at`` (where the 32-bit positions start in a
-    posting's value, native byte order) it looks for the wanted position's four bytes
-    in the value itself, at a position boundary, without decoding the value.
-    """
-    found: dict[int, set[int]] = {}
-    if anchors is None:  # the anchor word itself: its positions, unshifted
-        for d, v in zip(ids, vals):
-            decoded = decode(v)
-            positions = set(decoded)
-            for k in deltas:  # the anchor word again, elsewhere in the phrase
-                positions.intersection_update(map(sub, decoded, repeat(k)))
-            if positions:
-                found[d] = positions
-        return found
-    wanted = compress(zip(ids, vals), map(anchors.__contains__, ids))
-    if last and len(deltas) == 1 and at is not None:
-        k = deltas[0]
-        pack = _POSITION.pack
-        for d, v in wanted:
-            s = anchors[d]
-            for p in s:
-                if p + k < 0:
-                    continue
-                pattern = pack(p + k)
-                i = v.find(pattern, at)
-                while i != -1 and (i - at) & 3:  # inside a position, not at its start
-                    i = v.find(pattern, i + 1)
-                if i != -1:
-                    found[d] = s
-                    break
-        return found
-    for d, v in wanted:
-        s = anchors[d]
-        positions = decode(v)
-        if last and len(deltas) == 1:
-            if not s.isdisjoint(map(sub, positions, repeat(deltas[0]))):
-                found[d] = s
-            continue
-        for k in deltas:
-            s = s.intersection(map(sub, positions, repeat(k)))
-            if not s:
-                break
-        if s:
-            found[d] = s
-    return found
+    __slots__ = ("ids", "weights", "values", "_heads")
+
+    def __init__(self, ids: np.ndarray, weights: np.ndarray, values: list) -> None:
+        self.ids = ids
+        self.weights = weights
+        self.values = values
+        self._heads: np.ndarray | None = None
+
+    def heads(self) -> np.ndarray:
+        """The first two 32-bit words of every value (a gram's two counts), as rows."""
+        if self._heads is None:
+            values = self.values
+            lengths = np.fromiter(map(len, values), dtype=_IDS, count=len(values))
+            starts = np.zeros(len(values), dtype=_IDS)
+            np.cumsum(lengths[:-1] // 4, out=starts[1:])
+            words = np.frombuffer(b"".join(values), dtype=_POSITION)
+            self._heads = np.stack([words[starts], words[starts + 1]], axis=1)
+        return self._heads
 
 
-#: One position as a posting value stores it (see WordPositions and GramPositions).
-_POSITION = struct.Struct("=I")
+def _keys(read: _Read, mask: np.ndarray | None, at: int, shift: int) -> np.ndarray:
+    """``document << 32 | (position - shift)`` for every position of the term in the
+    documents ``mask`` picks (all without one), sorted; positions before ``shift`` are
+    left out. ``at``: where the 32-bit positions start in each posting value.
+
+    The values are joined into one buffer and read as one array: the work per
+    document is a C call or two, not a loop over its positions."""
+    ids, values = read.ids, read.values
+    if mask is not None:
+        ids = ids[mask]
+        values = list(compress(values, mask.tolist()))
+    if not len(ids):
+        return np.zeros(0, _IDS)
+    lengths = np.fromiter(map(len, values), dtype=_IDS, count=len(values))
+    words = np.frombuffer(b"".join(values), dtype=_POSITION)
+    head = at // 4
+    counts = lengths // 4 - head
+    if head:
+        starts = np.zeros(len(values), dtype=_IDS)
+        np.cumsum(lengths[:-1] // 4, out=starts[1:])
+        keep = np.ones(len(words), dtype=bool)
+        for k in range(head):
+            keep[starts + k] = False
+        words = words[keep]
+    positions = words.astype(_IDS)
+    if shift:
+        positions -= shift
+    keys = (np.repeat(ids, counts) << 32) | (positions & 0xFFFFFFFF)
+    if shift > 0:
+        keys = keys[positions >= 0]
+    return keys
 
 
-def _phrase(seg: _Segment, q: wq.Phrase) -> Scores:
+def _gram_counts(read: _Read, slot: int, docs: np.ndarray) -> np.ndarray:
+    """How often the gram's word ``slot`` (0 or 1) occurs in each of ``docs``, from the
+    counts at the start of the gram's posting values (see :class:`.grams.GramPositions`)."""
+    counts = read.heads()[:, slot].astype(np.float64)
+    return counts if read.ids is docs else counts[np.searchsorted(read.ids, docs)]
+
+
+def _keys_of(seg: _Segment, key: tuple[str, bytes], read: _Read, mask: np.ndarray,
+             shift: int) -> np.ndarray:
+    """:func:`_keys`, for any positions format (those without a fixed layout decoded
+    document by document)."""
+    fmt = seg.reader.schema[key[0]].format
+    at = getattr(fmt, "POSITIONS_AT", None)
+    if at is not None:
+        return _keys(read, mask, at, shift)
+    out: list[int] = []
+    for d, v in zip(read.ids[mask].tolist(), compress(read.values, mask.tolist())):
+        out.extend((d << 32) | (p - shift) for p in fmt.decode_positions(v) if p >= shift)
+    return np.array(sorted(out), dtype=_IDS)
+
+
+def _docs_of(keys: np.ndarray) -> np.ndarray:
+    """The documents of sorted ``(document, position)`` keys, each once."""
+    docs = keys >> 32
+    if len(docs) < 2:
+        return docs
+    first = np.empty(len(docs), dtype=bool)
+    first[0] = True
+    np.not_equal(docs[1:], docs[:-1], out=first[1:])
+    return docs[first]
+
+
+def _phrase(seg: _Segment, q: wq.Phrase) -> Matches:
     """Documents holding the phrase's words in order, scored as the words together.
 
     What is looked for are the words themselves or, in ``body``, common grams for
     each pair of adjacent common words (:func:`.grams.lookups`): ``"of the"`` is then
-    one posting list. The terms' document lists are intersected first (set
-    operations), and positions are compared only in the documents holding them all,
-    starting from the rarest term (the anchor). Terms in most documents are read last
-    and only in the blocks holding candidates.
+    one posting list. The terms' document lists are intersected first, and positions
+    are compared only in the documents holding them all, starting from the rarest
+    term (the anchor): its ``(document, position)`` keys are kept where every other
+    term has a key at the same place shifted by its offset in the phrase. Terms in
+    most documents are read last and only in the blocks holding candidates.
     """
     fieldname, words = q.fieldname, list(q.words)
     btexts = {w: seg._btext(fieldname, w) for w in words}
-    reader = seg.reader
     if any(b is None or not seg.has(fieldname, b) for b in btexts.values()):
-        return {}
+        return NONE
     # Terms to find, each with its offsets in the phrase.
     offsets: dict[tuple[str, bytes], list[int]] = {}
     if fieldname == grams.SOURCE and seg.has_grams:
@@ -236,96 +319,95 @@ def _phrase(seg: _Segment, q: wq.Phrase) -> Scores:
         for at, w in enumerate(words):
             offsets.setdefault((fieldname, btexts[w]), []).append(at)
     if any(not seg.has(*key) for key in offsets):
-        return {}  # (a gram missing: no entry of the segment has those two words together)
+        return NONE  # (a gram missing: no entry of the segment has those two words together)
     df = {key: seg.df(*key) for key in offsets}
     order = sorted(df, key=df.__getitem__)
     common = {key for key in order[1:] if df[key] > seg.bulk.doc_count // 2}
     read = {key: seg.postings(*key, values=True) for key in order if key not in common}
-    if any(not p.ids for p in read.values()):
-        return {}
+    if any(not len(p.ids) for p in read.values()):
+        return NONE
     if any(not p.values for p in read.values()):
         return seg.fallback(q)  # a field without positions
     anchor = order[0]
     if len(order) == 1 and len(offsets[anchor]) == 1:
         docs_found = read[anchor].ids  # one term: every entry holding it has the phrase
     else:
-        docs = set(read[anchor].ids)
+        docs = read[anchor].ids
         for key in order[1:]:
             if key not in common:
-                docs.intersection_update(read[key].ids)
+                docs = docs[within(docs, read[key].ids)]
+        if not len(docs):
+            return NONE
         at = offsets[anchor][0]  # offsets are counted from the anchor's first place
-        anchors: dict[int, set[int]] | None = None
-        for n, key in enumerate(order):  # the anchor first, then rarer before more common
-            deltas = [k - at for k in offsets[key]]
-            if key == anchor:
-                deltas = [k for k in deltas if k != 0]
-            last = n == len(order) - 1
+        found: np.ndarray | None = None  # the anchor's keys still possible
+        for key in order:  # the anchor first, then rarer before more common
+            shifts = [k - at for k in offsets[key]]
             if key in common:
-                p = read[key] = seg.postings(*key, values=True, within=sorted(anchors))
-                ids, vals = p.ids, p.values
+                p = read[key] = seg.postings(*key, values=True,
+                                             within=_docs_of(found).tolist())
             else:
                 p = read[key]
-                keep = [k for k, d in enumerate(p.ids) if d in docs]
-                ids, vals = [p.ids[k] for k in keep], [p.values[k] for k in keep]
-            fmt = reader.schema[key[0]].format
-            anchors = _narrow(anchors, ids, vals, deltas, fmt.decode_positions, last=last,
-                              at=getattr(fmt, "POSITIONS_AT", None))
-            if not anchors:
-                return {}
-        docs_found = list(anchors)
+            mask = within(p.ids, docs if found is None else _docs_of(found))
+            if found is None:
+                found = _keys_of(seg, key, p, mask, 0)
+                shifts = [k for k in shifts if k != 0]
+            for k in shifts:
+                found = found[within(found, _keys_of(seg, key, p, mask, k))]
+            if not len(found):
+                return NONE
+        assert found is not None
+        docs_found = _docs_of(found)
     # Scored as whoosh scores the words together: each word's BM25F in ``fieldname``,
     # added in the order of the words' document frequency (as they always were). A word
     # read only through a gram takes its count from the gram's posting.
     word_df = {w: seg.df(fieldname, btexts[w]) for w in btexts}
-    total: list[float] | None = None
+    total: np.ndarray | None = None
     for w in sorted(word_df, key=word_df.__getitem__):
         key = (fieldname, btexts[w])
         if key in read:
             p = read[key]
-            if p.ids is docs_found:
-                weights = p.weights
-            else:
-                by_doc = dict(zip(p.ids, p.weights))
-                weights = list(map(by_doc.__getitem__, docs_found))
+            weights = p.weights if p.ids is docs_found else \
+                p.weights[np.searchsorted(p.ids, docs_found)]
         else:
-            weights = _gram_counts(seg, read, w, words, docs_found)
-        scores = seg.score_list(fieldname, btexts[w], q.boost, docs_found, weights)
+            weights = _gram_weights(seg, read, w, words, docs_found)
+        scores = seg.scores(fieldname, btexts[w], q.boost, docs_found, weights)
         # (0.0 + s is s: the first word's scores start the sums.)
-        total = scores if total is None else list(map(add, total, scores))
-    return dict(zip(docs_found, total or ()))
+        total = scores if total is None else total + scores
+    assert total is not None
+    return Matches(docs_found, total)
 
 
-def _gram_counts(seg: _Segment, read: dict, word: str, words: list[str],
-                 docs: list[int]) -> list[float]:
+def _gram_weights(seg: _Segment, read: dict, word: str, words: list[str],
+                  docs: np.ndarray) -> np.ndarray:
     """How often ``word`` occurs in each of ``docs``, from a gram of the phrase that
     holds it (read already: every gram of the phrase was)."""
     for field, text, at in grams.lookups(words):
         if field == grams.FIELD and word in (words[at], words[at + 1]):
             slot = 0 if words[at] == word else 1
-            p = read[(field, seg._btext(field, text))]
-            values = p.values if p.ids is docs else list(map(
-                dict(zip(p.ids, p.values)).__getitem__, docs))
-            counts = map(itemgetter(slot), map(grams.unpack_counts, values))
-            return list(map(float, counts))
+            return _gram_counts(read[(field, seg._btext(field, text))], slot, docs)
     raise AssertionError(f"{word!r} is in no gram of {words!r}")
 
 
-def _add_into(out: Scores, scores: Scores) -> None:
-    """``out[d] = out.get(d, 0.0) + s`` for every ``(d, s)`` of ``scores``, done in C
-    (set operations and ``map``): the same additions, without a Python loop per match."""
-    if not out:
-        out.update(scores)  # 0.0 + s is s
-        return
-    both = list(scores.keys() & out.keys())
-    new = scores.keys() - out.keys()
-    if both:
-        out.update(zip(both, list(map(add, map(out.__getitem__, both),
-                                      map(scores.__getitem__, both)))))
-    if new:
-        out.update(zip(new, map(scores.__getitem__, new)))
+def _add(parts: list[Matches]) -> Matches:
+    """Every document of ``parts`` with its scores added part by part, in the order of
+    the parts (as ``out[d] = out.get(d, 0.0) + s`` would add them; 0.0 + s is s)."""
+    parts = [p for p in parts if len(p)]
+    if not parts:
+        return NONE
+    if len(parts) == 1:
+        return parts[0]
+    ids = np.unique(np.concatenate([p.ids for p in parts]))
+    total = np.zeros(len(ids), dtype=np.float64)
+    for p in parts:
+        total[np.searchsorted(ids, p.ids)] += p.scores
+    return Matches(ids, total)
 
 
-def _evaluate(seg: _Segment, q: wq.Query) -> Scores:
+def _boosted(m: Matches, boost: float) -> Matches:
+    return m if boost == 1.0 or not len(m) else Matches(m.ids, m.scores * boost)
+
+
+def _evaluate(seg: _Segment, q: wq.Query) -> Matches:
     kind = type(q)
     if kind is wq.Term:
         return seg.term(q.fieldname, q.text, q.boost)
@@ -340,47 +422,40 @@ def _evaluate(seg: _Segment, q: wq.Query) -> Scores:
             return seg.fallback(q)
         parts = []
         for sub in positive:
-            scores = _evaluate(seg, sub)
-            if not scores:
-                return {}
-            parts.append(scores)
+            found = _evaluate(seg, sub)
+            if not len(found):
+                return NONE
+            parts.append(found)
         parts.sort(key=len)
-        docs: Set[int] = parts[0].keys()
+        docs = parts[0].ids
         for p in parts[1:]:
-            docs = docs & p.keys()
+            docs = docs[within(docs, p.ids)]
         for sub in negative:
-            docs = docs - _evaluate(seg, sub).keys()
-        # Each match's scores added part by part, as sum() adds them, in C.
-        found = list(docs)
-        total = list(map(parts[0].__getitem__, found))
+            if len(docs):
+                docs = docs[~within(docs, _evaluate(seg, sub).ids)]
+        if not len(docs):
+            return NONE
+        # Each match's scores added part by part, as sum() adds them.
+        total = _take(parts[0], docs)
         for p in parts[1:]:
-            total = list(map(add, total, map(p.__getitem__, found)))
-        if q.boost != 1.0:
-            total = list(map(mul, total, repeat(q.boost)))
-        return dict(zip(found, total))
+            total = total + _take(p, docs)
+        return _boosted(Matches(docs, total), q.boost)
     if kind is wq.AndNot:
-        scores = _evaluate(seg, q.a)
-        for d in _evaluate(seg, q.b).keys() & scores.keys():
-            del scores[d]
-        return scores
+        found = _evaluate(seg, q.a)
+        if not len(found):
+            return NONE
+        keep = ~within(found.ids, _evaluate(seg, q.b).ids)
+        return Matches(found.ids[keep], found.scores[keep])
     if kind is wq.Or and not q.scale:
-        out: Scores = {}
-        for sub in q.subqueries:
-            _add_into(out, _evaluate(seg, sub))
-        if q.boost != 1.0:
-            out = {d: s * q.boost for d, s in out.items()}
-        return out
+        return _boosted(_add([_evaluate(seg, sub) for sub in q.subqueries]), q.boost)
     if isinstance(q, (wq.Prefix, wq.Wildcard, wq.FuzzyTerm)) and not isinstance(
             q, wq.Variations):
         btexts = [t for t in q._btexts(seg.reader) if t]
-        out = {}
-        for btext in btexts:
-            _add_into(out, seg.term(q.fieldname, btext))
         # Scored as whoosh scores them in practice: its "constant score" setting for
         # prefixes does not reach the term scorers, so the words' scores add up.
-        return {d: s * q.boost for d, s in out.items()} if q.boost != 1.0 else out
+        return _boosted(_add([seg.term(q.fieldname, b) for b in btexts]), q.boost)
     if kind is type(wq.NullQuery):
-        return {}
+        return NONE
     if kind is DayRange and q.fieldname == DAY_FIELD:
         return seg.day_range(q)
     return seg.fallback(q)
@@ -391,17 +466,14 @@ def evaluate(searcher: Searcher, q: wq.Query, *, use_grams: bool = True) -> Scor
 
     ``use_grams=False`` matches phrases word by word only (the tests compare the two)."""
     out: Scores = {}
-    for _reader, offset, scores in by_segment(searcher, q, use_grams=use_grams):
-        if offset:
-            out.update({d + offset: s for d, s in scores.items()})
-        else:
-            out.update(scores)
+    for _reader, offset, found in by_segment(searcher, q, use_grams=use_grams):
+        out.update(found.as_dict(offset))
     return out
 
 
 def by_segment(searcher: Searcher, q: wq.Query, *,
-               use_grams: bool = True) -> list[tuple[object, int, Scores]]:
-    """:func:`evaluate`, segment by segment: ``(segment reader, offset, scores by the
+               use_grams: bool = True) -> list[tuple[object, int, Matches]]:
+    """:func:`evaluate`, segment by segment: ``(segment reader, offset, matches by the
     segment's own document numbers)``. A search counts its facets from these directly
     (see :mod:`.searching`), without merging the segments' matches first."""
     leaves = [(leaf.reader(), offset) for leaf, offset in searcher.leaf_searchers()]
@@ -410,8 +482,8 @@ def by_segment(searcher: Searcher, q: wq.Query, *,
         out = []
         for n, (reader, offset) in enumerate(leaves):
             end = leaves[n + 1][1] if n + 1 < len(leaves) else float("inf")
-            out.append((reader, offset, {d - offset: s for d, s in found.items()
-                                         if offset <= d < end}))
+            out.append((reader, offset, Matches.of(
+                {d - offset: s for d, s in found.items() if offset <= d < end})))
         return out
     shared: dict = {}
     return [(leaf.reader(), offset,
@@ -429,24 +501,35 @@ def top(scores: Scores, count: int) -> list[tuple[int, float]]:
     """The ``count`` best ``(docnum, score)``, ties in index order (as whoosh ranks)."""
     if count <= 0 or not scores:
         return []
-    if len(scores) > count:
-        cut = heapq.nlargest(count, scores.values())[-1]
-        scores = {d: s for d, s in scores.items() if s >= cut}
-    return sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:count]
+    ids = np.fromiter(scores, dtype=_IDS, count=len(scores))
+    values = np.fromiter(scores.values(), dtype=np.float64, count=len(scores))
+    return _best(ids, values, count)
 
 
-def top_of(parts: list[tuple[object, int, Scores]], count: int) -> list[tuple[int, float]]:
+def _best(ids: np.ndarray, scores: np.ndarray, count: int) -> list[tuple[int, float]]:
+    order = np.lexsort((ids, -scores))[:count]
+    return list(zip(ids[order].tolist(), scores[order].tolist()))
+
+
+def top_of(parts: list[tuple[object, int, Matches]], count: int) -> list[tuple[int, float]]:
     """:func:`top` of the segments' matches together (index-wide document numbers).
 
     Each segment's best ``count`` (with ties) are chosen first: the best ``count``
     overall are among them, and only they are renumbered and ranked together."""
     if count <= 0:
         return []
-    chosen: Scores = {}
-    for _reader, offset, scores in parts:
-        if len(scores) > count:
-            cut = heapq.nlargest(count, scores.values())[-1]
-            chosen.update((d + offset, s) for d, s in scores.items() if s >= cut)
+    ids, scores = [], []
+    for _reader, offset, found in parts:
+        if not len(found):
+            continue
+        if len(found) > count:
+            cut = np.partition(found.scores, len(found) - count)[len(found) - count]
+            keep = found.scores >= cut
+            ids.append(found.ids[keep] + offset)
+            scores.append(found.scores[keep])
         else:
-            chosen.update((d + offset, s) for d, s in scores.items())
-    return top(chosen, count)
+            ids.append(found.ids + offset)
+            scores.append(found.scores)
+    if not ids:
+        return []
+    return _best(np.concatenate(ids), np.concatenate(scores), count)

@@ -6,12 +6,15 @@ import logging
 import time
 from collections import Counter
 from dataclasses import dataclass
+from typing import NamedTuple
+
+import numpy as np
 
 from whoosh.searching import Searcher
 
 from workbench.core.casefile import Case
 from workbench.core.search.entries import decoded, parse_uid
-from workbench.core.search.evaluation import by_segment, top_of
+from workbench.core.search.evaluation import Matches, by_segment, top_of, within
 from workbench.core.search.postings import SegmentGone, segment_files, segment_key
 from workbench.core.search.query import Highlight, highlights, parse
 from workbench.core.search.snippets import Snippet, snippet
@@ -93,16 +96,24 @@ def _page_texts(case: Case, page_ids: list[int]) -> dict[int, str]:
 
 #: Facet columns of each segment, read once: segments never change once written
 #: (deletions only hide documents, and deleted documents never match).
-_COLUMNS: dict[tuple | None, tuple[list, list, list[int]]] = {}
+_COLUMNS: dict[tuple | None, "_Columns"] = {}
 _COLUMNS_KEPT = 256
 
 
-def _segment_columns(leaf) -> tuple[list, list, list[int]]:
-    """The (kind, year) and the actor ids of every document of one segment, as lists,
-    and the documents that name any actor.
+class _Columns(NamedTuple):
+    """One segment's facet columns: each document's (kind, year) pair as a number
+    (``pairs`` says which), and every (document, actor) pair of the documents that
+    name actors, as two arrays sorted by document."""
 
-    Kept by segment (:func:`.postings.segment_key`).
-    """
+    pair_of: np.ndarray
+    pairs: list[tuple[str, str | None]]
+    naming: np.ndarray
+    named: np.ndarray
+
+
+def _segment_columns(leaf) -> _Columns:
+    """:class:`_Columns` of one segment, read once and kept by segment
+    (:func:`.postings.segment_key`)."""
     key = segment_key(leaf)
     cached = _COLUMNS.get(key)
     if cached is None:
@@ -111,59 +122,56 @@ def _segment_columns(leaf) -> tuple[list, list, list[int]]:
             kind_of = leaf.column_reader("kind")
             year_of = leaf.column_reader("year")
             actors_of = leaf.column_reader("actor_id")
-        kinds = [kind_of[d] for d in range(count)]
-        years = [year_of[d] or None for d in range(count)]
-        actors: list[tuple[int, ...]] = []
+        numbers: dict[tuple, int] = {}
+        pair_of = np.fromiter(
+            (numbers.setdefault((kind_of[d], year_of[d] or None), len(numbers))
+             for d in range(count)), dtype=np.int32, count=count)
+        naming: list[int] = []
+        named: list[int] = []
         for d in range(count):
             ids = actors_of[d]
             if ids:
                 text = ids.decode() if isinstance(ids, bytes) else ids
-                actors.append(tuple(int(a) for a in text.split(",")))
-            else:
-                actors.append(())
-        naming = [d for d, ids in enumerate(actors) if ids]
-        # One (kind, year) pair per document, the same tuple object for equal pairs:
-        # a search counts both facets in one pass.
-        shared: dict[tuple, tuple] = {}
-        pairs = [shared.setdefault(pair, pair) for pair in zip(kinds, years)]
+                for a in text.split(","):
+                    naming.append(d)
+                    named.append(int(a))
         if len(_COLUMNS) >= _COLUMNS_KEPT:
             _COLUMNS.clear()
-        cached = _COLUMNS[key] = (pairs, actors, naming)
+        cached = _COLUMNS[key] = _Columns(pair_of, list(numbers),
+                                          np.array(naming, dtype=np.int64),
+                                          np.array(named, dtype=np.int64))
     return cached
 
 
-def _facets(case: Case, parts: list[tuple[object, int, dict[int, float]]],
+def _facets(case: Case, parts: list[tuple[object, int, Matches]],
             deadline: float | None = None) -> Facets:
     """Counts by kind, year and actor over the matches, segment by segment (as
     :func:`.evaluation.by_segment` gives them), from the index's columns; raises
     :class:`_OverBudget` once past ``deadline`` (a ``time.monotonic()`` value).
 
-    Each segment's columns are read into lists once (:func:`_segment_columns`), so a
-    search counts its matches with C-level counting over those lists, not by decoding
-    column entries one match at a time (whoosh's ``groupedby`` would also score every
-    match). Actors are counted from whichever is shorter: the matches, or the
-    segment's documents that name an actor (usually few).
+    Each segment's columns are read once (:func:`_segment_columns`), so a search
+    counts its matches as arrays (one ``bincount`` of the (kind, year) pairs of its
+    matches), not by decoding column entries one match at a time (whoosh's
+    ``groupedby`` would also score every match). Actors are counted over the matches
+    that name one (a segment's documents naming actors are usually few).
     """
     kinds: Counter[str] = Counter()
     years: Counter[str | None] = Counter()
     by_actor: Counter[int] = Counter()
-    for leaf, _offset, scores in parts:
-        if not scores:
+    for leaf, _offset, found in parts:
+        if not len(found):
             continue
         if deadline is not None and time.monotonic() >= deadline:
             raise _OverBudget
-        pair_col, actor_col, naming = _segment_columns(leaf)
-        for (kind, year), n in Counter(map(pair_col.__getitem__, scores)).items():
-            kinds[kind] += n
-            years[year] += n
-        if len(naming) < len(scores):
-            for d in naming:
-                if d in scores:
-                    by_actor.update(actor_col[d])
-        else:
-            for ids in map(actor_col.__getitem__, scores):
-                if ids:
-                    by_actor.update(ids)
+        columns = _segment_columns(leaf)
+        counts = np.bincount(columns.pair_of[found.ids], minlength=len(columns.pairs))
+        for (kind, year), n in zip(columns.pairs, counts.tolist()):
+            if n:
+                kinds[kind] += n
+                years[year] += n
+        actors, n = np.unique(columns.named[within(columns.naming, found.ids)],
+                              return_counts=True)
+        by_actor.update(dict(zip(actors.tolist(), n.tolist())))
     years.pop(None, None)  # entries without a date
     names = {}
     if by_actor:
@@ -179,7 +187,7 @@ def _facets(case: Case, parts: list[tuple[object, int, dict[int, float]]],
         years=tuple(sorted(years.items(), reverse=True)))  # type: ignore[arg-type]
 
 
-def facets_or_note(index: CaseIndex, parts: list[tuple[object, int, dict[int, float]]],
+def facets_or_note(index: CaseIndex, parts: list[tuple[object, int, Matches]],
                    seconds: float | None = None) -> Facets:
     """:func:`_facets`, or none with a one-line note when counting them fails or takes
     longer than ``seconds`` (:data:`FACETS_SECONDS` when not given). A failure marks
