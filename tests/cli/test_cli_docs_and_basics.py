@@ -42,7 +42,7 @@ def test_every_command_and_option_is_in_help():
     assert top.returncode == 0
     listed = [line.split()[0] for line in top.stdout.split("Commands:")[1].splitlines()
               if line.strip()]
-    assert listed == sorted(cli.commands) and "gui" in listed
+    assert listed == sorted(cli.load_all()) and "gui" in listed
     for path, command in reference.commands(cli):
         if len(path) > 1:  # a group's help lists its commands
             group = helped(*path[:-1]).split("Commands:")[1]
@@ -123,3 +123,40 @@ def test_updating_the_index_prints_a_whole_line(sample_path):
     assert found.stderr == "Updating the search index\n"
     again = run("search", sample_path, "plate", "--limit", "1")
     assert again.stderr == ""  # up to date: nothing to say
+
+
+def test_each_listed_name_is_its_commands_own_and_subcommands_join_their_group():
+    """The command list names every command with the name it answers to (a command is
+    loaded by that name only when it is run), and the subcommands written elsewhere are
+    in their group."""
+    from workbench.cli import commands
+
+    loaded = cli.load_all()
+    assert list(loaded) == list(commands.NAMES)
+    assert len(set(commands.NAMES)) == len(commands.NAMES)
+    for name, command in loaded.items():
+        assert command.name == name
+    for group, module, attribute in commands.SUBCOMMANDS:
+        sub = getattr(__import__(f"workbench.cli.{module}", fromlist=[attribute]), attribute)
+        assert loaded[group].commands[sub.name] is sub
+
+
+def test_a_command_starts_without_the_other_commands_modules(tmp_path):
+    """`workbench info` (run as a user runs it) does not import what only other commands
+    need: the report (reportlab) nor the other command modules."""
+    case = tmp_path / "c.wbcase"
+    Case.create(case, title="Start").close()
+    code = ("import sys\n"
+            "from workbench.launcher import main\n"
+            "try:\n"
+            "    main(['info', sys.argv[1]])\n"
+            "except SystemExit as exc:\n"
+            "    assert not exc.code, exc.code\n"
+            "print(sorted(m for m in sys.modules if m.startswith(('reportlab', "
+            "'workbench.cli.')) and not m.endswith('case_commands')))\n")
+    done = subprocess.run([sys.executable, "-c", code, str(case)], capture_output=True,
+                          text=True, timeout=120, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    loaded = done.stdout.strip().splitlines()[-1]
+    assert "reportlab" not in loaded and "publish_commands" not in loaded, loaded
+    assert "Start" in done.stdout

@@ -30,6 +30,7 @@ def _leaves(command: click.Command, path: tuple[str, ...] = ()):
         yield path, command
 
 
+cli.load_all()  # every command (each is otherwise loaded when first run)
 VERBS = list(_leaves(cli))
 
 NUMBERS = st.one_of(

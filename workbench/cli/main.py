@@ -20,16 +20,36 @@ import sys
 import click
 
 from workbench import __version__
-from workbench.cli.commands import register
+from workbench.cli import commands
 from workbench.core.errors import WorkbenchError
 
 
 class WorkbenchGroup(click.Group):
-    """A group that turns the core's errors into one-line messages."""
+    """A group that turns the core's errors into one-line messages, and finds its
+    commands in :mod:`workbench.cli.commands`, each loaded when first asked for."""
 
     def main(self, *args, **kwargs):
-        harden(self)  # every command registered by now, wherever it came from
+        harden(self)
         return super().main(*args, **kwargs)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.commands, *commands.NAMES})
+
+    def get_command(self, ctx: click.Context | None, cmd_name: str) -> click.Command | None:
+        found = self.commands.get(cmd_name)
+        if found is None:
+            found = commands.load(cmd_name)
+            if found is None:
+                return None
+            harden(found)
+            self.add_command(found, cmd_name)
+        return found
+
+    def load_all(self) -> dict[str, click.Command]:
+        """Every command, in the README's order (for the command list and the tests)."""
+        for name in commands.NAMES:
+            self.get_command(None, name)
+        return {name: self.commands[name] for name in commands.NAMES}
 
     def invoke(self, ctx: click.Context):
         try:
@@ -73,8 +93,6 @@ def cli() -> None:
     pages, excerpts, actors, statements, claims, evidence, verdicts and findings.
     """
 
-
-register(cli)  # every command, from the one list in workbench.cli.commands
 
 
 def _one_line(text: str, limit: int = 400) -> str:

@@ -19,8 +19,10 @@ END = "<!-- end of commands -->"
 
 def commands(group: click.Group, path: tuple[str, ...] = ()) -> Iterator[
         tuple[tuple[str, ...], click.Command]]:
-    """Every command below ``group`` (sub-groups walked), in the order they were added."""
-    for name, command in group.commands.items():
+    """Every command below ``group`` (sub-groups walked), in the order they were added
+    (the ``workbench`` group's own in the order :mod:`.commands` lists them)."""
+    listed = group.load_all() if hasattr(group, "load_all") else group.commands
+    for name, command in listed.items():
         if command.hidden:
             continue
         if isinstance(command, click.Group):
