@@ -215,12 +215,25 @@ class _TermSets:
 
     def __init__(self) -> None:
         self._sets: dict[tuple[str, str], frozenset[bytes]] = {}
+        #: field -> (the segments, the terms any of them holds)
+        self._unions: dict[str, tuple[tuple, frozenset[bytes]]] = {}
 
     def __len__(self) -> int:
         return len(self._sets)
 
     def clear(self) -> None:
         self._sets.clear()
+        self._unions.clear()
+
+    def anywhere(self, leaves, field: str) -> frozenset[bytes]:
+        """The terms of ``field`` that any of the segments of ``leaves`` holds: most
+        values an import looks up are in none, and are then answered by one look."""
+        key = tuple(leaf.segment().segment_id() for leaf, _ in leaves if leaf.segment())
+        found = self._unions.get(field)
+        if found is None or found[0] != key:
+            found = self._unions[field] = (key, frozenset().union(
+                *(self.of(leaf, field) for leaf, _ in leaves)))
+        return found[1]
 
     def of(self, leaf, field: str) -> frozenset[bytes]:
         segment = leaf.segment()
@@ -245,6 +258,11 @@ def live_docs(reader, field: str, values, term_sets: _TermSets | None = None):
     is looked up in each segment's term table (quicker for a handful of values)."""
     leaves = reader.leaf_readers()
     encoded = [(value, value.encode("utf-8")) for value in values]
+    if term_sets is not None:
+        anywhere = term_sets.anywhere(leaves, field)
+        encoded = [(v, b) for v, b in encoded if b in anywhere]
+        if not encoded:
+            return
     for leaf, offset in leaves:
         if term_sets is not None:
             present = term_sets.of(leaf, field)
