@@ -156,6 +156,28 @@ def test_merging_segments_agrees(case, tmp_path):
     assert searches(results[0]) == searches(results[1])
 
 
+def test_merging_segments_whoosh_wrote_agrees(case, tmp_path):
+    """The merge reads whole posting lists from the posting file: segments in whoosh's
+    own layout (every block compressed, pickle protocol 2), with deletions, merge as
+    whoosh merges them; ``actor_id`` has fixed-size values (4 bytes a posting)."""
+    docs = all_entries(case) + [
+        {"uid": f"note:x:{n}", "kind": "note", "actor_id": "7,9" + ",7" * (n % 3),
+         "body": f"plate note {n}"} for n in range(300)]  # 7 once, twice, three times
+    gone = [d["uid"] for d in docs[2::3]]
+    results = []
+    for name, factory in (("stock", stock), ("ours", ours)):
+        ix = write(tmp_path / name, docs, stock, gone, batches=3)  # whoosh writes both
+        with ix.reader() as r:
+            assert r.doc_frequency("actor_id", "7") > 100  # many postings, in blocks
+        writer = factory(ix)
+        writer.add_document(**docs[0] | {"uid": "extra"})
+        writer.commit(optimize=True)
+        results.append(whoosh_index.open_dir(str(tmp_path / name)))
+    assert len(contents(results[0])) == 1
+    assert contents(results[0]) == contents(results[1])
+    assert searches(results[0]) == searches(results[1])
+
+
 def test_two_processes_agree_with_one(case, tmp_path):
     docs = all_entries(case)
     one = write(tmp_path / "one", docs, ours)

@@ -60,14 +60,26 @@ BATCH_FLUSH_REFS = 5_000
 #: every posting of a commit in memory (about 6 bytes a character of text), so this
 #: bounds a rebuild's memory whatever the size of the case.
 COMMIT_EVERY_CHARS = 32_000_000
-#: Segments an index may have before an update merges the small ones.
-MERGE_AT_SEGMENTS = 12
+#: Small segments (see :func:`small_segments`) an index may have before an update
+#: merges them. Only the small ones count: the full segments a rebuild writes (one every
+#: :data:`COMMIT_EVERY_CHARS`) cannot be merged within :data:`MERGE_MAX_DOCS`, and
+#: counting them made every update of a large case (46 full segments at 250,000 pages)
+#: merge and rewrite thousands of entries, where a small case merged once in many.
+MERGE_AT_SEGMENTS = 8
 #: Most documents one merge of small segments may put together. A merge holds every
 #: posting of what it merges in memory (about 40 KB a page); whoosh's own policy merged
 #: everything up to tens of thousands of pages at once (the import of a 20,000-page
 #: case peaked at 717 MB, most of it one merge), so this bounds an update's memory
 #: whatever the size of the case.
 MERGE_MAX_DOCS = 6_000
+#: An update naming at least this many changed rows finds which segments hold its uids
+#: (and the documents' entries) through each segment's set of terms of the field, read
+#: once per segment and kept until the batch ends (:class:`_TermSets`), instead of
+#: looking up every term in every segment's term table: a lookup costs about 8
+#: microseconds a segment, so an import's batch of thousands of rows paid that for every
+#: segment of a large case (46 at 250,000 pages), batch after batch. Reading the sets
+#: costs about 1.5 microseconds a term (0.7 s at 250,000 pages), once per batched import.
+TERM_SETS_FROM = 1_000
 # Writers use ``compound=False``: opening a segment packed in a compound file copies
 # each part (the term index: tens of MB) into memory, which made opening the index
 # and every incremental update take hundreds of milliseconds on a large case.
@@ -159,19 +171,27 @@ def _exclusive(lock_path: Path, *, timeout: float | None,
         os.close(fd)
 
 
+def small_segments(segments: list) -> int:
+    """How many of ``segments`` are small: under half of :data:`MERGE_MAX_DOCS` live
+    entries (an update's segment, what is left of a merge, a full segment that has lost
+    most of its entries to updates)."""
+    return sum(1 for s in segments if s.doc_count() < MERGE_MAX_DOCS // 2)
+
+
 def merge_bounded(writer, segments: list) -> list:
     """whoosh merge policy: merge the smallest segments into the writer's new segment,
-    as many as fit in :data:`MERGE_MAX_DOCS` documents (two at least), and none more
-    than twice the size of those smaller than it together (so an update's small segment
-    is not merged into a large one, rewriting the large one every time: each entry is
-    merged a few times at most, as in a binary counter). Returns the segments kept."""
+    as many as fit in :data:`MERGE_MAX_DOCS` live documents (two at least), and none
+    more than twice the size of those smaller than it together (so an update's small
+    segment is not merged into a large one, rewriting the large one every time: each
+    entry is merged a few times at most, as in a binary counter). Sizes count live
+    documents (a merge drops deleted ones). Returns the segments kept."""
     from whoosh.reading import SegmentReader
 
     chosen: list = []
     total = 0
-    for segment in sorted(segments, key=lambda s: s.doc_count_all()):
-        count = segment.doc_count_all()
-        if total + count > MERGE_MAX_DOCS or (chosen and count > 2 * total):
+    for segment in sorted(segments, key=lambda s: s.doc_count()):
+        count = segment.doc_count()
+        if total + count > MERGE_MAX_DOCS or (chosen and total and count > 2 * total):
             break
         chosen.append(segment)
         total += count
@@ -183,6 +203,76 @@ def merge_bounded(writer, segments: list) -> list:
         reader.close()
     merged = {id(segment) for segment in chosen}
     return [segment for segment in segments if id(segment) not in merged]
+
+
+class _TermSets:
+    """The terms of a field in each segment, read once per segment and kept.
+
+    A segment's terms never change (a deletion only marks documents), so a set read
+    once serves every later update for as long as the segment exists; sets of segments
+    gone (merged, or the index rebuilt) are dropped when next asked.
+    """
+
+    def __init__(self) -> None:
+        self._sets: dict[tuple[str, str], frozenset[bytes]] = {}
+        #: field -> (the segments, the terms any of them holds)
+        self._unions: dict[str, tuple[tuple, frozenset[bytes]]] = {}
+
+    def __len__(self) -> int:
+        return len(self._sets)
+
+    def clear(self) -> None:
+        self._sets.clear()
+        self._unions.clear()
+
+    def anywhere(self, leaves, field: str) -> frozenset[bytes]:
+        """The terms of ``field`` that any of the segments of ``leaves`` holds: most
+        values an import looks up are in none, and are then answered by one look."""
+        key = tuple(leaf.segment().segment_id() for leaf, _ in leaves if leaf.segment())
+        found = self._unions.get(field)
+        if found is None or found[0] != key:
+            found = self._unions[field] = (key, frozenset().union(
+                *(self.of(leaf, field) for leaf, _ in leaves)))
+        return found[1]
+
+    def of(self, leaf, field: str) -> frozenset[bytes]:
+        segment = leaf.segment()
+        if segment is None:  # an index with no segment yet: an empty reader
+            return frozenset()
+        key = (segment.segment_id(), field)
+        found = self._sets.get(key)
+        if found is None:
+            found = self._sets[key] = frozenset(leaf.lexicon(field))
+        return found
+
+    def keep_only(self, leaves) -> None:
+        alive = {leaf.segment().segment_id() for leaf, _ in leaves if leaf.segment()}
+        for key in [k for k in self._sets if k[0] not in alive]:
+            del self._sets[key]
+
+
+def live_docs(reader, field: str, values, term_sets: _TermSets | None = None):
+    """``(value, leaf, offset, docnum)`` for each live entry of ``reader`` whose
+    ``field`` holds one of the text ``values``, segment by segment. With ``term_sets``
+    a segment is asked only for the values its set of terms holds; without, each value
+    is looked up in each segment's term table (quicker for a handful of values)."""
+    leaves = reader.leaf_readers()
+    encoded = [(value, value.encode("utf-8")) for value in values]
+    if term_sets is not None:
+        anywhere = term_sets.anywhere(leaves, field)
+        encoded = [(v, b) for v, b in encoded if b in anywhere]
+        if not encoded:
+            return
+    for leaf, offset in leaves:
+        if term_sets is not None:
+            present = term_sets.of(leaf, field)
+            found = [(v, b) for v, b in encoded if b in present]
+        else:
+            found = [(v, b) for v, b in encoded if (field, b) in leaf]
+        for value, btext in found:
+            for docnum in leaf.postings(field, btext).all_ids():
+                if not leaf.is_deleted(docnum):
+                    yield value, leaf, offset, docnum
 
 
 @dataclass(frozen=True)
@@ -226,6 +316,8 @@ class CaseIndex:
         self.stock: str | None = None
         #: Why the index is in a temporary folder instead of its own (one line), if it is.
         self.warning: str | None = None
+        #: Each segment's terms of the fields a large update looks up (see TERM_SETS_FROM).
+        self._term_sets = _TermSets()
 
     # -- state ----------------------------------------------------------------------
     def _read_meta(self) -> dict | None:
@@ -532,6 +624,7 @@ class CaseIndex:
                     log.exception("search index update failed; it will be rebuilt")
                     self._forget_meta()
                     self._release()
+            self._term_sets.clear()
 
     def update(self, refs, progress: Progress = NO_PROGRESS) -> int:
         """Refresh the entries that the changed rows ``refs`` affect; returns how many.
@@ -567,26 +660,35 @@ class CaseIndex:
                        and meta.get("stamp") == _stamp(self.case, covered))
             if in_step and covered < upto:
                 refs |= refs_since(self.case, covered, upto)
-            searcher = self.searcher()
-            if not searcher.up_to_date():  # another process committed to the index
-                searcher.close()
-                searcher = self._searcher = ix.searcher()
+            # The writer holds the lock, so its view of the segments is the newest, and
+            # its document numbers are the ones delete_document takes.
+            reader = writer.searcher().reader()
+            # Counted before this update's own pieces (a huge update commits in pieces
+            # to bound its memory; merging them back together would undo that).
+            small = small_segments(writer.segments)
+            sets = None
+            if len(refs) >= TERM_SETS_FROM or len(self._term_sets):
+                sets = self._term_sets
+                sets.keep_only(reader.leaf_readers())
 
             def lookup(field: str, value: str) -> set[str]:
-                return {searcher.stored_fields(d)["uid"]
-                        for d in searcher.docs_for_query(wq.Term(field, value))}
+                return {leaf.stored_fields(d)["uid"]
+                        for _, leaf, _, d in live_docs(reader, field, [value], sets)}
 
             def phrase_pages(words: list[str]) -> set[str]:
                 q = wq.And([wq.Term("kind", "page"),
                             wq.Phrase("body", words) if len(words) > 1
                             else wq.Term("body", words[0])])
+                searcher = writer.searcher()
                 return {searcher.stored_fields(d)["uid"]
                         for d in searcher.docs_for_query(q)}
 
             uids = affected(self.case, refs, lookup, phrase_pages)
             ctx = entries_.Context.load(self.case) if uids else None
-            for uid in uids:
-                writer.delete_by_term("uid", uid)
+            # Only the entries that exist are deleted (every live one holding the uid,
+            # in whichever segments): most of an import's uids are new.
+            for _, _, offset, docnum in live_docs(reader, "uid", sorted(uids), sets):
+                writer.delete_document(offset + docnum)
             held = done = 0
             progress.update(0.0, f"Updating the search index ({len(uids):,} entries)")
             for entry in (entries_.build(ctx, uids) if uids else ()):
@@ -608,19 +710,22 @@ class CaseIndex:
             # Each update writes a small segment. Merging small segments (whoosh's
             # default on every commit) rewrote them all and was most of an update's
             # time, so they are left to accumulate and merged only when there are many.
-            segments = len(searcher.reader().leaf_readers())
-            writer.commit(mergetype=merge_bounded if segments >= MERGE_AT_SEGMENTS
+            writer.commit(mergetype=merge_bounded if small >= MERGE_AT_SEGMENTS
                           else NO_MERGE)
         if in_step:
             self._write_meta(revision=upto)
         else:
             # The index missed changes it cannot name: the next open repairs it.
             self._forget_meta()
-        if uids:
-            # A new searcher sees the commit. (whoosh's Searcher.refresh() fails on a
-            # single-segment reader, so the old one is closed and a new one opened.)
-            searcher.close()
-            self._searcher = ix.searcher()
+        if self._pending is None:  # the sets serve the batches of one import only
+            self._term_sets.clear()
+        if uids and self._searcher is not None:
+            # The next search opens a searcher that sees the commit (not here: an
+            # import's batches follow one another with no search between them).
+            # (whoosh's Searcher.refresh() fails on a single-segment reader.)
+            with contextlib.suppress(Exception):
+                self._searcher.close()
+            self._searcher = None
         return len(uids)
 
     def _catch_up(self, revision: int) -> bool:

@@ -29,10 +29,12 @@ of merged segments come into the same per-term lists.
 
 from __future__ import annotations
 
+import io
 import pickle
 import struct
 import zlib
 from array import array
+from itertools import accumulate, repeat
 
 from whoosh import fields as wfields
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN
@@ -64,6 +66,45 @@ _KEY_VALUE = struct.Struct("!ii")
 def _uses_word_values(field) -> bool:
     """Whether the field indexes through ``format.word_values`` (terms as text)."""
     return type(field).index is wfields.FieldType.index
+
+
+def read_posting_list(data: bytes, fixed: int | None) -> tuple[list, list, list]:
+    """Every posting of one term (deleted documents included) from its bytes in a
+    ``W3`` posting file, as whoosh's matcher reads them: ids, weights (1.0 where a
+    block stores none) and values (``None`` for a format without values, slices of
+    ``fixed`` bytes for a fixed size)."""
+    ids: list[int] = []
+    weights: list = []
+    values: list = []
+    if data[:4] != _MAGIC:
+        raise ValueError("not a W3 posting list")
+    pos = 4
+    while True:
+        (size,) = _INT.unpack_from(data, pos)
+        last = size < 0
+        size = abs(size)
+        stream = io.BytesIO(data[pos + 4:pos + 4 + size])
+        count, _last_id, _max_weight, compression, _low, _high = pickle.load(stream)
+        body = stream.read()
+        if compression:
+            body = zlib.decompress(body)
+        deltas, block_weights, block_values = pickle.loads(body)
+        ids += accumulate(deltas)  # each block's first id is stored whole
+        if block_weights is None:
+            weights += repeat(1.0, count)
+        elif isinstance(block_weights, float):
+            weights += repeat(block_weights, count)
+        else:
+            weights += block_weights
+        if fixed is None or fixed < 0:
+            values += block_values
+        elif fixed == 0:
+            values += repeat(None, count)
+        else:
+            values += [block_values[i:i + fixed] for i in range(0, count * fixed, fixed)]
+        pos += 4 + size
+        if last:
+            return ids, weights, values
 
 
 class TermOrderWriter(SegmentWriter):
@@ -184,7 +225,58 @@ class TermOrderWriter(SegmentWriter):
         return length
 
     def add_postings_to_pool(self, reader, startdoc, docmap) -> None:
-        """Postings of a segment being merged into this one (``add_reader``)."""
+        """Postings of a segment being merged into this one (``add_reader``).
+
+        Each term's posting list is read whole from the segment's posting file (whoosh's
+        ``W3`` layout, see :func:`read_posting_list`), not posting by posting through a
+        matcher: whoosh's ``iter_postings`` was three quarters of a merge. ``docmap``
+        (old number -> new, live documents only) is given when the segment has
+        deletions; otherwise documents move up by ``startdoc``."""
+        terms_reader = getattr(reader, "_terms", None)
+        postfile = getattr(terms_reader, "_postfile", None)
+        if postfile is None or not hasattr(terms_reader, "items"):
+            self._add_postings_one_by_one(reader, startdoc, docmap)
+            return
+        schema = self.schema
+        plans: dict = {}
+        for (name, btext), info in terms_reader.items():
+            plan = plans.get(name)
+            if plan is None:
+                if name not in schema:
+                    continue
+                fmt = schema[name].format
+                plan = plans[name] = (self._field_plan(name)[5], self._postings[name],
+                                      fmt.fixed_value_size() if fmt else None)
+            by_words, terms, fixed = plan
+            if info.is_inlined():  # (whoosh 2.7.5 fails to write one; read it anyway)
+                ids, weights, values = info.inlined_postings()
+            else:
+                offset, length = info.extent()
+                if isinstance(length, tuple):  # whoosh reads it back as a 1-tuple
+                    length = length[0]
+                ids, weights, values = read_posting_list(postfile.get(offset, length), fixed)
+            flat: list = []
+            if docmap is None:
+                for docnum, weight, value in zip(ids, weights, values):
+                    flat += (startdoc + docnum, weight, value)
+            else:
+                get = docmap.get
+                for docnum, weight, value in zip(ids, weights, values):
+                    moved = get(docnum)
+                    if moved is not None:
+                        flat += (moved, weight, value)
+            if not flat:
+                continue
+            word = btext.decode("utf-8") if by_words else btext
+            found = terms.get(word)
+            if found is None:
+                terms[word] = flat
+            else:
+                found += flat
+        self._added = True
+
+    def _add_postings_one_by_one(self, reader, startdoc, docmap) -> None:
+        """:meth:`add_postings_to_pool` for a reader of another layout."""
         schema = self.schema
         by_words: dict = {}
         for name, btext, docnum, weight, vbytes in reader.iter_postings():
