@@ -379,3 +379,33 @@ def test_a_small_segment_is_not_merged_into_a_much_larger_one(tmp_path):
     writer.commit(mergetype=lambda w, s: kept)
     assert sorted(s.doc_count_all() for s in ix._segments()) == [2, 8]
     ix.close()
+
+
+def test_a_tiny_segment_does_not_stop_the_others_merging(tmp_path, monkeypatch):
+    """A segment too small for any other to join (an import's last few entries) is left
+    alone, and the small segments after it still merge (a 250,000-page import was left
+    with 267 segments when the tiny one blocked every later merge)."""
+    from whoosh import index as whoosh_index
+    from whoosh.query import Term
+
+    from workbench.core.search.fields import schema
+
+    monkeypatch.setattr(store, "MERGE_MAX_DOCS", 30)
+    ix = whoosh_index.create_in(str(tmp_path), schema())
+    for n, size in enumerate((1, 9, 9, 9, 10)):
+        writer = ix.writer()
+        for k in range(size):
+            writer.add_document(uid=f"note:{n}:{k}", kind="note", body=f"seg{n}x item{k}")
+        writer.commit(merge=False)
+    segments = ix._segments()
+    writer = ix.writer()
+    kept = store.merge_bounded(writer, segments)
+    assert sorted(s.doc_count() for s in kept) == [1, 10]  # the three 9s merged
+    writer.commit(mergetype=lambda w, s: kept)
+    assert sorted(s.doc_count() for s in ix._segments()) == [1, 10, 27]
+    with ix.searcher() as searcher:
+        assert searcher.doc_count() == 38
+        for n, size in enumerate((1, 9, 9, 9, 10)):
+            found = searcher.search(Term("body", f"seg{n}x"), limit=None)
+            assert len(found) == size, n
+    ix.close()
