@@ -385,6 +385,10 @@ def measure(work: Path, env: dict, built: dict) -> dict:
 
 
 # -- report --------------------------------------------------------------------------------
+#: Commands measured without a target of their own.
+UNTARGETED = frozenset({"documents --json"})
+
+
 def verdict(ok: bool) -> str:
     return "met" if ok else "NOT met"
 
@@ -444,8 +448,12 @@ def report(built: dict, measured: dict, baseline: dict | None) -> None:
     line("  Case.open alone, median (ms)", f"{measured['case_open_ms']:.0f}",
          f"PRAGMA quick_check alone {measured['quick_check_ms']:.0f} ms")
     for name, c in measured["commands"].items():
+        # Issue 18 sets 3 s for the commands as people read them; the JSON listing (for
+        # scripts) is measured too, without a target.
+        target = ("no target" if name in UNTARGETED
+                  else f"<= 3: {verdict(c['seconds'] <= 3)}")
         line(f"workbench {name} (s)", f"{c['seconds']:.2f}",
-             f"<= 3: {verdict(c['seconds'] <= 3)} (peak RSS {c['rss_mb']:.0f} MB)")
+             f"{target} (peak RSS {c['rss_mb']:.0f} MB)")
     if q["differ"]:
         print(f"hit counts differ from FTS5 on {q['differ']} of 50 queries "
               "(tokenising; text files have no date)")
