@@ -80,7 +80,41 @@ def test_a_new_long_excerpt_is_shown_whole(sample_window, qtbot):
     quote = view.model().excerpt(row).quote
     assert len(quote) > 200
     assert f"“{quote}”" in _shown_text(view, row)
-    assert view.rowHeight(row) > 6 * QFontMetrics(view.font()).height()
+    view.scrollTo(view.model().index(row, 0))  # where the reporter looks for it
+    tall = 6 * QFontMetrics(view.font()).height()
+    qtbot.waitUntil(lambda: view.rowHeight(row) > tall)
+
+
+def test_only_the_excerpts_on_screen_are_measured(window, tmp_path, qtbot):
+    """A case with hundreds of excerpts: the panel measures the quotes in view, and the
+    others as they are scrolled to (measuring every one, each time the panel was laid
+    out, stopped the window for a tenth of a second on 200 excerpts)."""
+    from workbench.core import excerpts
+    from workbench.core.casefile import Case
+
+    count = 400
+    sentences = [f"Sentence {n} says the county shared plate scans with agency {n} "
+                 f"under contract {n} and kept them for {n} days." for n in range(count)]
+    path = tmp_path / "many.wbcase"
+    with Case.create(path, title="Many excerpts") as case:
+        doc = documents.add(case, data=b"memo", title="Memo", kind="text",
+                            pages=[" ".join(sentences)]).created
+        doc_id = next(i for t, i in doc if t == "documents")
+        for sentence in sentences:
+            excerpts.add(case, document_id=doc_id, page=1, quote=sentence)
+    assert window.open_case(path)
+    wait_idle(qtbot, window)
+    window.resize(1366, 768)
+    window.side_panel.setCurrentIndex(0)
+    view = window.side_panel.excerpts_view
+    qtbot.waitUntil(lambda: view.model().rowCount() == count)
+    default = view.verticalHeader().defaultSectionSize()
+    qtbot.waitUntil(lambda: view.rowHeight(0) > default)  # a wrapped quote on screen
+    assert view.rowHeight(count - 1) == default  # far below: not measured yet
+    view.scrollToBottom()
+    qtbot.waitUntil(lambda: view.rowHeight(count - 1) > default)
+    assert f"“{sentences[-1]}”" in _shown_text(view, count - 1) or \
+        f"“{sentences[0]}”" in _shown_text(view, count - 1)
 
 
 def _light_and_dark_pixels(view) -> tuple[int, int]:

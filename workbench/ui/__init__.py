@@ -7,5 +7,6 @@ plumbing every folder may use, and they import no folder: ``table_model`` (the b
 list-backed table models), ``models`` (documents, excerpts, import items), ``dragdrop``
 (the reference format panels drag), ``style`` (semantic colours and icons), ``writing``
 (writes through the session's writer), ``background`` (the background reader and
-change batching), ``dialogs`` (errors and confirmations) and ``menu_lookup``.
+change batching), ``dialogs`` (errors and confirmations), ``menu_lookup`` and
+``row_heights`` (rows fitted to their text, on screen only).
 """
