@@ -17,6 +17,7 @@ import pickle
 import struct
 import zlib
 from collections.abc import Iterator
+from typing import Any
 from itertools import accumulate, repeat
 
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3TermInfo
@@ -42,13 +43,13 @@ class Postings:
 EMPTY = Postings([], [], [])
 
 
-def _decode_blocks(data: bytes, within: list[int] | None = None) -> Postings:
-    """The postings in ``data``; with ``within`` (sorted ids), only blocks that may
-    hold one of those documents are decompressed."""
-    ids: list[int] = []
+def blocks(data: bytes, within: list[int] | None = None) -> Iterator[tuple[int, list[int],
+                                                                           Any, Any]]:
+    """Each block of a ``W3`` posting list (``data`` after whoosh's magic): its posting
+    count, its document ids, and its weights and values as the block stores them (see
+    :func:`block_weights`). With ``within`` (sorted ids), only blocks that may hold one
+    of those documents are decompressed and given."""
     low = 0
-    weights: list[float] = []
-    values: list = []
     pos = 4  # after the magic
     while True:
         (length,) = _BLOCK_LENGTH.unpack_from(data, pos)
@@ -57,32 +58,44 @@ def _decode_blocks(data: bytes, within: list[int] | None = None) -> Postings:
         start = pos + 4
         stream = io.BytesIO(data[start:start + length])
         count, maxid, _maxweight, compression, _mn, _mx = pickle.load(stream)
+        wanted = True
         if within is not None:
             # Documents low..maxid are in this block: skip it if none is wanted.
             i = bisect_left(within, low)
-            skip = i == len(within) or within[i] > maxid
+            wanted = i < len(within) and within[i] <= maxid
             low = maxid + 1
-            if skip:
-                pos = start + length
-                if last:
-                    return Postings(ids, weights, values)
-                continue
-        body = stream.read()
-        if compression:
-            body = zlib.decompress(body)
-        deltas, block_weights, block_values = pickle.loads(body)
-        ids += accumulate(deltas)  # each block's first id is stored whole
-        if block_weights is None:
-            weights += repeat(1.0, count)
-        elif isinstance(block_weights, float):
-            weights += repeat(block_weights, count)
-        else:
-            weights += block_weights
-        if block_values is not None:
-            values += block_values
+        if wanted:
+            body = stream.read()
+            if compression:
+                body = zlib.decompress(body)
+            deltas, weights, values = pickle.loads(body)
+            yield count, list(accumulate(deltas)), weights, values  # first id stored whole
         pos = start + length
         if last:
-            return Postings(ids, weights, values)
+            return
+
+
+def block_weights(count: int, stored) -> list[float] | Iterator[float]:
+    """A block's weights from what it stores: none (each 1.0), one for all, or a list."""
+    if stored is None:
+        return repeat(1.0, count)
+    if isinstance(stored, float):
+        return repeat(stored, count)
+    return stored
+
+
+def _decode_blocks(data: bytes, within: list[int] | None = None) -> Postings:
+    """The postings in ``data``; with ``within`` (sorted ids), only blocks that may
+    hold one of those documents are decompressed."""
+    ids: list[int] = []
+    weights: list[float] = []
+    values: list = []
+    for count, block_ids, stored, block_values in blocks(data, within):
+        ids += block_ids
+        weights += block_weights(count, stored)
+        if block_values is not None:
+            values += block_values
+    return Postings(ids, weights, values)
 
 
 def segment_key(reader) -> tuple | None:

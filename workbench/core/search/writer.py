@@ -29,12 +29,11 @@ of merged segments come into the same per-term lists.
 
 from __future__ import annotations
 
-import io
 import pickle
 import struct
 import zlib
 from array import array
-from itertools import accumulate, repeat
+from itertools import repeat
 
 from whoosh import fields as wfields
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN
@@ -43,6 +42,7 @@ from whoosh.multiproc import MpWriter, SubWriterTask
 from whoosh.writing import SegmentWriter
 
 from workbench.core.search.analysis import SINGLE_VALUES, WordPositions, WordTokenizer
+from workbench.core.search.postings import block_weights, blocks
 
 #: Postings per block, as whoosh's W3 codec writes them.
 BLOCK = 128
@@ -78,33 +78,16 @@ def read_posting_list(data: bytes, fixed: int | None) -> tuple[list, list, list]
     values: list = []
     if data[:4] != _MAGIC:
         raise ValueError("not a W3 posting list")
-    pos = 4
-    while True:
-        (size,) = _INT.unpack_from(data, pos)
-        last = size < 0
-        size = abs(size)
-        stream = io.BytesIO(data[pos + 4:pos + 4 + size])
-        count, _last_id, _max_weight, compression, _low, _high = pickle.load(stream)
-        body = stream.read()
-        if compression:
-            body = zlib.decompress(body)
-        deltas, block_weights, block_values = pickle.loads(body)
-        ids += accumulate(deltas)  # each block's first id is stored whole
-        if block_weights is None:
-            weights += repeat(1.0, count)
-        elif isinstance(block_weights, float):
-            weights += repeat(block_weights, count)
-        else:
-            weights += block_weights
+    for count, block_ids, stored, block_values in blocks(data):
+        ids += block_ids
+        weights += block_weights(count, stored)
         if fixed is None or fixed < 0:
             values += block_values
         elif fixed == 0:
             values += repeat(None, count)
         else:
             values += [block_values[i:i + fixed] for i in range(0, count * fixed, fixed)]
-        pos += 4 + size
-        if last:
-            return ids, weights, values
+    return ids, weights, values
 
 
 class TermOrderWriter(SegmentWriter):
