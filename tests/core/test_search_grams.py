@@ -227,7 +227,7 @@ def test_position_keys_read_as_arrays_equal_decoding_each_value():
     import numpy as np
 
     from workbench.core.search.analysis import WordPositions
-    from workbench.core.search.evaluation import _gram_counts, _keys, _Read
+    from workbench.core.search.evaluation import _gram_counts, _keys, _Read, _shifted
 
     rnd = random.Random(8)
     for fmt in (WordPositions(), grams.GramPositions()):
@@ -244,7 +244,7 @@ def test_position_keys_read_as_arrays_equal_decoding_each_value():
         read = _Read(np.array(ids, dtype=np.int64), np.ones(len(ids)), vals)
         mask = np.array([rnd.random() < 0.6 for _ in ids])
         for shift in (0, 1, 2, -1, 300):
-            keys = _keys(read, mask, fmt.POSITIONS_AT, shift)
+            keys = _shifted(_keys(read, mask, fmt.POSITIONS_AT), shift)
             plain = sorted((d << 32) | (p - shift)
                            for d, v, m in zip(ids, vals, mask) if m
                            for p in fmt.decode_positions(v) if p >= shift)

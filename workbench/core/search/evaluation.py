@@ -83,11 +83,10 @@ def within(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return b[at] == a
 
 
-def _take(m: Matches, ids: np.ndarray) -> np.ndarray:
-    """The scores in ``m`` of ``ids`` (every one of which ``m`` holds)."""
-    if m.ids is ids:
-        return m.scores
-    return m.scores[np.searchsorted(m.ids, ids)]
+def _pick(ids: np.ndarray, values: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    """The values of ``wanted`` (sorted ``ids`` hold every one of them; ``values`` in
+    the order of ``ids``)."""
+    return values if ids is wanted else values[np.searchsorted(ids, wanted)]
 
 
 class _Segment:
@@ -221,19 +220,24 @@ class _Read:
     def heads(self) -> np.ndarray:
         """The first two 32-bit words of every value (a gram's two counts), as rows."""
         if self._heads is None:
-            values = self.values
-            lengths = np.fromiter(map(len, values), dtype=_IDS, count=len(values))
-            starts = np.zeros(len(values), dtype=_IDS)
-            np.cumsum(lengths[:-1] // 4, out=starts[1:])
-            words = np.frombuffer(b"".join(values), dtype=_POSITION)
+            words, _sizes, starts = _layout(self.values)
             self._heads = np.stack([words[starts], words[starts + 1]], axis=1)
         return self._heads
 
 
-def _keys(read: _Read, mask: np.ndarray | None, at: int, shift: int) -> np.ndarray:
-    """``document << 32 | (position - shift)`` for every position of the term in the
-    documents ``mask`` picks (all without one), sorted; positions before ``shift`` are
-    left out. ``at``: where the 32-bit positions start in each posting value.
+def _layout(values: list) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Posting values joined into one buffer, read as 32-bit words: the words, each
+    value's length in words, and where each value starts."""
+    sizes = np.fromiter(map(len, values), dtype=_IDS, count=len(values)) // 4
+    starts = np.zeros(len(values), dtype=_IDS)
+    np.cumsum(sizes[:-1], out=starts[1:])
+    return np.frombuffer(b"".join(values), dtype=_POSITION), sizes, starts
+
+
+def _keys(read: _Read, mask: np.ndarray | None, at: int) -> np.ndarray:
+    """``document << 32 | position`` for every position of the term in the documents
+    ``mask`` picks (all without one), sorted. ``at``: where the 32-bit positions start
+    in each posting value.
 
     The values are joined into one buffer and read as one array: the work per
     document is a C call or two, not a loop over its positions."""
@@ -243,44 +247,42 @@ def _keys(read: _Read, mask: np.ndarray | None, at: int, shift: int) -> np.ndarr
         values = list(compress(values, mask.tolist()))
     if not len(ids):
         return np.zeros(0, _IDS)
-    lengths = np.fromiter(map(len, values), dtype=_IDS, count=len(values))
-    words = np.frombuffer(b"".join(values), dtype=_POSITION)
+    words, sizes, starts = _layout(values)
     head = at // 4
-    counts = lengths // 4 - head
     if head:
-        starts = np.zeros(len(values), dtype=_IDS)
-        np.cumsum(lengths[:-1] // 4, out=starts[1:])
         keep = np.ones(len(words), dtype=bool)
         for k in range(head):
             keep[starts + k] = False
         words = words[keep]
-    positions = words.astype(_IDS)
-    if shift:
-        positions -= shift
-    keys = (np.repeat(ids, counts) << 32) | (positions & 0xFFFFFFFF)
+    return (np.repeat(ids, sizes - head) << 32) | words.astype(_IDS)
+
+
+def _shifted(keys: np.ndarray, shift: int) -> np.ndarray:
+    """Sorted ``document << 32 | position`` keys with ``shift`` taken from each position
+    (those before ``shift`` left out): where the phrase's anchor stands when this word
+    is ``shift`` places after it."""
     if shift > 0:
-        keys = keys[positions >= 0]
-    return keys
+        keys = keys[(keys & 0xFFFFFFFF) >= shift]
+    return keys - shift if shift else keys
 
 
 def _gram_counts(read: _Read, slot: int, docs: np.ndarray) -> np.ndarray:
     """How often the gram's word ``slot`` (0 or 1) occurs in each of ``docs``, from the
     counts at the start of the gram's posting values (see :class:`.grams.GramPositions`)."""
-    counts = read.heads()[:, slot].astype(np.float64)
-    return counts if read.ids is docs else counts[np.searchsorted(read.ids, docs)]
+    return _pick(read.ids, read.heads()[:, slot].astype(np.float64), docs)
 
 
-def _keys_of(seg: _Segment, key: tuple[str, bytes], read: _Read, mask: np.ndarray,
-             shift: int) -> np.ndarray:
+def _keys_of(seg: _Segment, key: tuple[str, bytes], read: _Read,
+             mask: np.ndarray) -> np.ndarray:
     """:func:`_keys`, for any positions format (those without a fixed layout decoded
     document by document)."""
     fmt = seg.reader.schema[key[0]].format
     at = getattr(fmt, "POSITIONS_AT", None)
     if at is not None:
-        return _keys(read, mask, at, shift)
+        return _keys(read, mask, at)
     out: list[int] = []
     for d, v in zip(read.ids[mask].tolist(), compress(read.values, mask.tolist())):
-        out.extend((d << 32) | (p - shift) for p in fmt.decode_positions(v) if p >= shift)
+        out.extend((d << 32) | p for p in fmt.decode_positions(v))
     return np.array(sorted(out), dtype=_IDS)
 
 
@@ -347,12 +349,13 @@ def _phrase(seg: _Segment, q: wq.Phrase) -> Matches:
                                              within=_docs_of(found).tolist())
             else:
                 p = read[key]
-            mask = within(p.ids, docs if found is None else _docs_of(found))
+            keys = _keys_of(seg, key, p,
+                            within(p.ids, docs if found is None else _docs_of(found)))
             if found is None:
-                found = _keys_of(seg, key, p, mask, 0)
+                found = keys
                 shifts = [k for k in shifts if k != 0]
             for k in shifts:
-                found = found[within(found, _keys_of(seg, key, p, mask, k))]
+                found = found[within(found, _shifted(keys, k))]
             if not len(found):
                 return NONE
         assert found is not None
@@ -366,8 +369,7 @@ def _phrase(seg: _Segment, q: wq.Phrase) -> Matches:
         key = (fieldname, btexts[w])
         if key in read:
             p = read[key]
-            weights = p.weights if p.ids is docs_found else \
-                p.weights[np.searchsorted(p.ids, docs_found)]
+            weights = _pick(p.ids, p.weights, docs_found)
         else:
             weights = _gram_weights(seg, read, w, words, docs_found)
         scores = seg.scores(fieldname, btexts[w], q.boost, docs_found, weights)
@@ -436,9 +438,9 @@ def _evaluate(seg: _Segment, q: wq.Query) -> Matches:
         if not len(docs):
             return NONE
         # Each match's scores added part by part, as sum() adds them.
-        total = _take(parts[0], docs)
+        total = _pick(parts[0].ids, parts[0].scores, docs)
         for p in parts[1:]:
-            total = total + _take(p, docs)
+            total = total + _pick(p.ids, p.scores, docs)
         return _boosted(Matches(docs, total), q.boost)
     if kind is wq.AndNot:
         found = _evaluate(seg, q.a)
