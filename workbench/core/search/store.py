@@ -671,8 +671,10 @@ class CaseIndex:
             if in_step and covered < upto:
                 refs |= refs_since(self.case, covered, upto)
             # The writer holds the lock, so its view of the segments is the newest, and
-            # its document numbers are the ones delete_document takes.
-            reader = writer.searcher().reader()
+            # its document numbers are the ones delete_document takes. (One view for the
+            # whole update: each writer.searcher() opens every segment again.)
+            view = writer.searcher()
+            reader = view.reader()
             # Counted before this update's own pieces (a huge update commits in pieces
             # to bound its memory; merging them back together would undo that).
             small = small_segments(writer.segments)
@@ -689,9 +691,7 @@ class CaseIndex:
                 q = wq.And([wq.Term("kind", "page"),
                             wq.Phrase("body", words) if len(words) > 1
                             else wq.Term("body", words[0])])
-                searcher = writer.searcher()
-                return {searcher.stored_fields(d)["uid"]
-                        for d in searcher.docs_for_query(q)}
+                return {view.stored_fields(d)["uid"] for d in view.docs_for_query(q)}
 
             uids = affected(self.case, refs, lookup, phrase_pages)
             ctx = entries_.Context.load(self.case) if uids else None
@@ -699,6 +699,7 @@ class CaseIndex:
             # in whichever segments): most of an import's uids are new.
             for _, _, offset, docnum in live_docs(reader, "uid", sorted(uids), sets):
                 writer.delete_document(offset + docnum)
+            view.close()
             held = done = 0
             progress.update(0.0, f"Updating the search index ({len(uids):,} entries)")
             for entry in (entries_.build(ctx, uids) if uids else ()):
